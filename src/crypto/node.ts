@@ -1,0 +1,126 @@
+/**
+ * Signing adapter for node:crypto. The key is parsed and checked once into a
+ * `KeyObject`; each signature is the asynchronous `crypto.sign`, which runs on
+ * libuv's thread pool so a batch keeps every core busy.
+ *
+ * @module
+ */
+import { KeyObject, createPrivateKey, sign as nodeSign } from "node:crypto";
+import { CfSignError, fail } from "../errors.js";
+import { wrapCustomSigner } from "./custom.js";
+import { checkHashSupported, describeKeyProblem } from "./key-checks.js";
+import {
+  isCryptoKey,
+  isCustomSigner,
+  isKeyObjectLike,
+  type HashAlgorithm,
+  type KeyAlgorithm,
+  type KeyImportOptions,
+  type SigningKey,
+} from "./types.js";
+
+const DIGEST: Record<HashAlgorithm, string> = { SHA1: "sha1", SHA256: "sha256" };
+
+/**
+ * Imports any accepted private key form with node:crypto.
+ *
+ * @throws {@link CfSignError} `INVALID_KEY`, `UNSUPPORTED_KEY`, `UNSUPPORTED_HASH`
+ */
+export async function importSigningKey(options: KeyImportOptions): Promise<SigningKey> {
+  const { privateKey, passphrase, hashAlgorithm } = options;
+  if (isCustomSigner(privateKey)) return wrapCustomSigner(privateKey, hashAlgorithm);
+  const keyObject = toKeyObject(privateKey, passphrase);
+  const algorithm = checkKeyObject(keyObject);
+  const key = signingKey(keyObject, algorithm, hashAlgorithm);
+  await checkHashSupported(key);
+  return key;
+}
+
+/** Parses `input` into a private `KeyObject`. */
+export function toKeyObject(input: unknown, passphrase: string | undefined): KeyObject {
+  if (input instanceof KeyObject) {
+    if (input.type !== "private") fail("INVALID_KEY", `a ${input.type} KeyObject was given; pass the private key`);
+    return input;
+  }
+  if (isCryptoKey(input)) {
+    if (input.type !== "private") fail("INVALID_KEY", `a ${input.type} CryptoKey was given; pass the private key`);
+    return KeyObject.from(input);
+  }
+  if (isKeyObjectLike(input)) {
+    fail("INVALID_KEY", "the KeyObject comes from another copy of node:crypto; pass a PEM string instead");
+  }
+  const problem = describeKeyProblem(input);
+  if (problem !== null) fail("INVALID_KEY", problem);
+  try {
+    if (typeof input === "string" || input instanceof Uint8Array) {
+      const text = typeof input === "string" ? input : null;
+      const isPem = text !== null || startsWithPem(input as Uint8Array);
+      if (isPem) return createPrivateKey({ key: input as string | Buffer, format: "pem", passphrase: passphrase ?? "" });
+      return createPrivateKey({ key: Buffer.from(input as Uint8Array), format: "der", type: "pkcs8", passphrase: passphrase ?? "" });
+    }
+    if (typeof input === "object" && input !== null && "kty" in input) {
+      if (!("d" in input)) fail("INVALID_KEY", "the JWK has no private part (d); pass the private key");
+      return createPrivateKey({ key: input as import("node:crypto").JsonWebKey, format: "jwk" });
+    }
+  } catch (cause) {
+    if (cause instanceof CfSignError) throw cause;
+    throw new CfSignError("INVALID_KEY", explainParseFailure(cause, passphrase), { cause });
+  }
+  fail(
+    "INVALID_ARGUMENT",
+    "privateKey must be PEM text, PKCS#8 DER bytes, a private JWK, a KeyObject, a CryptoKey or a custom signer",
+  );
+}
+
+function startsWithPem(bytes: Uint8Array): boolean {
+  const head = "-----BEGIN";
+  for (let i = 0; i < head.length; i++) if (bytes[i] !== head.charCodeAt(i)) return false;
+  return true;
+}
+
+function explainParseFailure(cause: unknown, passphrase: string | undefined): string {
+  const code = (cause as { code?: string } | null)?.code ?? "";
+  const text = String((cause as { message?: string } | null)?.message ?? "");
+  if (code === "ERR_MISSING_PASSPHRASE" || (/passphrase|bad decrypt/i.test(text) && passphrase === undefined)) {
+    return "the private key is encrypted; pass its passphrase";
+  }
+  if (/bad decrypt|decrypt/i.test(text) || (passphrase !== undefined && /unsupported|DECODER/i.test(text))) {
+    return "the private key could not be decrypted: is the passphrase right?";
+  }
+  return "the private key could not be read: expected PEM (PKCS#8, PKCS#1 or SEC1), PKCS#8 DER or a private JWK";
+}
+
+function checkKeyObject(key: KeyObject): KeyAlgorithm {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (type === "rsa") {
+    if (details.modulusLength !== 2048) {
+      fail("UNSUPPORTED_KEY", `the key is RSA-${details.modulusLength}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
+    }
+    return "RSA";
+  }
+  if (type === "ec") {
+    if (details.namedCurve !== "prime256v1") {
+      fail("UNSUPPORTED_KEY", `the key is ECDSA on ${details.namedCurve}; CloudFront accepts only P-256 (prime256v1) and RSA-2048`);
+    }
+    return "ECDSA";
+  }
+  fail("UNSUPPORTED_KEY", `the key is ${type ?? "of an unknown type"}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
+}
+
+function signingKey(key: KeyObject, algorithm: KeyAlgorithm, hashAlgorithm: HashAlgorithm): SigningKey {
+  const digest = DIGEST[hashAlgorithm];
+  const keyInput = algorithm === "ECDSA" ? { key, dsaEncoding: "der" as const } : key;
+  return {
+    algorithm,
+    hashAlgorithm,
+    sign(data: Uint8Array): Promise<Uint8Array> {
+      return new Promise((resolve, reject) => {
+        nodeSign(digest, data, keyInput, (err, signature) => {
+          if (err) reject(new CfSignError("SIGNING_FAILED", "node:crypto could not sign", { cause: err }));
+          else resolve(new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength));
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Types shared by the signing adapters (node:crypto, WebCrypto, custom signers).
+ *
+ * @module
+ */
+
+/** Digest used for the signature. CloudFront assumes SHA-1 unless `Hash-Algorithm=SHA256` is sent. */
+export type HashAlgorithm = "SHA1" | "SHA256";
+
+/** The two key kinds CloudFront accepts (`private-content-trusted-signers`). */
+export type KeyAlgorithm = "RSA" | "ECDSA";
+
+/**
+ * A signer for keys held elsewhere (AWS KMS, an HSM, a remote service).
+ *
+ * @example
+ * ```ts
+ * const kmsSigner: CustomSigner = {
+ *   algorithm: "ECDSA",
+ *   async sign(data, hash) {
+ *     const out = await kms.sign({ KeyId, Message: data, MessageType: "RAW",
+ *       SigningAlgorithm: hash === "SHA256" ? "ECDSA_SHA_256" : "..." });
+ *     return out.Signature!; // DER for ECDSA, 256 bytes for RSA-2048
+ *   },
+ * };
+ * ```
+ */
+export interface CustomSigner {
+  /** `"RSA"` (RSASSA-PKCS1-v1_5, 2048-bit) or `"ECDSA"` (P-256). */
+  readonly algorithm: KeyAlgorithm;
+  /**
+   * Signs `data` (the policy bytes) with the named digest.
+   * @returns RSA: the 256-byte signature; ECDSA: DER (or raw r‖s if `signatureFormat` is `"p1363"`)
+   */
+  sign(data: Uint8Array, hash: HashAlgorithm): Promise<Uint8Array | ArrayBuffer>;
+  /** ECDSA output encoding of {@link CustomSigner.sign}. Default `"der"`. */
+  readonly signatureFormat?: "der" | "p1363";
+}
+
+/** A Node.js `KeyObject`, described structurally so runtime-neutral code needs no Node types. */
+export interface KeyObjectLike {
+  readonly type: string;
+  readonly asymmetricKeyType?: string | undefined;
+  export(options?: unknown): unknown;
+}
+
+/**
+ * Every form of private key cfsign accepts: PEM text (PKCS#8, PKCS#1
+ * `BEGIN RSA PRIVATE KEY`, SEC1 `BEGIN EC PRIVATE KEY`, encrypted PKCS#8), PEM or
+ * DER PKCS#8 bytes, a private JWK, a Node `KeyObject`, a WebCrypto `CryptoKey`,
+ * or a {@link CustomSigner}.
+ */
+export type PrivateKeyInput = string | Uint8Array | JsonWebKey | KeyObjectLike | CryptoKey | CustomSigner;
+
+/** What an adapter's `importSigningKey` receives. */
+export interface KeyImportOptions {
+  readonly privateKey: PrivateKeyInput;
+  readonly passphrase?: string | undefined;
+  readonly hashAlgorithm: HashAlgorithm;
+}
+
+/** A key imported, checked and bound to a hash: the only thing the signer calls per URL. */
+export interface SigningKey {
+  readonly algorithm: KeyAlgorithm;
+  readonly hashAlgorithm: HashAlgorithm;
+  /** Signs policy bytes; ECDSA signatures are DER. */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** An adapter: turns any accepted key input into a {@link SigningKey}. */
+export type KeyImporter = (options: KeyImportOptions) => Promise<SigningKey>;
+
+/** True for an object that looks like a {@link CustomSigner}. */
+export function isCustomSigner(value: unknown): value is CustomSigner {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as CustomSigner).sign === "function" &&
+    "algorithm" in value &&
+    !isCryptoKey(value)
+  );
+}
+
+/** True for a WebCrypto `CryptoKey` (in runtimes that have one). */
+export function isCryptoKey(value: unknown): value is CryptoKey {
+  return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
+}
+
+/** True for a Node `KeyObject`-like value. */
+export function isKeyObjectLike(value: unknown): value is KeyObjectLike {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as KeyObjectLike).export === "function" &&
+    typeof (value as KeyObjectLike).type === "string"
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * The pure-TypeScript hot path: the reference the WASM engine is tested against
+ * and the baseline it is measured against. Written as lean JavaScript on purpose
+ * (string building, `JSON.stringify` for string escaping, a table-driven base64),
+ * so that the benchmark compares WASM with the best plain JS, not a strawman.
+ *
+ * @module
+ */
+import type { HotPath, PolicySpec, UrlParts } from "./types.js";
+
+const ENCODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
+const PAD = "_";
+
+/** Decode table: byte value -> 6-bit value, or 255 for "not in the alphabet". */
+const DECODE = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(256).fill(255);
+  for (let i = 0; i < ENCODE.length; i++) table[ENCODE.charCodeAt(i)] = i;
+  return table;
+})();
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/** The policy JSON text for one spec (see {@link HotPath.serializePolicies}). */
+export function policyText(spec: PolicySpec): string {
+  let text =
+    '{"Statement":[{"Resource":' +
+    JSON.stringify(spec.resource) +
+    ',"Condition":{"DateLessThan":{"AWS:EpochTime":' +
+    spec.expires +
+    "}";
+  if (spec.ipAddress !== undefined) {
+    text += ',"IpAddress":{"AWS:SourceIp":' + JSON.stringify(spec.ipAddress) + "}";
+  }
+  if (spec.starts !== undefined) {
+    text += ',"DateGreaterThan":{"AWS:EpochTime":' + spec.starts + "}";
+  }
+  return text + "}}]}";
+}
+
+/** CloudFront-safe base64 of `bytes` (standard alphabet with `+`→`-`, `/`→`~`, `=`→`_`). */
+export function encodeBase64(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const whole = n - (n % 3);
+  let out = "";
+  let chunk = "";
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    chunk +=
+      ENCODE[v >>> 18]! + ENCODE[(v >>> 12) & 63]! + ENCODE[(v >>> 6) & 63]! + ENCODE[v & 63]!;
+    // Flush periodically so very large inputs do not build one deep rope.
+    if (chunk.length >= 8192) {
+      out += chunk;
+      chunk = "";
+    }
+  }
+  const rest = n - whole;
+  if (rest === 1) {
+    const v = bytes[i]! << 16;
+    chunk += ENCODE[v >>> 18]! + ENCODE[(v >>> 12) & 63]! + PAD + PAD;
+  } else if (rest === 2) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    chunk += ENCODE[v >>> 18]! + ENCODE[(v >>> 12) & 63]! + ENCODE[(v >>> 6) & 63]! + PAD;
+  }
+  return out + chunk;
+}
+
+/** Inverse of {@link encodeBase64}; `null` unless `text` is canonical CloudFront-safe base64. */
+export function decodeBase64(text: string): Uint8Array | null {
+  const len = text.length;
+  if (len % 4 !== 0) return null;
+  let pad = 0;
+  if (len > 0 && text.charCodeAt(len - 1) === 0x5f) pad = text.charCodeAt(len - 2) === 0x5f ? 2 : 1;
+  const out = new Uint8Array((len / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < len; i += 4) {
+    const last = i + 4 === len;
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    if (c0 > 255 || c1 > 255 || c2 > 255 || c3 > 255) return null;
+    const a = DECODE[c0]!;
+    const b = DECODE[c1]!;
+    if (a === 255 || b === 255) return null;
+    if (last && pad === 2) {
+      if ((b & 15) !== 0) return null;
+      out[o++] = (a << 2) | (b >>> 4);
+      break;
+    }
+    const c = DECODE[c2]!;
+    if (c === 255) return null;
+    if (last && pad === 1) {
+      if ((c & 3) !== 0) return null;
+      out[o++] = (a << 2) | (b >>> 4);
+      out[o++] = ((b & 15) << 4) | (c >>> 2);
+      break;
+    }
+    const d = DECODE[c3]!;
+    if (d === 255) return null;
+    out[o++] = (a << 2) | (b >>> 4);
+    out[o++] = ((b & 15) << 4) | (c >>> 2);
+    out[o++] = ((c & 3) << 6) | d;
+  }
+  return out;
+}
+
+/** One signed URL (see {@link HotPath.assembleUrls}). */
+export function assembleUrl(part: UrlParts, suffix: string): string {
+  const sep = part.url.includes("?") ? "&" : "?";
+  const head =
+    part.policy === undefined
+      ? "Expires=" + part.expires
+      : "Policy=" + encodeBase64(part.policy);
+  return part.url + sep + head + "&Signature=" + encodeBase64(part.signature) + suffix;
+}
+
+/** The pure-TypeScript engine. */
+export const jsHotPath: HotPath = {
+  name: "js",
+  serializePolicies(specs: readonly PolicySpec[]): Uint8Array[] {
+    return specs.map((spec) => encoder.encode(policyText(spec)));
+  },
+  assembleUrls(parts: readonly UrlParts[], suffix: string): string[] {
+    return parts.map((part) => assembleUrl(part, suffix));
+  },
+  encodeBase64,
+  decodeBase64,
+};

@@ -1,0 +1,66 @@
+/**
+ * The hot path: the non-cryptographic byte work of signing, done once per batch.
+ * Two implementations produce identical bytes: `js` (pure TypeScript, the
+ * reference and baseline) and `wasm` (AssemblyScript compiled to WebAssembly).
+ *
+ * Preconditions (the signer validates before calling): strings are well-formed
+ * UTF-16 (no lone surrogates); epoch values are non-negative safe integers; a
+ * `url` passed to {@link HotPath.assembleUrls} has no `#`. Within those, every
+ * function is total: any size, any byte.
+ *
+ * @module
+ */
+
+/** The statement of one policy. Canned and custom policies share this shape. */
+export interface PolicySpec {
+  /** `Resource`: the URL (canned) or a pattern with `*`/`?` (custom). */
+  readonly resource: string;
+  /** `DateLessThan`, integer epoch seconds. */
+  readonly expires: number;
+  /** `DateGreaterThan`, integer epoch seconds (custom policies only). */
+  readonly starts?: number | undefined;
+  /** `IpAddress.AWS:SourceIp`, an IPv4 CIDR such as `192.0.2.0/24` (custom policies only). */
+  readonly ipAddress?: string | undefined;
+}
+
+/** What the URL assembler needs for one signed URL. */
+export interface UrlParts {
+  /** The URL exactly as given (and signed, for canned policies). */
+  readonly url: string;
+  /** Canned policy: emitted as `Expires=<expires>`. Exactly one of `expires`/`policy` is set. */
+  readonly expires?: number | undefined;
+  /** Custom policy: its bytes, emitted as `Policy=<CloudFront-base64>`. */
+  readonly policy?: Uint8Array | undefined;
+  /** The signature bytes, emitted as `Signature=<CloudFront-base64>`. */
+  readonly signature: Uint8Array;
+}
+
+/** The functions both engines implement, batch-at-a-time. */
+export interface HotPath {
+  /** `"wasm"` or `"js"`. */
+  readonly name: EngineName;
+  /**
+   * Serializes one policy per spec into compact JSON, UTF-8:
+   * `{"Statement":[{"Resource":R,"Condition":{"DateLessThan":{"AWS:EpochTime":E}[,"IpAddress":{"AWS:SourceIp":I}][,"DateGreaterThan":{"AWS:EpochTime":S}]}}]}`
+   * where R and I are JSON strings escaped exactly as `JSON.stringify` does.
+   * The returned arrays may be views into one shared buffer that the caller owns.
+   */
+  serializePolicies(specs: readonly PolicySpec[]): Uint8Array[];
+  /**
+   * Assembles signed URLs: `url` + (`&` if `url` contains `?`, else `?`) +
+   * `Expires=E` | `Policy=P`, then `&Signature=S`, then `suffix` verbatim
+   * (the caller passes `&Key-Pair-Id=K` and, for SHA-256, `&Hash-Algorithm=SHA256`).
+   */
+  assembleUrls(parts: readonly UrlParts[], suffix: string): string[];
+  /** CloudFront-safe base64: standard base64 with padding, then `+`→`-`, `=`→`_`, `/`→`~`. */
+  encodeBase64(bytes: Uint8Array): string;
+  /**
+   * Inverse of {@link HotPath.encodeBase64}. Returns `null` for text that is not
+   * canonical CloudFront-safe base64 (wrong alphabet, bad length or padding,
+   * non-zero trailing bits).
+   */
+  decodeBase64(text: string): Uint8Array | null;
+}
+
+/** Engine names accepted by `createSigner({ engine })`. */
+export type EngineName = "wasm" | "js";

@@ -1,0 +1,132 @@
+/**
+ * Every error cfsign throws or reports is a {@link CfSignError} with a stable
+ * {@link CfSignErrorCode}. Messages say what to do; they never contain key
+ * material, a passphrase or a whole URL (at most a short, named fragment such as
+ * one offending character or a query parameter name).
+ *
+ * @module
+ */
+
+/** Stable error codes. New codes may be added; existing ones are never renamed. */
+export type CfSignErrorCode =
+  /** An argument has the wrong type or shape (not a CloudFront rule, a programming error). */
+  | "INVALID_ARGUMENT"
+  /** The URL is not an absolute `http://` or `https://` URL. */
+  | "INVALID_URL"
+  /** The URL has a `#fragment`; browsers never send it, so the signed bytes would differ. */
+  | "URL_HAS_FRAGMENT"
+  /** The URL contains a character that must be percent-encoded (the message shows the encoding). */
+  | "URL_UNSAFE_CHARACTER"
+  /** The signed URL would exceed CloudFront's 8,192-byte URL limit. */
+  | "URL_TOO_LONG"
+  /** The URL already carries one of CloudFront's signing parameters. */
+  | "URL_HAS_SIGNING_PARAMETER"
+  /** The URL, used as a custom-policy resource, contains `*` or `?` wildcards that would widen the grant. */
+  | "URL_HAS_WILDCARD"
+  /** `expires` or `starts` is not a Date, integer epoch seconds or an ISO-8601 string with a zone. */
+  | "INVALID_DATE"
+  /** A number that looks like milliseconds (or microseconds) was given where epoch seconds are expected. */
+  | "DATE_IN_MILLISECONDS"
+  /** `expires` is not in the future. */
+  | "EXPIRES_IN_PAST"
+  /** `starts` is not before `expires`. */
+  | "INVALID_DATE_RANGE"
+  /** `ipAddress` is not a valid IPv4 address or CIDR block. */
+  | "INVALID_IP_ADDRESS"
+  /** `ipAddress` is IPv6, which CloudFront policies do not support. */
+  | "IPV6_NOT_SUPPORTED"
+  /** `resource` is not a valid policy resource pattern. */
+  | "INVALID_RESOURCE"
+  /** `resource` does not cover the URL being signed. */
+  | "RESOURCE_MISMATCH"
+  /** `resource` is `*` or has a wildcard in the scheme or host; pass `allowAnyResource: true` to mean it. */
+  | "RESOURCE_TOO_BROAD"
+  /** `keyPairId` is missing or not a CloudFront public key id. */
+  | "INVALID_KEY_PAIR_ID"
+  /** The private key could not be read (bad PEM/DER/JWK, wrong or missing passphrase). */
+  | "INVALID_KEY"
+  /** The key is readable but is not an RSA-2048 or ECDSA P-256 private key, the only kinds CloudFront accepts. */
+  | "UNSUPPORTED_KEY"
+  /** The platform refuses the hash algorithm (for example SHA-1 under a FIPS or hardened OpenSSL policy). */
+  | "UNSUPPORTED_HASH"
+  /** The signing operation failed or returned an unusable signature. */
+  | "SIGNING_FAILED"
+  /** A strict batch had failing items; see {@link CfSignError.failures}. */
+  | "BATCH_FAILED"
+  /** The WebAssembly hot path could not be loaded or failed an internal check. */
+  | "ENGINE_FAILURE";
+
+/** One failing item of a strict batch. */
+export interface BatchFailure {
+  /** Position of the item in the input. */
+  readonly index: number;
+  /** The item's error code. */
+  readonly code: CfSignErrorCode;
+}
+
+/** Options for {@link CfSignError}. */
+export interface CfSignErrorOptions {
+  /** The underlying error, kept for debugging (never shown in the message). */
+  cause?: unknown;
+  /** Index of the failing item in a batch. */
+  index?: number;
+  /** For `BATCH_FAILED`: every failing item. */
+  failures?: readonly BatchFailure[];
+}
+
+/**
+ * The one error class of cfsign.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await signer.signUrl("https://d111111abcdef8.cloudfront.net/a b.jpg", { expires });
+ * } catch (err) {
+ *   if (err instanceof CfSignError && err.code === "URL_UNSAFE_CHARACTER") { ... }
+ * }
+ * ```
+ */
+export class CfSignError extends Error {
+  /** Stable, machine-readable code. */
+  readonly code: CfSignErrorCode;
+  /** Index of the failing item in a batch, when the error concerns one item. */
+  readonly index: number | undefined;
+  /** For `BATCH_FAILED`: every failing item, in input order. */
+  readonly failures: readonly BatchFailure[] | undefined;
+
+  /**
+   * @param code - stable code
+   * @param message - what went wrong and what to do; must not contain key material or whole URLs
+   * @param options - cause, batch index, batch failures
+   */
+  constructor(code: CfSignErrorCode, message: string, options: CfSignErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CfSignError";
+    this.code = code;
+    this.index = options.index;
+    this.failures = options.failures;
+  }
+
+  /** A copy of this error that records the batch index of the item it concerns. */
+  withIndex(index: number): CfSignError {
+    const copy = new CfSignError(this.code, this.message, {
+      cause: this.cause,
+      index,
+      failures: this.failures,
+    });
+    copy.stack = this.stack;
+    return copy;
+  }
+
+  /** JSON form: code, message and index only (the cause may hold platform details). */
+  toJSON(): { name: string; code: CfSignErrorCode; message: string; index?: number } {
+    return this.index === undefined
+      ? { name: this.name, code: this.code, message: this.message }
+      : { name: this.name, code: this.code, message: this.message, index: this.index };
+  }
+}
+
+/** Shorthand used across the library. */
+export function fail(code: CfSignErrorCode, message: string, cause?: unknown): never {
+  throw new CfSignError(code, message, cause === undefined ? {} : { cause });
+}

@@ -1,0 +1,51 @@
+/**
+ * cfsign: Amazon CloudFront signed URLs at high throughput.
+ *
+ * This entry signs with node:crypto by default (WebCrypto on request).
+ *
+ * @example
+ * ```ts
+ * import { createSigner } from "cfsign";
+ * const signer = await createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pem });
+ * const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/video.mp4", {
+ *   expires: new Date(Date.now() + 3600_000),
+ * });
+ * ```
+ *
+ * @module
+ */
+import { importSigningKey as importNode } from "./crypto/node.js";
+import { importSigningKey as importWeb } from "./crypto/webcrypto.js";
+import { loadHotPath } from "./engine/load.js";
+import { createSignerWith, type Signer, type SignerOptions } from "./signer.js";
+
+/**
+ * Creates a signer: imports and checks the key once (RSA-2048 or ECDSA P-256,
+ * refusing anything CloudFront would not accept), loads the hot path once.
+ *
+ * @param options - key pair id, private key, and optional passphrase, hash, engine, backend
+ * @returns a {@link Signer} for many URLs
+ * @throws {@link CfSignError} `INVALID_KEY_PAIR_ID`, `INVALID_KEY`, `UNSUPPORTED_KEY`, `UNSUPPORTED_HASH`, `INVALID_ARGUMENT`
+ * @example
+ * ```ts
+ * const signer = await createSigner({
+ *   keyPairId: "K2JCJMDEHXQW5F",
+ *   privateKey: await readFile("private_key.pem", "utf8"),
+ * });
+ * ```
+ */
+export function createSigner(options: SignerOptions): Promise<Signer> {
+  return createSignerWith(options, {
+    importers: { node: importNode, webcrypto: importWeb },
+    defaultBackend: "node",
+    loadHotPath,
+  });
+}
+
+export { CfSignError } from "./errors.js";
+export type { BatchFailure, CfSignErrorCode } from "./errors.js";
+export { Signer } from "./signer.js";
+export type { BatchItem, BatchOptions, BatchResult, CryptoBackend, SignOptions, SignerOptions } from "./signer.js";
+export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.js";
+export type { DateInput } from "./lib/time.js";
+export type { EngineName } from "./engine/types.js";

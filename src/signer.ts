@@ -1,0 +1,379 @@
+/**
+ * The signer: key imported and checked once, hot path loaded once, then many
+ * URLs signed per call. Runtime-neutral; the entry points inject the key
+ * importer (node:crypto or WebCrypto) and the hot path.
+ *
+ * @module
+ */
+import { CfSignError, fail, type BatchFailure } from "./errors.js";
+import { ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.js";
+import type { HashAlgorithm, KeyAlgorithm, KeyImporter, PrivateKeyInput, SigningKey } from "./crypto/types.js";
+import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.js";
+import { normalizeIpAddress } from "./lib/ip.js";
+import { resourceCovers, validateResource } from "./lib/resource.js";
+import { toEpochSeconds, type DateInput } from "./lib/time.js";
+import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
+
+/** Which platform API performs the private-key operation. */
+export type CryptoBackend = "node" | "webcrypto";
+
+/** Options of {@link createSigner}. */
+export interface SignerOptions {
+  /** The CloudFront public key id (key group) or legacy key pair id, e.g. `K2JCJMDEHXQW5F`. */
+  keyPairId: string;
+  /** The private key; see {@link PrivateKeyInput}. */
+  privateKey: PrivateKeyInput;
+  /** Passphrase of an encrypted PKCS#8 PEM key. */
+  passphrase?: string | undefined;
+  /** `"SHA256"` (default; adds `Hash-Algorithm=SHA256`) or `"SHA1"` (CloudFront's legacy default). */
+  hashAlgorithm?: HashAlgorithm | undefined;
+  /** Hot-path implementation. Default `"wasm"`. */
+  engine?: EngineName | undefined;
+  /** Platform signing API. Default: `"node"` where node:crypto exists, else `"webcrypto"`. */
+  backend?: CryptoBackend | undefined;
+  /** Signatures in flight at once within a batch. Default 64. */
+  concurrency?: number | undefined;
+  /** Current time in milliseconds, for checking that `expires` is in the future. Default `Date.now`. */
+  clock?: (() => number) | undefined;
+}
+
+/** Policy options for one URL (or defaults for a batch). */
+export interface SignOptions {
+  /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
+  expires: DateInput;
+  /** Start of validity (`DateGreaterThan`; no access on or before it). Makes the policy custom. */
+  starts?: DateInput | undefined;
+  /** IPv4 address or CIDR allowed to use the URL. Makes the policy custom. */
+  ipAddress?: string | undefined;
+  /** Resource pattern with `*`/`?` wildcards that must cover the URL. Makes the policy custom. */
+  resource?: string | undefined;
+  /** Allow a resource of `*` or with a wildcard in the scheme or host. */
+  allowAnyResource?: boolean | undefined;
+  /** Percent-encode characters that must be encoded (spaces, non-ASCII, quotes, ...), then sign the encoded URL. */
+  encode?: boolean | undefined;
+}
+
+/** One batch item: a URL, or a URL with its own policy options overriding the batch's. */
+export type BatchItem = string | ({ url: string } & Partial<SignOptions>);
+
+/** Options of {@link Signer.signUrls}. */
+export interface BatchOptions extends Partial<SignOptions> {
+  /** Throw one `BATCH_FAILED` error (listing every failing index) instead of reporting per item. */
+  strict?: boolean | undefined;
+}
+
+/** One result of {@link Signer.signUrls}, in input order. */
+export type BatchResult =
+  | { readonly ok: true; readonly url: string }
+  | { readonly ok: false; readonly index: number; readonly error: CfSignError };
+
+/** What an entry point provides to {@link createSignerWith}. */
+export interface SignerPlatform {
+  /** Key importers by backend; a missing one is not available in this runtime. */
+  readonly importers: Partial<Record<CryptoBackend, KeyImporter>>;
+  /** The default backend of this entry point. */
+  readonly defaultBackend: CryptoBackend;
+  /** Loads a hot path by name (once; implementations cache). */
+  loadHotPath(name: EngineName): Promise<HotPath>;
+}
+
+const KEY_PAIR_ID = /^[A-Za-z0-9]{1,128}$/;
+
+interface Prepared {
+  readonly url: string;
+  readonly spec: PolicySpec;
+  readonly canned: boolean;
+}
+
+/**
+ * Signs CloudFront URLs with one key. Create it with `createSigner`.
+ * It holds no key material in enumerable properties; `util.inspect`,
+ * `JSON.stringify` and `toString` show only the key pair id and settings.
+ */
+export class Signer {
+  readonly #key: SigningKey;
+  readonly #hotPath: HotPath;
+  readonly #keyPairId: string;
+  readonly #suffix: string;
+  readonly #concurrency: number;
+  readonly #clock: () => number;
+  readonly #maxSignatureChars: number;
+
+  /** @internal Use `createSigner`. */
+  constructor(key: SigningKey, hotPath: HotPath, keyPairId: string, concurrency: number, clock: () => number) {
+    this.#key = key;
+    this.#hotPath = hotPath;
+    this.#keyPairId = keyPairId;
+    this.#suffix = "&Key-Pair-Id=" + keyPairId + (key.hashAlgorithm === "SHA256" ? "&Hash-Algorithm=SHA256" : "");
+    this.#concurrency = concurrency;
+    this.#clock = clock;
+    const maxSignatureBytes = key.algorithm === "RSA" ? RSA_2048_SIGNATURE_BYTES : ECDSA_P256_MAX_DER_BYTES;
+    this.#maxSignatureChars = base64Length(maxSignatureBytes);
+  }
+
+  /** The key pair id put in every URL. */
+  get keyPairId(): string {
+    return this.#keyPairId;
+  }
+  /** `"RSA"` or `"ECDSA"`. */
+  get algorithm(): KeyAlgorithm {
+    return this.#key.algorithm;
+  }
+  /** `"SHA256"` or `"SHA1"`. */
+  get hashAlgorithm(): HashAlgorithm {
+    return this.#key.hashAlgorithm;
+  }
+  /** The hot-path engine in use. */
+  get engine(): EngineName {
+    return this.#hotPath.name;
+  }
+
+  /**
+   * Signs one URL.
+   *
+   * @param url - absolute `https://` or `http://` URL, exactly as clients will request it
+   * @param options - `expires` (required), and `starts`/`ipAddress`/`resource` for a custom policy
+   * @returns the signed URL
+   * @throws {@link CfSignError} with the code of the first problem found
+   * @example
+   * ```ts
+   * const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/video.mp4", {
+   *   expires: new Date(Date.now() + 3600_000),
+   * });
+   * ```
+   */
+  async signUrl(url: string, options: SignOptions): Promise<string> {
+    const [result] = await this.#run([url], options);
+    if (result === undefined) fail("INVALID_ARGUMENT", "internal: no result");
+    if (!result.ok) throw result.error;
+    return result.url;
+  }
+
+  /**
+   * Signs many URLs in one call: every item is validated first, then all are
+   * signed with many signatures in flight, then assembled in one hot-path call.
+   *
+   * @param items - URLs, or `{ url, ...options }` objects overriding `options` per item
+   * @param options - batch-wide policy options, and `strict`
+   * @returns one result per item, in input order: `{ ok: true, url }` or `{ ok: false, index, error }`
+   * @throws {@link CfSignError} `BATCH_FAILED` in strict mode when any item fails (no URL is returned);
+   *   key and platform failures (`UNSUPPORTED_HASH`, ...) always throw
+   * @example
+   * ```ts
+   * const results = await signer.signUrls(urls, { expires: Math.floor(Date.now() / 1000) + 300 });
+   * for (const r of results) if (!r.ok) console.error(r.index, r.error.code);
+   * ```
+   */
+  async signUrls(items: readonly BatchItem[], options: BatchOptions = {}): Promise<BatchResult[]> {
+    if (!Array.isArray(items)) fail("INVALID_ARGUMENT", "signUrls takes an array of URLs or { url, ... } items");
+    const results = await this.#run(items, options);
+    if (options.strict === true) {
+      const failures: BatchFailure[] = [];
+      for (const r of results) if (!r.ok) failures.push({ index: r.index, code: r.error.code });
+      if (failures.length > 0) {
+        const shown = failures.slice(0, 10).map((f) => `${f.index} (${f.code})`).join(", ");
+        throw new CfSignError(
+          "BATCH_FAILED",
+          `${failures.length} of ${items.length} items failed, nothing was returned: ${shown}` +
+            (failures.length > 10 ? ", ..." : ""),
+          { failures },
+        );
+      }
+    }
+    return results;
+  }
+
+  async #run(items: readonly BatchItem[], defaults: Partial<SignOptions>): Promise<BatchResult[]> {
+    const nowSeconds = this.#clock() / 1000;
+    const results: BatchResult[] = new Array(items.length);
+    const prepared: Prepared[] = [];
+    const positions: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      try {
+        prepared.push(this.#prepare(items[i], defaults, nowSeconds));
+        positions.push(i);
+      } catch (err) {
+        results[i] = failure(err, i);
+      }
+    }
+    if (prepared.length === 0) return results;
+
+    const policies = this.#hotPath.serializePolicies(prepared.map((p) => p.spec));
+    const signable: number[] = [];
+    for (let k = 0; k < prepared.length; k++) {
+      const p = prepared[k]!;
+      const head = p.canned ? 8 + String(p.spec.expires).length : 7 + base64Length(policies[k]!.length);
+      const length = p.url.length + 1 + head + 11 + this.#maxSignatureChars + this.#suffix.length;
+      if (length > MAX_URL_BYTES) {
+        results[positions[k]!] = failure(
+          new CfSignError(
+            "URL_TOO_LONG",
+            `the signed URL would be up to ${length} bytes; CloudFront accepts at most ${MAX_URL_BYTES}` +
+              (p.canned ? "" : " (a shorter resource pattern shortens the Policy parameter)"),
+          ),
+          positions[k]!,
+        );
+      } else {
+        signable.push(k);
+      }
+    }
+
+    const signatures = await this.#signAll(signable.map((k) => policies[k]!));
+    const parts: UrlParts[] = [];
+    const partPositions: number[] = [];
+    for (let s = 0; s < signable.length; s++) {
+      const k = signable[s]!;
+      const sig = signatures[s]!;
+      if (sig instanceof CfSignError) {
+        results[positions[k]!] = failure(sig, positions[k]!);
+        continue;
+      }
+      const p = prepared[k]!;
+      parts.push(p.canned ? { url: p.url, expires: p.spec.expires, signature: sig } : { url: p.url, policy: policies[k]!, signature: sig });
+      partPositions.push(positions[k]!);
+    }
+    const urls = this.#hotPath.assembleUrls(parts, this.#suffix);
+    for (let s = 0; s < urls.length; s++) results[partPositions[s]!] = { ok: true, url: urls[s]! };
+    return results;
+  }
+
+  #prepare(item: BatchItem | undefined, defaults: Partial<SignOptions>, nowSeconds: number): Prepared {
+    let rawUrl: unknown;
+    let o: Partial<SignOptions>;
+    if (typeof item === "string") {
+      rawUrl = item;
+      o = defaults;
+    } else if (typeof item === "object" && item !== null) {
+      rawUrl = item.url;
+      o = { ...defaults, ...definedOnly(item) };
+    } else {
+      fail("INVALID_ARGUMENT", "each item must be a URL string or an object with a url");
+    }
+    if (o.expires === undefined) fail("INVALID_DATE", "expires is required (a Date, epoch seconds or ISO-8601)");
+    const url = validateUrl(rawUrl, { encode: o.encode });
+    const expires = toEpochSeconds(o.expires, "expires", "floor");
+    if (expires <= nowSeconds) {
+      fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
+    }
+    const starts = o.starts === undefined ? undefined : toEpochSeconds(o.starts, "starts", "ceil");
+    if (starts !== undefined && starts >= expires) {
+      fail("INVALID_DATE_RANGE", "starts must be before expires");
+    }
+    const ipAddress = o.ipAddress === undefined ? undefined : normalizeIpAddress(o.ipAddress);
+    const custom = starts !== undefined || ipAddress !== undefined || o.resource !== undefined;
+    if (!custom) return { url, spec: { resource: url, expires }, canned: true };
+
+    let resource: string;
+    if (o.resource === undefined) {
+      // The URL becomes a pattern in a custom policy: a * or a second ? would widen the grant.
+      const firstQ = url.indexOf("?");
+      if (url.includes("*") || (firstQ !== -1 && url.indexOf("?", firstQ + 1) !== -1)) {
+        fail(
+          "URL_HAS_WILDCARD",
+          "the URL contains * or ? (beyond the query separator), which a custom policy reads as wildcards " +
+            "and would widen the grant; percent-encode them (%2A, %3F) or pass an explicit resource",
+        );
+      }
+      resource = url;
+    } else {
+      resource = validateResource(o.resource, o.allowAnyResource === true).pattern;
+      if (!resourceCovers(resource, url)) {
+        fail("RESOURCE_MISMATCH", "resource does not cover the URL being signed, so CloudFront would refuse it");
+      }
+    }
+    return { url, spec: { resource, expires, starts, ipAddress }, canned: false };
+  }
+
+  /** Signs with at most `concurrency` signatures in flight; an item's failure is returned, a platform failure thrown. */
+  async #signAll(payloads: readonly Uint8Array[]): Promise<(Uint8Array | CfSignError)[]> {
+    const out: (Uint8Array | CfSignError)[] = new Array(payloads.length);
+    let next = 0;
+    let fatal: unknown;
+    const worker = async (): Promise<void> => {
+      while (next < payloads.length && fatal === undefined) {
+        const i = next++;
+        try {
+          const sig = await this.#key.sign(payloads[i]!);
+          out[i] = sig.length === 0 ? new CfSignError("SIGNING_FAILED", "the platform returned an empty signature") : sig;
+        } catch (err) {
+          if (err instanceof CfSignError && err.code === "SIGNING_FAILED") out[i] = err;
+          else if (err instanceof CfSignError) fatal = err;
+          else out[i] = new CfSignError("SIGNING_FAILED", "signing failed", { cause: err });
+        }
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (let w = 0; w < Math.min(this.#concurrency, payloads.length); w++) workers.push(worker());
+    await Promise.all(workers);
+    if (fatal !== undefined) throw fatal;
+    return out;
+  }
+
+  /** `Signer(K2JCJMDEHXQW5F, RSA, SHA256, wasm)`: never key material. */
+  toString(): string {
+    return `Signer(${this.#keyPairId}, ${this.algorithm}, ${this.hashAlgorithm}, ${this.engine})`;
+  }
+
+  /** JSON form: key pair id and settings only. */
+  toJSON(): { keyPairId: string; algorithm: KeyAlgorithm; hashAlgorithm: HashAlgorithm; engine: EngineName } {
+    return { keyPairId: this.#keyPairId, algorithm: this.algorithm, hashAlgorithm: this.hashAlgorithm, engine: this.engine };
+  }
+
+  /** Node's `util.inspect` form: the same as {@link Signer.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function failure(err: unknown, index: number): BatchResult {
+  const error =
+    err instanceof CfSignError
+      ? err.withIndex(index)
+      : new CfSignError("INVALID_ARGUMENT", "the item could not be processed", { cause: err, index });
+  return { ok: false, index, error };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined && k !== "url") (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** Characters of CloudFront-safe base64 for `n` bytes. */
+function base64Length(n: number): number {
+  return Math.ceil(n / 3) * 4;
+}
+
+/**
+ * Creates a signer on a given platform. Entry points call this with their
+ * importers and hot-path loader; applications call `createSigner`.
+ *
+ * @throws {@link CfSignError} `INVALID_KEY_PAIR_ID`, `INVALID_KEY`, `UNSUPPORTED_KEY`, `UNSUPPORTED_HASH`, `INVALID_ARGUMENT`
+ */
+export async function createSignerWith(options: SignerOptions, platform: SignerPlatform): Promise<Signer> {
+  if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "createSigner takes an options object");
+  const { keyPairId, privateKey, passphrase } = options;
+  if (typeof keyPairId !== "string" || !KEY_PAIR_ID.test(keyPairId)) {
+    fail("INVALID_KEY_PAIR_ID", "keyPairId must be the CloudFront public key id (letters and digits, e.g. K2JCJMDEHXQW5F)");
+  }
+  if (privateKey === undefined || privateKey === null) fail("INVALID_KEY", "privateKey is required");
+  if (passphrase !== undefined && typeof passphrase !== "string") fail("INVALID_ARGUMENT", "passphrase must be a string");
+  const hashAlgorithm = options.hashAlgorithm ?? "SHA256";
+  if (hashAlgorithm !== "SHA256" && hashAlgorithm !== "SHA1") {
+    fail("INVALID_ARGUMENT", 'hashAlgorithm must be "SHA256" or "SHA1"');
+  }
+  const engine = options.engine ?? "wasm";
+  if (engine !== "wasm" && engine !== "js") fail("INVALID_ARGUMENT", 'engine must be "wasm" or "js"');
+  const backend = options.backend ?? platform.defaultBackend;
+  const importer = platform.importers[backend];
+  if (importer === undefined) fail("INVALID_ARGUMENT", `the ${backend} backend is not available in this runtime`);
+  const concurrency = options.concurrency ?? 64;
+  if (!Number.isInteger(concurrency) || concurrency < 1) fail("INVALID_ARGUMENT", "concurrency must be a positive integer");
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== "function") fail("INVALID_ARGUMENT", "clock must be a function returning milliseconds");
+  const [key, hotPath] = await Promise.all([
+    importer({ privateKey, passphrase, hashAlgorithm }),
+    platform.loadHotPath(engine),
+  ]);
+  return new Signer(key, hotPath, keyPairId, concurrency, clock);
+}
