@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// CFSIGN_VITEST_JSON (set by .ci/run) adds a JSON report for the CI summary line.
+const json = process.env.CFSIGN_VITEST_JSON;
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    reporters: json ? ["default", ["json", { outputFile: json }]] : ["default"],
+  },
+});
