@@ -9,7 +9,7 @@
 import type { HotPath, PolicySpec, UrlParts } from "./types.js";
 
 const ENCODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
-const PAD = "_";
+const PAD_BYTE = 0x5f; // "_"
 
 /** Decode table: byte value -> 6-bit value, or 255 for "not in the alphabet". */
 const DECODE = /* @__PURE__ */ (() => {
@@ -37,32 +37,42 @@ export function policyText(spec: PolicySpec): string {
   return text + "}}]}";
 }
 
-/** CloudFront-safe base64 of `bytes` (standard alphabet with `+`→`-`, `/`→`~`, `=`→`_`). */
+/** Alphabet as byte values, for writing base64 into a byte buffer. */
+const ENCODE_BYTES = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(64);
+  for (let i = 0; i < 64; i++) table[i] = ENCODE.charCodeAt(i);
+  return table;
+})();
+
+const decoder = /* @__PURE__ */ new TextDecoder();
+
+/**
+ * CloudFront-safe base64 of `bytes` (standard alphabet with `+`→`-`, `/`→`~`, `=`→`_`).
+ * Writes ASCII bytes and decodes them once: measured several times faster in V8
+ * than building the string by concatenation, which leaves ropes to flatten later.
+ */
 export function encodeBase64(bytes: Uint8Array): string {
   const n = bytes.length;
   const whole = n - (n % 3);
-  let out = "";
-  let chunk = "";
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let o = 0;
   let i = 0;
   for (; i < whole; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    chunk +=
-      ENCODE[v >>> 18]! + ENCODE[(v >>> 12) & 63]! + ENCODE[(v >>> 6) & 63]! + ENCODE[v & 63]!;
-    // Flush periodically so very large inputs do not build one deep rope.
-    if (chunk.length >= 8192) {
-      out += chunk;
-      chunk = "";
-    }
+    out[o++] = ENCODE_BYTES[v >>> 18]!;
+    out[o++] = ENCODE_BYTES[(v >>> 12) & 63]!;
+    out[o++] = ENCODE_BYTES[(v >>> 6) & 63]!;
+    out[o++] = ENCODE_BYTES[v & 63]!;
   }
   const rest = n - whole;
-  if (rest === 1) {
-    const v = bytes[i]! << 16;
-    chunk += ENCODE[v >>> 18]! + ENCODE[(v >>> 12) & 63]! + PAD + PAD;
-  } else if (rest === 2) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    chunk += ENCODE[v >>> 18]! + ENCODE[(v >>> 12) & 63]! + ENCODE[(v >>> 6) & 63]! + PAD;
+  if (rest > 0) {
+    const v = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    out[o++] = ENCODE_BYTES[v >>> 18]!;
+    out[o++] = ENCODE_BYTES[(v >>> 12) & 63]!;
+    out[o++] = rest === 2 ? ENCODE_BYTES[(v >>> 6) & 63]! : PAD_BYTE;
+    out[o++] = PAD_BYTE;
   }
-  return out + chunk;
+  return decoder.decode(out);
 }
 
 /** Inverse of {@link encodeBase64}; `null` unless `text` is canonical CloudFront-safe base64. */

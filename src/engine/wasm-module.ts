@@ -1,0 +1,36 @@
+/**
+ * Obtains the compiled cfsign WebAssembly module from the bytes inlined at
+ * build time. Runtime-neutral: only `atob` and `WebAssembly.compile`, which
+ * Node, Deno, Bun, browsers and Workers all provide.
+ *
+ * @module
+ */
+import { wasmBase64 } from "./wasm-bytes.generated.js";
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * Compiles the inlined WebAssembly module, once per process: every call returns
+ * the same promise (a failed compilation is not cached, so a later call retries).
+ *
+ * @returns the compiled module, ready for `createWasmHotPath` (./wasm.ts).
+ * @throws {WebAssembly.CompileError} (as a rejection) if the runtime cannot compile it.
+ * @example
+ * ```ts
+ * const hotPath = await createWasmHotPath(await loadWasmModule());
+ * ```
+ */
+export function loadWasmModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64)).catch((error: unknown) => {
+    compiled = undefined;
+    throw error;
+  });
+  return compiled;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
