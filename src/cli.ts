@@ -1,0 +1,118 @@
+/**
+ * The `cfsign` command line. `bin/cfsign.js` calls {@link main}; every
+ * subcommand is one entry of {@link COMMANDS} with its own help text.
+ *
+ * @example
+ * ```sh
+ * cfsign sign --url https://d111111abcdef8.cloudfront.net/photo.jpg \
+ *   --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01T00:00:00Z
+ * ```
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { suggest } from "./cli/args.js";
+import type { CliIo, Command } from "./cli/command.js";
+import { CliError, EXIT, reportError } from "./cli/report.js";
+import { signCommand } from "./cli/sign.js";
+
+export type { CliIo, Command } from "./cli/command.js";
+
+/** The subcommands, in the order `cfsign --help` lists them. */
+export const COMMANDS: readonly Command[] = [signCommand];
+
+const TOP_HINT = "Run 'cfsign --help' for the commands.";
+
+/**
+ * Runs the command line.
+ *
+ * @param argv - the arguments after `node cfsign`, i.e. `process.argv.slice(2)`
+ * @param io - output and environment; the process's by default
+ * @returns the exit status: 0 success, 1 URL or policy refused, 2 usage or key error, 3 signing failure
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2));
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    throw new CliError("USAGE", "no command given; try 'cfsign sign --help'", TOP_HINT);
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
+    const [topic, ...extra] = first === "help" ? rest : [];
+    if (extra.length > 0) throw new CliError("USAGE", "'cfsign help' takes at most one command name", TOP_HINT);
+    io.stdout(topic === undefined ? topHelp() : findCommand(topic).help);
+    return EXIT.OK;
+  }
+  if (first === "--version") {
+    io.stdout(version() + "\n");
+    return EXIT.OK;
+  }
+  if (first.startsWith("-")) {
+    // Not echoed beyond the option's name: a stray argument may be a secret.
+    const name = first.split("=", 1)[0];
+    throw new CliError("USAGE", `unknown option ${name} before the command; options go after it (cfsign sign --url ...)`, TOP_HINT);
+  }
+  const command = findCommand(first);
+  const terminator = rest.indexOf("--");
+  const options = terminator === -1 ? rest : rest.slice(0, terminator);
+  if (options.includes("--help") || options.includes("-h")) {
+    io.stdout(command.help);
+    return EXIT.OK;
+  }
+  return command.run(rest, io);
+}
+
+function findCommand(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command !== undefined) return command;
+  const close = suggest(name, COMMANDS.map((c) => c.name));
+  throw new CliError(
+    "USAGE",
+    // The name is shown only if it is a plausible command word, never an arbitrary argument.
+    (/^[a-z][a-z-]{0,30}$/.test(name) ? `unknown command '${name}'` : "unknown command") +
+      (close.length === 0 ? "" : ` (did you mean '${close.join("' or '")}'?)`),
+    TOP_HINT,
+  );
+}
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
+  return `cfsign ${version()}: Amazon CloudFront signed URLs
+
+Usage:
+  cfsign <command> [options]
+  cfsign help <command>        the command's options, examples and exit statuses
+  cfsign --version
+
+Commands:
+${list}
+
+Run 'cfsign <command> --help' for its options and examples.
+`;
+}
+
+/** The package version, from the package.json beside `dist/` (and beside `src/`). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: unknown };
+  if (typeof pkg.version !== "string") throw new CliError("INTERNAL", "package.json has no version");
+  return pkg.version;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+  };
+}
