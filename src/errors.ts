@@ -43,9 +43,9 @@ export type CfSignErrorCode =
   | "RESOURCE_TOO_BROAD"
   /** `keyPairId` is missing or not a CloudFront public key id. */
   | "INVALID_KEY_PAIR_ID"
-  /** The private key could not be read (bad PEM/DER/JWK, wrong or missing passphrase). */
+  /** The private key (or, for the verifier, a public key) could not be read (bad PEM/DER/JWK, wrong or missing passphrase). */
   | "INVALID_KEY"
-  /** The key is readable but is not an RSA-2048 or ECDSA P-256 private key, the only kinds CloudFront accepts. */
+  /** The key is readable but is not an RSA-2048 or ECDSA P-256 key, the only kinds CloudFront accepts. */
   | "UNSUPPORTED_KEY"
   /** The platform refuses the hash algorithm (for example SHA-1 under a FIPS or hardened OpenSSL policy). */
   | "UNSUPPORTED_HASH"
@@ -54,7 +54,17 @@ export type CfSignErrorCode =
   /** A strict batch had failing items; see {@link CfSignError.failures}. */
   | "BATCH_FAILED"
   /** The WebAssembly hot path could not be loaded or failed an internal check. */
-  | "ENGINE_FAILURE";
+  | "ENGINE_FAILURE"
+  /**
+   * A signed cookie's `domain` is `cloudfront.net` or under it; CloudFront's guide does not allow
+   * `*.cloudfront.net` there (`private-content-setting-signed-cookie-custom-policy`): serve the
+   * distribution under your own alternate domain name and set the cookies for that.
+   */
+  | "COOKIE_DOMAIN_NOT_ALLOWED"
+  /** A signed cookie's `domain`, `path` or `sameSite` is malformed (`;`, CR/LF, spaces, `SameSite=None` without `Secure`, ...). */
+  | "INVALID_COOKIE_ATTRIBUTE"
+  /** A signed cookie would exceed the 4,096 bytes browsers are required to store per cookie (RFC 6265 §6.1). */
+  | "COOKIE_TOO_LARGE";
 
 /** One failing item of a strict batch. */
 export interface BatchFailure {
