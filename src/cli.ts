@@ -15,11 +15,13 @@ import { suggest } from "./cli/args.js";
 import type { CliIo, Command } from "./cli/command.js";
 import { CliError, EXIT, reportError } from "./cli/report.js";
 import { signCommand } from "./cli/sign.js";
+import { signCookiesCommand } from "./cli/sign-cookies.js";
+import { verifyCommand } from "./cli/verify.js";
 
 export type { CliIo, Command } from "./cli/command.js";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
-export const COMMANDS: readonly Command[] = [signCommand];
+export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand];
 
 const TOP_HINT = "Run 'cfsign --help' for the commands.";
 

@@ -1,15 +1,19 @@
 /**
- * cfsign: Amazon CloudFront signed URLs at high throughput.
+ * cfsign: Amazon CloudFront signed URLs and signed cookies at high throughput,
+ * a verifier that explains 403s, and the protected-download redirect.
  *
- * This entry signs with node:crypto by default (WebCrypto on request).
+ * This entry signs with node:crypto by default (WebCrypto on request). The
+ * verifier (`verifyUrl`, `verifyCookies`) and the redirect (`redirectToSigned`,
+ * `sendRedirect`) use only WebCrypto and the Fetch API.
  *
  * @example
  * ```ts
- * import { createSigner } from "cfsign";
+ * import { createSigner, verifyUrl } from "cfsign";
  * const signer = await createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pem });
  * const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/video.mp4", {
  *   expires: new Date(Date.now() + 3600_000),
  * });
+ * const { valid, reason } = await verifyUrl(url, { publicKeys: { K2JCJMDEHXQW5F: publicPem } });
  * ```
  *
  * @module
@@ -45,7 +49,25 @@ export function createSigner(options: SignerOptions): Promise<Signer> {
 export { CfSignError } from "./errors.js";
 export type { BatchFailure, CfSignErrorCode } from "./errors.js";
 export { Signer } from "./signer.js";
-export type { BatchItem, BatchOptions, BatchResult, CryptoBackend, SignOptions, SignerOptions } from "./signer.js";
+export type {
+  BatchItem,
+  BatchOptions,
+  BatchResult,
+  CloudFrontCookieName,
+  CryptoBackend,
+  SignCookiesOptions,
+  SignedCookies,
+  SignOptions,
+  SignPolicyOptions,
+  SignerOptions,
+} from "./signer.js";
+export { SignedPolicy } from "./signed-policy.js";
+export type { CookieAttributeOptions, SameSite } from "./lib/cookie.js";
+export { verifyCookies, verifyUrl } from "./verify.js";
+export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult } from "./verify.js";
+export type { PublicKeyInput } from "./crypto/public-key.js";
+export { redirectToSigned, sendRedirect } from "./redirect.js";
+export type { RedirectOptions, ServerResponseLike } from "./redirect.js";
 export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.js";
 export type { DateInput } from "./lib/time.js";
 export type { EngineName } from "./engine/types.js";

@@ -1,7 +1,8 @@
 /**
  * The signer: key imported and checked once, hot path loaded once, then many
- * URLs signed per call. Runtime-neutral; the entry points inject the key
- * importer (node:crypto or WebCrypto) and the hot path.
+ * URLs signed per call; also signed cookies and shared policies (./signed-policy.ts).
+ * Runtime-neutral; the entry points inject the key importer (node:crypto or
+ * WebCrypto) and the hot path.
  *
  * @module
  */
@@ -9,10 +10,12 @@ import { CfSignError, fail, type BatchFailure } from "./errors.js";
 import { ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.js";
 import type { HashAlgorithm, KeyAlgorithm, KeyImporter, PrivateKeyInput, SigningKey } from "./crypto/types.js";
 import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.js";
+import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./lib/cookie.js";
 import { normalizeIpAddress } from "./lib/ip.js";
 import { resourceCovers, validateResource } from "./lib/resource.js";
 import { toEpochSeconds, type DateInput } from "./lib/time.js";
 import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
+import { SignedPolicy } from "./signed-policy.js";
 
 /** Which platform API performs the private-key operation. */
 export type CryptoBackend = "node" | "webcrypto";
@@ -53,6 +56,65 @@ export interface SignOptions {
   encode?: boolean | undefined;
 }
 
+/** The policy options shared by URLs, cookies and shared policies. */
+type PolicyOptions = Partial<Pick<SignOptions, "expires" | "starts" | "ipAddress">>;
+
+/** Options of {@link Signer.signPolicy}. */
+export interface SignPolicyOptions {
+  /** Resource pattern with `*`/`?` wildcards, e.g. `https://cdn.example.com/gallery/*`. Required. */
+  resource: string;
+  /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
+  expires: DateInput;
+  /** Start of validity (`DateGreaterThan`; no access on or before it). */
+  starts?: DateInput | undefined;
+  /** IPv4 address or CIDR allowed to use the URLs. */
+  ipAddress?: string | undefined;
+  /** Allow a resource of `*` or with a wildcard in the scheme or host. */
+  allowAnyResource?: boolean | undefined;
+}
+
+/** Options of {@link Signer.signCookies}: the policy, then the cookie attributes. */
+export interface SignCookiesOptions extends CookieAttributeOptions {
+  /**
+   * The URL (canned policy, when no other condition is given) or the pattern with `*`/`?`
+   * wildcards (custom policy) the cookies grant. Required unless `allowAnyResource` is set.
+   */
+  resource?: string | undefined;
+  /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
+  expires: DateInput;
+  /** Start of validity (`DateGreaterThan`; no access on or before it). Makes the policy custom. */
+  starts?: DateInput | undefined;
+  /** IPv4 address or CIDR allowed to use the cookies. Makes the policy custom. */
+  ipAddress?: string | undefined;
+  /** Allow a resource of `*` or with a wildcard in the scheme or host; without a resource, grant every file. */
+  allowAnyResource?: boolean | undefined;
+}
+
+/** The names of CloudFront's signed cookies. */
+export type CloudFrontCookieName =
+  | "CloudFront-Expires"
+  | "CloudFront-Policy"
+  | "CloudFront-Signature"
+  | "CloudFront-Key-Pair-Id"
+  | "CloudFront-Hash-Algorithm";
+
+/** What {@link Signer.signCookies} returns. */
+export interface SignedCookies {
+  /** `"canned"` (`CloudFront-Expires`) or `"custom"` (`CloudFront-Policy`). */
+  readonly kind: "canned" | "custom";
+  /** The cookie values by name (for frameworks that set cookies from name and value). */
+  readonly cookies: {
+    readonly "CloudFront-Expires"?: string;
+    readonly "CloudFront-Policy"?: string;
+    readonly "CloudFront-Signature": string;
+    readonly "CloudFront-Key-Pair-Id": string;
+    /** `SHA256` when the signer uses SHA-256; absent for SHA-1. */
+    readonly "CloudFront-Hash-Algorithm"?: string;
+  };
+  /** One `Set-Cookie` header value per cookie, in the order above. */
+  readonly setCookie: readonly string[];
+}
+
 /** One batch item: a URL, or a URL with its own policy options overriding the batch's. */
 export type BatchItem = string | ({ url: string } & Partial<SignOptions>);
 
@@ -86,7 +148,7 @@ interface Prepared {
 }
 
 /**
- * Signs CloudFront URLs with one key. Create it with `createSigner`.
+ * Signs CloudFront URLs and cookies with one key. Create it with `createSigner`.
  * It holds no key material in enumerable properties; `util.inspect`,
  * `JSON.stringify` and `toString` show only the key pair id and settings.
  */
@@ -249,25 +311,16 @@ export class Signer {
     } else {
       fail("INVALID_ARGUMENT", "each item must be a URL string or an object with a url");
     }
-    if (o.expires === undefined) fail("INVALID_DATE", "expires is required (a Date, epoch seconds or ISO-8601)");
+    requireExpires(o);
     const url = validateUrl(rawUrl, { encode: o.encode });
-    const expires = toEpochSeconds(o.expires, "expires", "floor");
-    if (expires <= nowSeconds) {
-      fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
-    }
-    const starts = o.starts === undefined ? undefined : toEpochSeconds(o.starts, "starts", "ceil");
-    if (starts !== undefined && starts >= expires) {
-      fail("INVALID_DATE_RANGE", "starts must be before expires");
-    }
-    const ipAddress = o.ipAddress === undefined ? undefined : normalizeIpAddress(o.ipAddress);
-    const custom = starts !== undefined || ipAddress !== undefined || o.resource !== undefined;
-    if (!custom) return { url, spec: { resource: url, expires }, canned: true };
+    const c = policyConditions(o, nowSeconds);
+    const custom = c.starts !== undefined || c.ipAddress !== undefined || o.resource !== undefined;
+    if (!custom) return { url, spec: { resource: url, expires: c.expires }, canned: true };
 
     let resource: string;
     if (o.resource === undefined) {
       // The URL becomes a pattern in a custom policy: a * or a second ? would widen the grant.
-      const firstQ = url.indexOf("?");
-      if (url.includes("*") || (firstQ !== -1 && url.indexOf("?", firstQ + 1) !== -1)) {
+      if (hasWildcard(url)) {
         fail(
           "URL_HAS_WILDCARD",
           "the URL contains * or ? (beyond the query separator), which a custom policy reads as wildcards " +
@@ -281,7 +334,133 @@ export class Signer {
         fail("RESOURCE_MISMATCH", "resource does not cover the URL being signed, so CloudFront would refuse it");
       }
     }
-    return { url, spec: { resource, expires, starts, ipAddress }, canned: false };
+    return { url, spec: { resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress }, canned: false };
+  }
+
+  /** Signs one policy; a signing failure is thrown. */
+  async #signOne(policy: Uint8Array): Promise<Uint8Array> {
+    const [sig] = await this.#signAll([policy]);
+    if (sig === undefined) fail("SIGNING_FAILED", "internal: no signature");
+    if (sig instanceof CfSignError) throw sig;
+    return sig;
+  }
+
+  /**
+   * Signs a set of CloudFront signed cookies: one policy, one signature, and a
+   * ready `Set-Cookie` value per cookie (`private-content-setting-signed-cookie-canned-policy`,
+   * `...-custom-policy`).
+   *
+   * The policy is canned (`CloudFront-Expires`) when only `expires` and a plain
+   * `resource` URL (no `*`, no `?` beyond the query separator) are given; the cookies
+   * then grant exactly that URL. Otherwise it is custom (`CloudFront-Policy`): give a
+   * pattern such as `https://cdn.example.com/gallery/*` to grant many files. A `?`
+   * in a resource with no other wildcard is read as the query separator (the narrower
+   * reading); add `*` or a condition to use it as a wildcard.
+   *
+   * The `Set-Cookie` values carry no `Expires`/`Max-Age` (the guide advises against
+   * them: the policy decides how long access lasts), and default to `Path=/; Secure; HttpOnly`.
+   *
+   * @param options - `expires` (required), `resource` (required unless `allowAnyResource`),
+   *   `starts`, `ipAddress`, and the cookie attributes `domain`, `path`, `secure`, `httpOnly`, `sameSite`
+   * @returns the cookie values by name, and one `Set-Cookie` header value per cookie
+   * @throws {@link CfSignError} the URL and policy codes of {@link Signer.signUrl} (`INVALID_URL`,
+   *   `URL_HAS_SIGNING_PARAMETER`, `INVALID_RESOURCE`, `RESOURCE_TOO_BROAD`, `INVALID_DATE`,
+   *   `EXPIRES_IN_PAST`, `INVALID_IP_ADDRESS`, ...), `INVALID_COOKIE_ATTRIBUTE`,
+   *   `COOKIE_DOMAIN_NOT_ALLOWED`, `COOKIE_TOO_LARGE`, `SIGNING_FAILED`
+   * @example
+   * ```ts
+   * const { setCookie } = await signer.signCookies({
+   *   resource: "https://cdn.example.com/gallery/*",
+   *   expires: new Date(Date.now() + 3600_000),
+   *   domain: "example.com",
+   * });
+   * res.setHeader("Set-Cookie", setCookie);
+   * ```
+   */
+  async signCookies(options: SignCookiesOptions): Promise<SignedCookies> {
+    if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "signCookies takes an options object");
+    requireExpires(options);
+    const nowSeconds = this.#clock() / 1000;
+    const { resource } = options;
+    let spec: PolicySpec;
+    let canned = false;
+    const conditionsGiven = options.starts !== undefined || options.ipAddress !== undefined;
+    if (resource === undefined) {
+      if (options.allowAnyResource !== true) {
+        fail(
+          "INVALID_RESOURCE",
+          "signCookies needs a resource (the URL or pattern the cookies grant), or allowAnyResource: true to grant " +
+            "every file of every distribution that trusts this key",
+        );
+      }
+      // "*" grants what an absent Resource grants (CLOUDFRONT.md "Wildcards"), in the hot path's one policy shape.
+      const c = policyConditions(options, nowSeconds);
+      spec = { resource: "*", expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
+    } else if (!conditionsGiven && typeof resource === "string" && !hasWildcard(resource)) {
+      const url = validateUrl(resource);
+      const c = policyConditions(options, nowSeconds);
+      spec = { resource: url, expires: c.expires };
+      canned = true;
+    } else {
+      const pattern = validateResource(resource, options.allowAnyResource === true).pattern;
+      const c = policyConditions(options, nowSeconds);
+      spec = { resource: pattern, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
+    }
+    const attributes = cookieAttributes(options);
+    const [policy] = this.#hotPath.serializePolicies([spec]);
+    if (policy === undefined) fail("INVALID_ARGUMENT", "internal: no policy");
+    const policyValue = canned ? undefined : this.#hotPath.encodeBase64(policy);
+    // Check the size before signing: the signature's length is known in advance.
+    const head: [string, string] = canned ? ["CloudFront-Expires", String(spec.expires)] : ["CloudFront-Policy", policyValue!];
+    setCookie(head[0], head[1], attributes);
+    const signature = this.#hotPath.encodeBase64(await this.#signOne(policy));
+    const pairs: [CloudFrontCookieName, string][] = [head as [CloudFrontCookieName, string]];
+    pairs.push(["CloudFront-Signature", signature], ["CloudFront-Key-Pair-Id", this.#keyPairId]);
+    if (this.#key.hashAlgorithm === "SHA256") pairs.push(["CloudFront-Hash-Algorithm", "SHA256"]);
+    const cookies: Partial<Record<CloudFrontCookieName, string>> = {};
+    const headers: string[] = [];
+    for (const [name, value] of pairs) {
+      cookies[name] = value;
+      headers.push(setCookie(name, value, attributes));
+    }
+    return { kind: canned ? "canned" : "custom", cookies: cookies as SignedCookies["cookies"], setCookie: headers };
+  }
+
+  /**
+   * Signs one custom policy once, for many URLs: every URL the policy's
+   * `resource` covers gets the same `Policy`, `Signature` and `Key-Pair-Id`
+   * parameters, with no signature per URL. The usual use is a wildcard resource
+   * such as `https://cdn.example.com/gallery/*` for all the files of one page.
+   *
+   * @param options - `resource` (required) and `expires` (required), optional `starts`, `ipAddress`, `allowAnyResource`
+   * @returns a {@link SignedPolicy}; its `apply(url)` and `applyAll(urls)` add the precomputed query to URLs
+   * @throws {@link CfSignError} `INVALID_RESOURCE`, `RESOURCE_TOO_BROAD`, `INVALID_DATE`, `DATE_IN_MILLISECONDS`,
+   *   `EXPIRES_IN_PAST`, `INVALID_DATE_RANGE`, `INVALID_IP_ADDRESS`, `IPV6_NOT_SUPPORTED`, `SIGNING_FAILED`
+   * @example
+   * ```ts
+   * const gallery = await signer.signPolicy({
+   *   resource: "https://cdn.example.com/gallery/*",
+   *   expires: Math.floor(Date.now() / 1000) + 3600,
+   * });
+   * const urls = gallery.applyAll(photoUrls); // [{ ok: true, url }, ...]
+   * ```
+   */
+  async signPolicy(options: SignPolicyOptions): Promise<SignedPolicy> {
+    if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "signPolicy takes an options object");
+    requireExpires(options);
+    if (options.resource === undefined) {
+      fail("INVALID_RESOURCE", "signPolicy needs a resource, e.g. https://cdn.example.com/gallery/*");
+    }
+    const resource = validateResource(options.resource, options.allowAnyResource === true).pattern;
+    const c = policyConditions(options, this.#clock() / 1000);
+    const spec: PolicySpec = { resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
+    const [shared] = this.#hotPath.serializePolicies([spec]);
+    if (shared === undefined) fail("INVALID_ARGUMENT", "internal: no policy");
+    const policy = shared.slice(); // the hot path may return a view into a buffer it reuses
+    const signature = await this.#signOne(policy);
+    const query =
+      "Policy=" + this.#hotPath.encodeBase64(policy) + "&Signature=" + this.#hotPath.encodeBase64(signature) + this.#suffix;
+    return new SignedPolicy({ policy, query, resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress, clock: this.#clock });
   }
 
   /** Signs with at most `concurrency` signatures in flight; an item's failure is returned, a platform failure thrown. */
@@ -337,6 +516,41 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined && k !== "url") (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/** `expires` is the one required policy option everywhere. */
+function requireExpires(o: { expires?: DateInput | undefined }): void {
+  if (o.expires === undefined) fail("INVALID_DATE", "expires is required (a Date, epoch seconds or ISO-8601)");
+}
+
+/** The validated conditions of a policy. */
+interface Conditions {
+  readonly expires: number;
+  readonly starts: number | undefined;
+  readonly ipAddress: string | undefined;
+}
+
+/**
+ * Validates the conditions every policy shares (URLs, cookies, shared policies),
+ * in one order, so that all entry points report the same first problem.
+ */
+function policyConditions(o: PolicyOptions, nowSeconds: number): Conditions {
+  const expires = toEpochSeconds(o.expires, "expires", "floor");
+  if (expires <= nowSeconds) {
+    fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
+  }
+  const starts = o.starts === undefined ? undefined : toEpochSeconds(o.starts, "starts", "ceil");
+  if (starts !== undefined && starts >= expires) {
+    fail("INVALID_DATE_RANGE", "starts must be before expires");
+  }
+  const ipAddress = o.ipAddress === undefined ? undefined : normalizeIpAddress(o.ipAddress);
+  return { expires, starts, ipAddress };
+}
+
+/** True when a URL, read as a custom-policy pattern, has a `*` or a `?` other than the query separator. */
+function hasWildcard(url: string): boolean {
+  const firstQ = url.indexOf("?");
+  return url.includes("*") || (firstQ !== -1 && url.indexOf("?", firstQ + 1) !== -1);
 }
 
 /** Characters of CloudFront-safe base64 for `n` bytes. */

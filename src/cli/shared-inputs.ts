@@ -1,0 +1,138 @@
+/**
+ * Inputs that `sign-cookies` and `verify` read the way `sign` does: key files,
+ * the passphrase variable, times and one-of choices. The rules are the same
+ * as `cfsign sign`'s (src/cli/sign.ts): a key file's path may be shown, its
+ * content never; a passphrase comes only from an environment variable whose
+ * name is not echoed.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import type { PrivateKeyInput } from "../crypto/types.js";
+import type { CliIo } from "./command.js";
+import { CliError } from "./report.js";
+
+/** Epoch seconds when all digits (the library refuses milliseconds), else an ISO-8601 string for the library to check. */
+export function parseWhen(text: string): number | string {
+  return /^[0-9]+$/.test(text) ? Number(text) : text;
+}
+
+/** One of `choices` (case-insensitive), or `undefined` when not given. */
+export function parseChoice<T extends string>(
+  given: string | undefined,
+  choices: readonly T[],
+  option: string,
+  usage: (message: string) => CliError,
+): T | undefined {
+  if (given === undefined) return undefined;
+  const found = choices.find((c) => c.toLowerCase() === given.toLowerCase());
+  if (found === undefined) throw usage(`--${option} must be ${choices.join(" or ")}`);
+  return found;
+}
+
+/** The passphrase from the environment variable named by `--passphrase-env`. */
+export function readPassphrase(
+  variable: string | undefined,
+  io: CliIo,
+  usage: (message: string) => CliError,
+): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = io.env[variable];
+  if (value === undefined) {
+    throw usage(
+      "--passphrase-env names an environment variable that is not set; export it first " +
+        "(the option takes the variable's name, such as CFSIGN_PASSPHRASE, not the passphrase)",
+    );
+  }
+  if (value === "") throw usage("the environment variable named by --passphrase-env is empty");
+  return value;
+}
+
+async function readKeyBytes(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new CliError("KEY_FILE", `cannot read ${what}: ${describeFsError(err)}`);
+  }
+}
+
+/**
+ * Reads a private key file as PEM text, a JWK object or DER bytes; the library
+ * decides whether it is a usable key.
+ *
+ * @throws {@link CliError} `KEY_FILE` with the path (never the content)
+ */
+export async function readPrivateKeyFile(path: string): Promise<PrivateKeyInput> {
+  const where = `the private key file ${JSON.stringify(path)}`;
+  const bytes = await readKeyBytes(path, where);
+  const head = bytes.subarray(0, 4096).toString("latin1");
+  if (head.includes("-----BEGIN")) return bytes.toString("utf8");
+  if (head.trimStart().startsWith("{")) return parseJwk(bytes, where);
+  if (bytes.length === 0) throw new CliError("KEY_FILE", `${where} is empty`);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Reads a public key file: SPKI PEM (what CloudFront's key groups hold), PKCS#1
+ * `RSA PUBLIC KEY` PEM, or a public JWK.
+ *
+ * @throws {@link CliError} `KEY_FILE` with the path (never the content)
+ */
+export async function readPublicKeyFile(path: string): Promise<string | JsonWebKey> {
+  const where = `the public key file ${JSON.stringify(path)}`;
+  const bytes = await readKeyBytes(path, where);
+  const head = bytes.subarray(0, 4096).toString("latin1");
+  if (head.includes("-----BEGIN")) return bytes.toString("utf8");
+  if (head.trimStart().startsWith("{")) return parseJwk(bytes, where);
+  throw new CliError("KEY_FILE", `${where} is neither PEM (-----BEGIN PUBLIC KEY-----) nor a JWK`);
+}
+
+function parseJwk(bytes: Buffer, where: string): JsonWebKey {
+  try {
+    return JSON.parse(bytes.toString("utf8")) as JsonWebKey;
+  } catch {
+    // JSON.parse's message quotes the text around the error: possibly key material.
+    throw new CliError("KEY_FILE", `${where} starts like a JWK but is not valid JSON`);
+  }
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOTDIR":
+      return "a part of the path is not a directory";
+    default:
+      return typeof code === "string" ? code : "read failed";
+  }
+}
+
+/** The library's messages name its API options; say which command-line options they are. */
+const API_TO_CLI: readonly (readonly [RegExp, string])[] = [
+  [/\bexpires\b/, "expires is --date-less-than"],
+  [/\bstarts\b/, "starts is --date-greater-than"],
+  [/\bipAddress\b/, "ipAddress is --ip-address"],
+  [/\bresource\b/, "resource is --policy-resource (or --url)"],
+  [/\ballowAnyResource\b/, "allowAnyResource: true is --allow-any-resource"],
+  [/\bencode: true\b/, "encode: true is --encode"],
+  [/\bkeyPairId\b/, "keyPairId is --key-pair-id"],
+  [/\bhashAlgorithm\b/, "hashAlgorithm is --hash-algorithm"],
+  [/\bpassphrase\b/, "the passphrase comes from --passphrase-env NAME"],
+  [/\bdomain\b/, "domain is --domain"],
+  [/\bpath must\b/, "path is --path"],
+  [/\bsameSite\b/, "sameSite is --same-site"],
+  [/\bclientIp\b/, "clientIp is --client-ip"],
+  [/\bnow\b/, "now is --now"],
+];
+
+/** A hint line naming the command-line options behind the API names in `message`. */
+export function optionNamesHint(command: string, message: string): string | undefined {
+  const found = API_TO_CLI.filter(([pattern]) => pattern.test(message)).map(([, text]) => text);
+  return found.length === 0 ? undefined : `In 'cfsign ${command}': ${found.join("; ")}.`;
+}

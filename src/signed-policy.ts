@@ -1,0 +1,131 @@
+/**
+ * One custom policy, signed once, applied to many URLs: where a shared
+ * policy's query string is added to URLs. Nothing is signed here; applying is
+ * validation plus one string concatenation per URL.
+ *
+ * @module
+ */
+import { CfSignError, fail } from "./errors.js";
+import { resourceCovers } from "./lib/resource.js";
+import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
+import type { BatchResult } from "./signer.js";
+
+/** @internal What `Signer.signPolicy` hands to the constructor. */
+export interface SignedPolicyInit {
+  readonly policy: Uint8Array;
+  readonly query: string;
+  readonly resource: string;
+  readonly expires: number;
+  readonly starts: number | undefined;
+  readonly ipAddress: string | undefined;
+  readonly clock: () => number;
+}
+
+/**
+ * A custom policy signed once by `Signer.signPolicy`. Every URL its `resource`
+ * covers is signed by appending {@link SignedPolicy.query}.
+ *
+ * @example
+ * ```ts
+ * const gallery = await signer.signPolicy({ resource: "https://cdn.example.com/gallery/*", expires });
+ * const url = gallery.apply("https://cdn.example.com/gallery/2026/a.jpg");
+ * ```
+ */
+export class SignedPolicy {
+  /** The policy JSON, UTF-8: the bytes that were signed. */
+  readonly policy: Uint8Array;
+  /** `Policy=...&Signature=...&Key-Pair-Id=...[&Hash-Algorithm=SHA256]`, appended to each URL. */
+  readonly query: string;
+  /** The policy's `Resource` pattern. */
+  readonly resource: string;
+  /** `DateLessThan`, epoch seconds. */
+  readonly expires: number;
+  /** `DateGreaterThan`, epoch seconds, if any. */
+  readonly starts: number | undefined;
+  /** `IpAddress.AWS:SourceIp`, if any. */
+  readonly ipAddress: string | undefined;
+  readonly #clock: () => number;
+
+  /** @internal Use `Signer.signPolicy`. */
+  constructor(init: SignedPolicyInit) {
+    this.policy = init.policy;
+    this.query = init.query;
+    this.resource = init.resource;
+    this.expires = init.expires;
+    this.starts = init.starts;
+    this.ipAddress = init.ipAddress;
+    this.#clock = init.clock;
+  }
+
+  /**
+   * Signs one URL with the shared policy.
+   *
+   * @param url - absolute `https://` or `http://` URL that the policy's resource covers
+   * @returns the URL with the policy's query appended (`&` if it already has a query, else `?`)
+   * @throws {@link CfSignError} `RESOURCE_MISMATCH` (not covered), `EXPIRES_IN_PAST` (the policy has expired),
+   *   `URL_TOO_LONG`, and the URL codes of `signUrl` (`INVALID_URL`, `URL_HAS_SIGNING_PARAMETER`, ...)
+   * @example
+   * ```ts
+   * const signed = gallery.apply("https://cdn.example.com/gallery/a.jpg");
+   * ```
+   */
+  apply(url: string): string {
+    this.#checkNotExpired(this.#clock() / 1000);
+    return this.#applyOne(url);
+  }
+
+  /**
+   * Signs many URLs with the shared policy; a URL that cannot be signed is
+   * reported in its slot, the others are still signed.
+   *
+   * @param urls - URLs that the policy's resource covers
+   * @returns one result per URL, in input order: `{ ok: true, url }` or `{ ok: false, index, error }`,
+   *   the same shape as `Signer.signUrls`
+   * @throws {@link CfSignError} `EXPIRES_IN_PAST` when the policy itself has expired (no URL could work),
+   *   `INVALID_ARGUMENT` when `urls` is not an array
+   * @example
+   * ```ts
+   * for (const r of gallery.applyAll(urls)) if (!r.ok) console.error(r.index, r.error.code);
+   * ```
+   */
+  applyAll(urls: readonly string[]): BatchResult[] {
+    if (!Array.isArray(urls)) fail("INVALID_ARGUMENT", "applyAll takes an array of URLs");
+    this.#checkNotExpired(this.#clock() / 1000);
+    const out: BatchResult[] = new Array(urls.length);
+    for (let i = 0; i < urls.length; i++) {
+      try {
+        out[i] = { ok: true, url: this.#applyOne(urls[i]!) };
+      } catch (err) {
+        const error =
+          err instanceof CfSignError
+            ? err.withIndex(i)
+            : new CfSignError("INVALID_ARGUMENT", "the item could not be processed", { cause: err, index: i });
+        out[i] = { ok: false, index: i, error };
+      }
+    }
+    return out;
+  }
+
+  #applyOne(input: string): string {
+    const url = validateUrl(input);
+    if (!resourceCovers(this.resource, url)) {
+      fail("RESOURCE_MISMATCH", "the shared policy's resource does not cover this URL, so CloudFront would refuse it");
+    }
+    const length = url.length + 1 + this.query.length;
+    if (length > MAX_URL_BYTES) {
+      fail("URL_TOO_LONG", `the signed URL would be ${length} bytes; CloudFront accepts at most ${MAX_URL_BYTES}`);
+    }
+    return url + (url.includes("?") ? "&" : "?") + this.query;
+  }
+
+  #checkNotExpired(nowSeconds: number): void {
+    if (this.expires <= nowSeconds) {
+      fail("EXPIRES_IN_PAST", "the shared policy has expired; sign a new one (URLs made with it would only give 403)");
+    }
+  }
+
+  /** `SignedPolicy(<resource>, expires <epoch>)`. */
+  toString(): string {
+    return `SignedPolicy(${this.resource}, expires ${this.expires})`;
+  }
+}

@@ -1,0 +1,724 @@
+/**
+ * The verifier: checks a signed URL or a set of signed cookies the way
+ * CloudFront does, and says in one stable reason code why it would give 403.
+ * Runtime-neutral: WebCrypto for the public-key operation (./crypto/public-key.ts).
+ *
+ * The order follows CloudFront's (CLOUDFRONT.md "How CloudFront checks a request"):
+ * 1. any signing parameter in the query makes it a signed URL, otherwise the cookies count;
+ * 2. `Key-Pair-Id` present and known;
+ * 3. the signature over the decoded `Policy`, or over the canned policy rebuilt from
+ *    the URL without the signing parameters plus `Expires`, with SHA-1 or SHA-256;
+ * 4. the policy's conditions: one statement, `Resource` (wildcards), `DateLessThan`,
+ *    `DateGreaterThan`, `IpAddress`.
+ * When a check fails, a few likely causes are tried (the other hash, a query
+ * parameter added after signing, another known key) to name the mistake.
+ *
+ * @module
+ */
+import { fail } from "./errors.js";
+import { importVerifyKey, verifySignature, type PublicKeyInput, type VerifyKey } from "./crypto/public-key.js";
+import type { HashAlgorithm } from "./crypto/types.js";
+import { decodeBase64 } from "./engine/js.js";
+import { resourceCovers } from "./lib/resource.js";
+import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "./lib/time.js";
+
+/**
+ * Why a request is accepted or refused; one stable code per outcome.
+ *
+ * - `OK`: every check passed.
+ * - `MISSING_KEY_PAIR_ID`: no `Key-Pair-Id` (or `CloudFront-Key-Pair-Id` cookie); also a request with no signing data at all.
+ * - `UNKNOWN_KEY`: the `Key-Pair-Id` is not one of `publicKeys`.
+ * - `MISSING_SIGNATURE`: no `Signature`.
+ * - `DUPLICATE_SIGNING_PARAMETER`: a signing parameter or cookie appears twice.
+ * - `MALFORMED_POLICY`: neither or both of `Expires`/`Policy`; `Policy` not base64, not UTF-8 JSON, or not
+ *   CloudFront's policy shape (one statement, `DateLessThan`, integer epochs, IPv4 CIDR, no unknown keys); `Expires` not digits.
+ * - `STANDARD_BASE64`: `Signature` or `Policy` uses standard base64 (`+ / =`) instead of CloudFront's `- ~ _`.
+ * - `HASH_ALGORITHM_MISMATCH`: `Hash-Algorithm` is neither `SHA1` nor `SHA256`, or the signature verifies only with the other hash.
+ * - `PARAMETER_ADDED_AFTER_SIGNING`: a canned signature fails, but verifies without some of the URL's own query
+ *   parameters (added after signing, or placed after the signing parameters).
+ * - `BAD_SIGNATURE`: the signature does not verify (the message names a known key it verifies with, or a raw
+ *   P1363 ECDSA signature, when that is the cause).
+ * - `MILLISECOND_EPOCH`: a correctly signed time is 10^11 or more, i.e. milliseconds where seconds belong
+ *   (an `Expires` thousands of years away, or a start that never comes).
+ * - `RESOURCE_MISMATCH`: the policy's `Resource` does not cover the request URL.
+ * - `EXPIRED`: now is at or after `DateLessThan` (see {@link VerifyOptions.boundary}).
+ * - `NOT_YET_VALID`: now is at or before `DateGreaterThan` (see {@link VerifyOptions.boundary}).
+ * - `IP_NOT_ALLOWED`: `clientIp` is outside the policy's `IpAddress` CIDR (or is IPv6).
+ * - `S3_PRESIGNED_URL`: the URL is an S3 presigned URL (`X-Amz-Signature`, `AWSAccessKeyId`), not a CloudFront one.
+ * - `SIGNING_PARAMETERS_IN_FRAGMENT`: the signing parameters sit after a `#`, which clients never send.
+ * - `INVALID_URL`: the request URL is not an absolute `http(s)://` URL.
+ */
+export type VerifyReason =
+  | "OK"
+  | "MISSING_KEY_PAIR_ID"
+  | "UNKNOWN_KEY"
+  | "MISSING_SIGNATURE"
+  | "DUPLICATE_SIGNING_PARAMETER"
+  | "MALFORMED_POLICY"
+  | "STANDARD_BASE64"
+  | "HASH_ALGORITHM_MISMATCH"
+  | "PARAMETER_ADDED_AFTER_SIGNING"
+  | "BAD_SIGNATURE"
+  | "MILLISECOND_EPOCH"
+  | "RESOURCE_MISMATCH"
+  | "EXPIRED"
+  | "NOT_YET_VALID"
+  | "IP_NOT_ALLOWED"
+  | "S3_PRESIGNED_URL"
+  | "SIGNING_PARAMETERS_IN_FRAGMENT"
+  | "INVALID_URL";
+
+/**
+ * How a time equal to a policy's bound is judged. `"exclusive"` (default) reads the
+ * policy literally: `DateLessThan` means now < DateLessThan, so at now == DateLessThan
+ * the request is `EXPIRED`; `DateGreaterThan` means "no access on or before", so at
+ * now == DateGreaterThan it is `NOT_YET_VALID`. `"inclusive"` accepts both equal
+ * instants. CloudFront does not document its behaviour at the exact second.
+ */
+export type TimeBoundary = "exclusive" | "inclusive";
+
+/** Options of {@link verifyUrl} and {@link verifyCookies}. */
+export interface VerifyOptions {
+  /** The trusted public keys by key id (the key group): SPKI PEM, public JWK, `CryptoKey` or Node `KeyObject`. */
+  publicKeys: Readonly<Record<string, PublicKeyInput>>;
+  /** The time of the request: a `Date`, integer epoch seconds, or ISO-8601 with a zone. Default: now. */
+  now?: DateInput | undefined;
+  /** The client's IP address, to check an `IpAddress` condition; without it that condition is not checked. */
+  clientIp?: string | undefined;
+  /** Judgement at exactly a bound; default `"exclusive"`. See {@link TimeBoundary}. */
+  boundary?: TimeBoundary | undefined;
+}
+
+/** The parsed JSON of a CloudFront policy (one statement). */
+export interface CloudFrontPolicy {
+  readonly Statement: readonly [
+    {
+      readonly Resource?: string;
+      readonly Condition: {
+        readonly DateLessThan: { readonly "AWS:EpochTime": number };
+        readonly DateGreaterThan?: { readonly "AWS:EpochTime": number };
+        readonly IpAddress?: { readonly "AWS:SourceIp": string };
+      };
+    },
+  ];
+}
+
+/** What {@link verifyUrl} and {@link verifyCookies} found. */
+export interface VerifyResult {
+  /** True only with reason `OK`. */
+  readonly valid: boolean;
+  /** The first failing check, or `OK`. */
+  readonly reason: VerifyReason;
+  /** The reason in plain words, with the fix when one is known. Never key material. */
+  readonly message: string;
+  /** `"custom"` when a `Policy` was sent, else `"canned"`. */
+  readonly kind: "canned" | "custom";
+  /** Where the signing data came from: the query (`"url"`) or the `CloudFront-*` cookies. */
+  readonly via: "url" | "cookies";
+  /** The `Key-Pair-Id`, when present. */
+  readonly keyPairId?: string;
+  /** The hash the request declares (`SHA1` when it declares none). */
+  readonly hashAlgorithm?: HashAlgorithm;
+  /** The policy as JSON (canned: the one rebuilt from the URL), when it could be read. */
+  readonly policy?: CloudFrontPolicy;
+  /** The policy's exact text (the signed bytes as UTF-8), when it could be read. */
+  readonly policyText?: string;
+  /** The policy's `Resource` (absent from a custom policy means every URL). */
+  readonly resource?: string;
+  /** `DateLessThan`. */
+  readonly expiresAt?: Date;
+  /** `DateGreaterThan`. */
+  readonly startsAt?: Date;
+  /** `IpAddress.AWS:SourceIp`. */
+  readonly ipAddress?: string;
+  /** When the policy has an `IpAddress`: whether it was checked (false when no `clientIp` was given). */
+  readonly ipAddressChecked?: boolean;
+}
+
+type SigningName = "Expires" | "Policy" | "Signature" | "Key-Pair-Id" | "Hash-Algorithm";
+const SIGNING_NAMES: readonly SigningName[] = ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"];
+const COOKIE_PREFIX = "CloudFront-";
+
+/** A request URL taken apart: what CloudFront rebuilds a canned policy from. */
+interface RequestParts {
+  /** Everything before the first `?`. */
+  readonly path: string;
+  /** The URL's own query parameters, in order, and whether each came after a signing parameter. */
+  readonly own: readonly { readonly text: string; readonly name: string; readonly afterSigning: boolean }[];
+  /** Signing parameters by name, every occurrence. */
+  readonly signing: ReadonlyMap<SigningName, readonly string[]>;
+  /** Names of all query parameters (for the S3 check). */
+  readonly names: readonly string[];
+  /** The `#fragment`, without `#`, if any. */
+  readonly fragment: string | undefined;
+}
+
+/**
+ * Checks a signed URL as CloudFront would.
+ *
+ * @param signedUrl - the URL as the client sends it (a `#fragment` is dropped, as clients do)
+ * @param options - `publicKeys` (required), `now`, `clientIp`, `boundary`
+ * @returns the outcome; `valid` is true only with reason `OK`
+ * @throws {@link CfSignError} `INVALID_ARGUMENT` for bad options, `INVALID_IP_ADDRESS` for a bad `clientIp`,
+ *   `INVALID_DATE` for a bad `now`, `INVALID_KEY`/`UNSUPPORTED_KEY` when the key the URL names is unusable
+ * @example
+ * ```ts
+ * const result = await verifyUrl(url, { publicKeys: { K2JCJMDEHXQW5F: publicKeyPem } });
+ * if (!result.valid) console.log(result.reason, result.message);
+ * ```
+ */
+export async function verifyUrl(signedUrl: string, options: VerifyOptions): Promise<VerifyResult> {
+  const settings = readOptions(options);
+  if (typeof signedUrl !== "string") fail("INVALID_ARGUMENT", "verifyUrl takes the signed URL as a string");
+  const request = parseRequest(signedUrl);
+  if (request === null) return invalidUrl("url");
+  if (request.signing.size === 0) return unsigned(request, "url");
+  return check(request, request.signing, "url", settings, "");
+}
+
+/**
+ * Checks a request authorised by CloudFront signed cookies. As CloudFront does,
+ * a request URL that carries any signing parameter is judged as a signed URL and
+ * its cookies are ignored (the result then has `via: "url"`).
+ *
+ * @param requestUrl - the URL the client requests
+ * @param cookies - the cookies: a `Cookie` header value (`"CloudFront-Policy=...; CloudFront-Signature=..."`)
+ *   or an object of names and values
+ * @param options - `publicKeys` (required), `now`, `clientIp`, `boundary`
+ * @returns the outcome; `valid` is true only with reason `OK`
+ * @throws {@link CfSignError} as {@link verifyUrl}
+ * @example
+ * ```ts
+ * const result = await verifyCookies("https://cdn.example.com/gallery/a.jpg", request.headers.get("cookie") ?? "", {
+ *   publicKeys: { K2JCJMDEHXQW5F: publicKeyPem },
+ * });
+ * ```
+ */
+export async function verifyCookies(
+  requestUrl: string,
+  cookies: Readonly<Record<string, string>> | string,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
+  const settings = readOptions(options);
+  if (typeof requestUrl !== "string") fail("INVALID_ARGUMENT", "verifyCookies takes the request URL as a string");
+  const jar = parseCookies(cookies);
+  const request = parseRequest(requestUrl);
+  if (request === null) return invalidUrl("cookies");
+  if (request.signing.size > 0) {
+    return check(request, request.signing, "url", settings, " (the URL carries signing parameters, so CloudFront judges it as a signed URL and ignores the cookies)");
+  }
+  if (jar.size === 0) {
+    const s3 = s3Result(request, "cookies");
+    if (s3 !== null) return s3;
+    return result("MISSING_KEY_PAIR_ID", "the request has no CloudFront-* cookies and no signing parameters in the URL", {
+      kind: "canned",
+      via: "cookies",
+    });
+  }
+  return check(request, jar, "cookies", settings, "");
+}
+
+interface Settings {
+  readonly publicKeys: Readonly<Record<string, PublicKeyInput>>;
+  readonly now: number;
+  readonly clientIp: number | "ipv6" | undefined;
+  readonly inclusive: boolean;
+}
+
+function readOptions(options: VerifyOptions): Settings {
+  if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "the verifier takes an options object with publicKeys");
+  const { publicKeys, now, clientIp, boundary = "exclusive" } = options;
+  if (typeof publicKeys !== "object" || publicKeys === null) {
+    fail("INVALID_ARGUMENT", "publicKeys must map key ids to public keys, e.g. { K2JCJMDEHXQW5F: pem }");
+  }
+  if (boundary !== "exclusive" && boundary !== "inclusive") fail("INVALID_ARGUMENT", 'boundary must be "exclusive" or "inclusive"');
+  let nowSeconds: number;
+  if (now === undefined) nowSeconds = Date.now() / 1000;
+  else if (now instanceof Date) {
+    if (!Number.isFinite(now.getTime())) fail("INVALID_DATE", "now is an invalid Date");
+    nowSeconds = now.getTime() / 1000; // keep milliseconds: they decide the bounds
+  } else nowSeconds = toEpochSeconds(now, "now", "floor");
+  return { publicKeys, now: nowSeconds, clientIp: clientIp === undefined ? undefined : parseClientIp(clientIp), inclusive: boundary === "inclusive" };
+}
+
+type Fields = Omit<VerifyResult, "valid" | "reason" | "message">;
+
+function result(reason: VerifyReason, message: string, fields: Fields): VerifyResult {
+  return { valid: reason === "OK", reason, message, ...fields };
+}
+
+function invalidUrl(via: "url" | "cookies"): VerifyResult {
+  return result("INVALID_URL", "the request URL is not an absolute http:// or https:// URL", { kind: "canned", via });
+}
+
+function unsigned(request: RequestParts, via: "url" | "cookies"): VerifyResult {
+  const s3 = s3Result(request, via);
+  if (s3 !== null) return s3;
+  if (request.fragment !== undefined && /(?:^|&)(?:Expires|Policy|Signature|Key-Pair-Id)=/.test(request.fragment)) {
+    return result(
+      "SIGNING_PARAMETERS_IN_FRAGMENT",
+      "the signing parameters come after a #fragment, which clients never send; sign the URL without its fragment " +
+        "and add the fragment after the signing parameters (botocore appends them after it)",
+      { kind: /(?:^|&)Policy=/.test(request.fragment) ? "custom" : "canned", via },
+    );
+  }
+  return result("MISSING_KEY_PAIR_ID", "the URL carries no CloudFront signing parameters (Key-Pair-Id, Signature, ...)", {
+    kind: "canned",
+    via,
+  });
+}
+
+function s3Result(request: RequestParts, via: "url" | "cookies"): VerifyResult | null {
+  const lower = request.names.map((n) => n.toLowerCase());
+  if (!lower.some((n) => n === "x-amz-signature" || n === "x-amz-credential" || n === "awsaccesskeyid")) return null;
+  return result(
+    "S3_PRESIGNED_URL",
+    "this is an Amazon S3 presigned URL (X-Amz-Signature or AWSAccessKeyId), not a CloudFront signed URL; " +
+      "CloudFront checks only its own Key-Pair-Id, Signature and Expires/Policy",
+    { kind: "canned", via },
+  );
+}
+
+/** Splits a request URL; `null` when it is not an absolute http(s) URL. */
+function parseRequest(url: string): RequestParts | null {
+  if (!/^https?:\/\/[^/?#\s]+(?:[/?#]|$)/i.test(url)) return null;
+  const hash = url.indexOf("#");
+  const fragment = hash === -1 ? undefined : url.slice(hash + 1);
+  const sent = hash === -1 ? url : url.slice(0, hash);
+  const q = sent.indexOf("?");
+  const path = q === -1 ? sent : sent.slice(0, q);
+  const own: { text: string; name: string; afterSigning: boolean }[] = [];
+  const signing = new Map<SigningName, string[]>();
+  const names: string[] = [];
+  if (q !== -1) {
+    for (const text of sent.slice(q + 1).split("&")) {
+      const eq = text.indexOf("=");
+      const name = eq === -1 ? text : text.slice(0, eq);
+      names.push(name);
+      if ((SIGNING_NAMES as readonly string[]).includes(name)) {
+        const list = signing.get(name as SigningName);
+        if (list === undefined) signing.set(name as SigningName, [eq === -1 ? "" : text.slice(eq + 1)]);
+        else list.push(eq === -1 ? "" : text.slice(eq + 1));
+      } else {
+        own.push({ text, name, afterSigning: signing.size > 0 });
+      }
+    }
+  }
+  return { path, own, signing, names, fragment };
+}
+
+/** The URL as CloudFront rebuilds it: without the signing parameters. */
+function baseOf(path: string, own: readonly { readonly text: string }[]): string {
+  return own.length === 0 ? path : path + "?" + own.map((p) => p.text).join("&");
+}
+
+function parseCookies(input: Readonly<Record<string, string>> | string): Map<SigningName, string[]> {
+  const jar = new Map<SigningName, string[]>();
+  const add = (rawName: string, value: string): void => {
+    if (!rawName.startsWith(COOKIE_PREFIX)) return;
+    const name = rawName.slice(COOKIE_PREFIX.length);
+    if (!(SIGNING_NAMES as readonly string[]).includes(name)) return;
+    const list = jar.get(name as SigningName);
+    if (list === undefined) jar.set(name as SigningName, [value]);
+    else list.push(value);
+  };
+  if (typeof input === "string") {
+    for (const part of input.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq === -1) continue;
+      add(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
+  } else if (typeof input === "object" && input !== null) {
+    for (const [name, value] of Object.entries(input)) {
+      if (typeof value !== "string") fail("INVALID_ARGUMENT", "cookie values must be strings");
+      add(name, value);
+    }
+  } else {
+    fail("INVALID_ARGUMENT", "cookies must be a Cookie header string or an object of names and values");
+  }
+  return jar;
+}
+
+const STANDARD_BASE64 = /[+/=]|%2B|%2F|%3D/i;
+const utf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/** The canned policy CloudFront rebuilds (`private-content-creating-signed-url-canned-policy`). */
+function cannedPolicy(resource: string, expires: string): string {
+  return `{"Statement":[{"Resource":"${resource}","Condition":{"DateLessThan":{"AWS:EpochTime":${expires}}}}]}`;
+}
+
+async function check(
+  request: RequestParts,
+  values: ReadonlyMap<SigningName, readonly string[]>,
+  via: "url" | "cookies",
+  settings: Settings,
+  note: string,
+): Promise<VerifyResult> {
+  const label = (name: SigningName): string => (via === "url" ? name : COOKIE_PREFIX + name);
+  const what = via === "url" ? "parameter" : "cookie";
+  const kind: "canned" | "custom" = values.has("Policy") ? "custom" : "canned";
+  let fields: Fields = { kind, via };
+  const done = (reason: VerifyReason, message: string): VerifyResult => result(reason, message + note, fields);
+
+  for (const name of SIGNING_NAMES) {
+    if ((values.get(name)?.length ?? 0) > 1) {
+      return done(
+        "DUPLICATE_SIGNING_PARAMETER",
+        `${label(name)} appears more than once` +
+          (via === "url" ? " (was the URL signed twice?)" : " (cookies set for two paths or domains?)"),
+      );
+    }
+  }
+  const one = (name: SigningName): string | undefined => values.get(name)?.[0];
+
+  const keyPairId = one("Key-Pair-Id");
+  if (keyPairId === undefined) {
+    if (via === "url") {
+      const s3 = s3Result(request, via);
+      if (s3 !== null) return s3;
+    }
+    return done("MISSING_KEY_PAIR_ID", `the ${label("Key-Pair-Id")} ${what} is missing`);
+  }
+  fields = { ...fields, keyPairId };
+  if (!Object.hasOwn(settings.publicKeys, keyPairId)) {
+    return done("UNKNOWN_KEY", `${label("Key-Pair-Id")} names a key that is not among the trusted public keys`);
+  }
+
+  const signatureText = one("Signature");
+  if (signatureText === undefined) return done("MISSING_SIGNATURE", `the ${label("Signature")} ${what} is missing`);
+
+  const expiresText = one("Expires");
+  const policyParam = one("Policy");
+  if (expiresText === undefined && policyParam === undefined) {
+    return done("MALFORMED_POLICY", `neither ${label("Expires")} (canned policy) nor ${label("Policy")} (custom policy) is present`);
+  }
+  if (expiresText !== undefined && policyParam !== undefined) {
+    return done(
+      "MALFORMED_POLICY",
+      `both ${label("Expires")} and ${label("Policy")} are present; a request carries exactly one` +
+        (via === "cookies" ? " (an old canned cookie left beside a new custom one?)" : ""),
+    );
+  }
+
+  const declared = one("Hash-Algorithm");
+  if (declared !== undefined && declared !== "SHA1" && declared !== "SHA256") {
+    return done("HASH_ALGORITHM_MISMATCH", `${label("Hash-Algorithm")} must be SHA1 or SHA256`);
+  }
+  const hash: HashAlgorithm = declared === "SHA256" ? "SHA256" : "SHA1";
+  fields = { ...fields, hashAlgorithm: hash };
+
+  const key = await importVerifyKey(settings.publicKeys[keyPairId]!);
+
+  const signature = decodeBase64(signatureText);
+  if (signature === null) {
+    if (STANDARD_BASE64.test(signatureText)) return done("STANDARD_BASE64", standardBase64Message(label("Signature")));
+    return done("BAD_SIGNATURE", `${label("Signature")} is not CloudFront-safe base64 (A-Z a-z 0-9 - ~ _)`);
+  }
+
+  // The signed bytes.
+  let policyText: string;
+  let policyBytes: Uint8Array;
+  const base = baseOf(request.path, request.own);
+  if (policyParam !== undefined) {
+    const decoded = decodeBase64(policyParam);
+    if (decoded === null) {
+      if (STANDARD_BASE64.test(policyParam)) return done("STANDARD_BASE64", standardBase64Message(label("Policy")));
+      return done("MALFORMED_POLICY", `${label("Policy")} is not CloudFront-safe base64 (A-Z a-z 0-9 - ~ _)`);
+    }
+    policyBytes = decoded;
+    try {
+      policyText = utf8.decode(decoded);
+    } catch {
+      policyText = "";
+    }
+  } else {
+    if (!/^[0-9]{1,20}$/.test(expiresText!)) {
+      return done("MALFORMED_POLICY", `${label("Expires")} must be whole epoch seconds (digits only)`);
+    }
+    policyText = cannedPolicy(base, expiresText!);
+    policyBytes = encoder.encode(policyText);
+  }
+  const read = readPolicy(policyText);
+  if (read.policy !== undefined) {
+    fields = { ...fields, policy: read.policy, policyText, ...conditionFields(read.policy) };
+  } else if (policyText !== "") {
+    fields = { ...fields, policyText };
+  }
+
+  if (!(await verifySignature(key, key.algorithm, hash, policyBytes, signature))) {
+    const other: HashAlgorithm = hash === "SHA1" ? "SHA256" : "SHA1";
+    if (await verifySignature(key, key.algorithm, other, policyBytes, signature)) {
+      return done(
+        "HASH_ALGORITHM_MISMATCH",
+        `the signature was made with ${other === "SHA256" ? "SHA-256" : "SHA-1"} but the request ` +
+          (declared === undefined
+            ? `has no ${label("Hash-Algorithm")}, so CloudFront uses SHA-1; add ${label("Hash-Algorithm")}=SHA256`
+            : `declares ${label("Hash-Algorithm")}=${declared}; ` +
+              (other === "SHA1" ? `remove it (SHA-1 is the default)` : `set it to SHA256`)),
+      );
+    }
+    if (policyParam === undefined) {
+      const added = await findAddedParameters(request, expiresText!, key, hash, signature);
+      if (added !== null) {
+        return done(
+          "PARAMETER_ADDED_AFTER_SIGNING",
+          `the canned signature verifies without ${added}: a canned policy covers the exact URL, so the query ` +
+            "must be final before signing (CloudFront rebuilds the policy from every parameter it receives)",
+        );
+      }
+    }
+    return done("BAD_SIGNATURE", "the signature does not verify" + (await badSignatureHint(settings, keyPairId, key, hash, policyBytes, signature)));
+  }
+
+  if (read.policy === undefined) return done("MALFORMED_POLICY", `the policy is not a valid CloudFront policy: ${read.problem}`);
+  const statement = read.policy.Statement[0];
+  const expires = statement.Condition.DateLessThan["AWS:EpochTime"];
+  const starts = statement.Condition.DateGreaterThan?.["AWS:EpochTime"];
+  if (expires >= MAX_EPOCH_SECONDS || (starts !== undefined && starts >= MAX_EPOCH_SECONDS)) {
+    const field = expires >= MAX_EPOCH_SECONDS ? "DateLessThan" : "DateGreaterThan";
+    return done(
+      "MILLISECOND_EPOCH",
+      `the policy's ${field} is 10^11 or more: milliseconds where epoch seconds belong (Date.now() instead of ` +
+        "Date.now() / 1000?); " +
+        (field === "DateLessThan" ? "the grant would last for thousands of years" : "access would never start"),
+    );
+  }
+
+  const resource = statement.Resource;
+  if (resource !== undefined && !resourceCovers(resource, base)) {
+    return done("RESOURCE_MISMATCH", "the policy's Resource does not cover the request URL" + resourceHint(request, resource));
+  }
+
+  const now = settings.now;
+  const nowText = isoSeconds(now);
+  if (settings.inclusive ? now > expires : now >= expires) {
+    return done(
+      "EXPIRED",
+      `expired: DateLessThan is ${isoSeconds(expires)} and now is ${nowText}` +
+        (now === expires ? " (the same instant, expired under boundary \"exclusive\")" : ""),
+    );
+  }
+  if (starts !== undefined && (settings.inclusive ? now < starts : now <= starts)) {
+    return done(
+      "NOT_YET_VALID",
+      `not yet valid: DateGreaterThan is ${isoSeconds(starts)} (no access on or before it) and now is ${nowText}`,
+    );
+  }
+
+  const ip = statement.Condition.IpAddress?.["AWS:SourceIp"];
+  if (ip !== undefined) {
+    if (settings.clientIp === undefined) {
+      fields = { ...fields, ipAddressChecked: false };
+      return done("OK", `valid; the IpAddress condition (${ip}) was not checked because no client IP was given`);
+    }
+    fields = { ...fields, ipAddressChecked: true };
+    if (settings.clientIp === "ipv6") {
+      return done("IP_NOT_ALLOWED", `the policy allows only ${ip} and the client address is IPv6, which an IpAddress condition never matches`);
+    }
+    if (!cidrContains(ip, settings.clientIp)) return done("IP_NOT_ALLOWED", `the client IP is outside the policy's IpAddress ${ip}`);
+  }
+  return done("OK", "valid");
+}
+
+function standardBase64Message(name: string): string {
+  return (
+    `${name} is standard base64 (+ / =); CloudFront expects its URL-safe variant: replace + with -, = with _ and / with ~` +
+    " (and do not percent-encode it)"
+  );
+}
+
+function isoSeconds(seconds: number): string {
+  return new Date(Math.floor(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+function conditionFields(policy: CloudFrontPolicy): Partial<Fields> {
+  const s = policy.Statement[0];
+  const out: { resource?: string; expiresAt?: Date; startsAt?: Date; ipAddress?: string } = {};
+  if (s.Resource !== undefined) out.resource = s.Resource;
+  const e = s.Condition.DateLessThan["AWS:EpochTime"];
+  out.expiresAt = new Date(e * 1000);
+  const st = s.Condition.DateGreaterThan?.["AWS:EpochTime"];
+  if (st !== undefined) out.startsAt = new Date(st * 1000);
+  const ip = s.Condition.IpAddress?.["AWS:SourceIp"];
+  if (ip !== undefined) out.ipAddress = ip;
+  return out;
+}
+
+/** Reads and checks a policy's structure; `problem` says what is wrong. */
+function readPolicy(text: string): { policy: CloudFrontPolicy; problem?: undefined } | { policy?: undefined; problem: string } {
+  if (text === "") return { problem: "it is not UTF-8 text" };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { problem: "it is not JSON" };
+  }
+  const problem = policyProblem(json);
+  return problem === null ? { policy: json as CloudFrontPolicy } : { problem };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): string | null {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) return k;
+  return null;
+}
+
+function epochProblem(v: unknown, name: string): string | null {
+  if (!isObject(v)) return `${name} must be an object`;
+  const extra = onlyKeys(v, ["AWS:EpochTime"]);
+  if (extra !== null) return `${name} has an unknown key ${JSON.stringify(extra.slice(0, 40))}`;
+  const t = v["AWS:EpochTime"];
+  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0) return `${name}.AWS:EpochTime must be whole epoch seconds (a number)`;
+  return null;
+}
+
+function policyProblem(json: unknown): string | null {
+  if (!isObject(json)) return "the top level must be an object";
+  const extra = onlyKeys(json, ["Statement"]);
+  if (extra !== null) return `unknown top-level key ${JSON.stringify(extra.slice(0, 40))}`;
+  const statements = json.Statement;
+  if (!Array.isArray(statements) || statements.length !== 1) return "Statement must be an array of exactly one statement";
+  const s: unknown = statements[0];
+  if (!isObject(s)) return "the statement must be an object";
+  const extraS = onlyKeys(s, ["Resource", "Condition"]);
+  if (extraS !== null) return `the statement has an unknown key ${JSON.stringify(extraS.slice(0, 40))}`;
+  if (s.Resource !== undefined && typeof s.Resource !== "string") return "Resource must be a string";
+  const c = s.Condition;
+  if (!isObject(c)) return "Condition is required";
+  const extraC = onlyKeys(c, ["DateLessThan", "DateGreaterThan", "IpAddress"]);
+  if (extraC !== null) return `Condition has an unknown key ${JSON.stringify(extraC.slice(0, 40))} (only DateLessThan, DateGreaterThan, IpAddress exist)`;
+  if (c.DateLessThan === undefined) return "Condition.DateLessThan is required";
+  const e = epochProblem(c.DateLessThan, "DateLessThan");
+  if (e !== null) return e;
+  if (c.DateGreaterThan !== undefined) {
+    const g = epochProblem(c.DateGreaterThan, "DateGreaterThan");
+    if (g !== null) return g;
+  }
+  if (c.IpAddress !== undefined) {
+    const ip = c.IpAddress;
+    if (!isObject(ip) || onlyKeys(ip, ["AWS:SourceIp"]) !== null || typeof ip["AWS:SourceIp"] !== "string") {
+      return 'IpAddress must be {"AWS:SourceIp": "<IPv4 CIDR>"}';
+    }
+    if (parseCidr(ip["AWS:SourceIp"]) === null) return "IpAddress.AWS:SourceIp must be one IPv4 address or CIDR (IPv6 is not supported)";
+  }
+  return null;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
+
+function parseIpv4(text: string): number | null {
+  const m = IPV4.exec(text);
+  if (m === null) return null;
+  return ((Number(m[1]) * 256 + Number(m[2])) * 256 + Number(m[3])) * 256 + Number(m[4]);
+}
+
+function parseCidr(text: string): { network: number; prefix: number } | null {
+  const slash = text.indexOf("/");
+  const address = parseIpv4(slash === -1 ? text : text.slice(0, slash));
+  const prefixText = slash === -1 ? "32" : text.slice(slash + 1);
+  if (address === null || !/^(?:[0-9]|[12][0-9]|3[0-2])$/.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  const size = 2 ** (32 - prefix);
+  return { network: address - (address % size), prefix };
+}
+
+function cidrContains(cidr: string, address: number): boolean {
+  const c = parseCidr(cidr);
+  if (c === null) return false;
+  const size = 2 ** (32 - c.prefix);
+  return address - (address % size) === c.network;
+}
+
+/** A client IP as a 32-bit number, or `"ipv6"`; IPv4-mapped IPv6 (`::ffff:192.0.2.1`, as Node reports) counts as IPv4. */
+function parseClientIp(text: unknown): number | "ipv6" {
+  if (typeof text !== "string") fail("INVALID_ARGUMENT", "clientIp must be a string");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
+  const v4 = parseIpv4(mapped === null ? text : mapped[1]!);
+  if (v4 !== null) return v4;
+  if (/^[0-9a-f:.]+$/i.test(text) && text.includes(":")) return "ipv6";
+  fail("INVALID_IP_ADDRESS", "clientIp must be an IPv4 or IPv6 address");
+}
+
+/**
+ * For a canned signature that fails: the URL's own parameters whose removal
+ * makes it verify, described for the message; `null` if none does. Tries the
+ * parameters after the signing ones, each parameter alone, and all of them.
+ */
+async function findAddedParameters(
+  request: RequestParts,
+  expires: string,
+  key: VerifyKey,
+  hash: HashAlgorithm,
+  signature: Uint8Array,
+): Promise<string | null> {
+  const own = request.own;
+  if (own.length === 0) return null;
+  const tries: { kept: typeof own; said: string }[] = [];
+  const before = own.filter((p) => !p.afterSigning);
+  if (before.length < own.length) tries.push({ kept: before, said: "the query parameters placed after the signing parameters" });
+  if (own.length <= 32) {
+    for (let i = 0; i < own.length; i++) {
+      tries.push({ kept: own.filter((_, k) => k !== i), said: `the query parameter ${JSON.stringify(own[i]!.name.slice(0, 40))}` });
+    }
+  }
+  if (own.length > 1) tries.push({ kept: [], said: "any of its query parameters" });
+  const seen = new Set<string>();
+  for (const t of tries) {
+    const base = baseOf(request.path, t.kept);
+    if (seen.has(base)) continue;
+    seen.add(base);
+    if (await verifySignature(key, key.algorithm, hash, encoder.encode(cannedPolicy(base, expires)), signature)) return t.said;
+  }
+  return null;
+}
+
+function resourceHint(request: RequestParts, resource: string): string {
+  const own = request.own;
+  const before = own.filter((p) => !p.afterSigning);
+  if (before.length < own.length && resourceCovers(resource, baseOf(request.path, before))) {
+    return " because of the query parameters placed after the signing parameters (added after signing?)";
+  }
+  if (own.length <= 32) {
+    for (let i = 0; i < own.length; i++) {
+      if (resourceCovers(resource, baseOf(request.path, own.filter((_, k) => k !== i)))) {
+        return ` because of the query parameter ${JSON.stringify(own[i]!.name.slice(0, 40))} (added after signing?)`;
+      }
+    }
+  }
+  return "";
+}
+
+/** Names a likely cause of a bad signature, if one of a few checks finds it. */
+async function badSignatureHint(
+  settings: Settings,
+  keyPairId: string,
+  key: VerifyKey,
+  hash: HashAlgorithm,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<string> {
+  if ((await key.forHash(hash)) === null) {
+    return `; the key is an RSA CryptoKey imported for the other hash and not extractable, so it cannot check ${hash} signatures (pass PEM, a JWK or an extractable key)`;
+  }
+  if (key.algorithm === "ECDSA" && signature.length === 64 && (await verifySignature(key, "ECDSA", hash, data, signature, "p1363"))) {
+    return "; it is a raw r||s (P1363) ECDSA signature, as WebCrypto returns it, but CloudFront needs DER";
+  }
+  let tried = 0;
+  for (const [id, input] of Object.entries(settings.publicKeys)) {
+    if (id === keyPairId || ++tried > 8) continue;
+    try {
+      const other = await importVerifyKey(input);
+      if (await verifySignature(other, other.algorithm, hash, data, signature)) {
+        return `; it verifies with the key ${JSON.stringify(id)}, so Key-Pair-Id names the wrong key`;
+      }
+    } catch {
+      // An unusable key elsewhere in the set is not this request's problem.
+    }
+  }
+  return "";
+}
+
