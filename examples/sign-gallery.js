@@ -1,10 +1,17 @@
 // `npm start`: sign the 1,000 URLs of a photo gallery in one batch, then check
-// every signature the way CloudFront does, using node:crypto alone.
+// every signature the way CloudFront does, using node:crypto alone. Then sign the
+// bundled HLS sample (examples/sample/: a master playlist and its media playlists)
+// with the cfsign command line, and check every URI in it the same way.
 //
 // In your application the key comes from a file or a secrets manager, and the
 // signer is created once at startup; here a throwaway key is made on the spot.
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync, verify } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createSigner } from "cfsign";
 
 // The id CloudFront shows for the public key in your key group.
@@ -28,6 +35,8 @@ if (failures === 0) {
   console.log(`\nFAILED: ${failures} URLs were not signed or did not verify.`);
   process.exitCode = 1;
 }
+
+signSamplePlaylist(ec);
 
 /** Signs every gallery URL with one key, verifies each result, prints a summary; returns the failure count. */
 async function signAndVerify(label, { privateKey, publicKey }, { verbose }) {
@@ -87,4 +96,78 @@ function checkSignedUrl(signedUrl, originalUrl, publicKey) {
     "base64",
   );
   return verify("sha256", Buffer.from(policy), publicKey, signature) ? null : "signature does not verify";
+}
+
+/**
+ * Signs examples/sample/master.m3u8 and the media playlists it names with
+ * `cfsign playlist --recursive` (one signature per URI), then checks every
+ * playlist it wrote: each URI verifies against the URL it stands for (relative
+ * URIs resolved against the playlist's own URL), and every other line is the
+ * input's line, byte for byte.
+ */
+function signSamplePlaylist({ privateKey, publicKey }) {
+  const root = fileURLToPath(new URL("../", import.meta.url));
+  const sample = join(root, "examples/sample");
+  const base = "https://d111111abcdef8.cloudfront.net/videos/sample/master.m3u8";
+  const work = mkdtempSync(join(tmpdir(), "cfsign-sample-"));
+  try {
+    // What you would have on disk: the private key in a file only you can read.
+    const keyFile = join(work, "private_key.pem");
+    writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    const args = [
+      "bin/cfsign.js", "playlist", "--input", "examples/sample/master.m3u8", "--output", join(work, "signed/master.m3u8"),
+      "--recursive", "--per-uri", "--base-url", base,
+      "--key-pair-id", KEY_PAIR_ID, "--private-key", keyFile, "--date-less-than", String(expires), "--json",
+    ];
+    const run = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+    const summary = run.stdout ? JSON.parse(run.stdout) : undefined;
+    console.log("\nSample HLS playlist (examples/sample/: master, 3 media playlists and an I-frame playlist)");
+    console.log(`  signed    node bin/cfsign.js playlist --input examples/sample/master.m3u8 --recursive --per-uri \\`);
+    console.log(`              --base-url ${base} ...`);
+    if (run.status !== 0 || summary === undefined) {
+      console.log(`FAILED: cfsign playlist exited with ${run.status}: ${run.stderr.trim()}`);
+      process.exitCode = 1;
+      return;
+    }
+    const problems = [];
+    let verified = 0;
+    let unchanged = 0;
+    for (const { file } of summary.playlists) {
+      const name = file ?? "master.m3u8";
+      const playlistUrl = new URL(name, base).href;
+      const before = readFileSync(join(sample, name), "utf8").split("\n");
+      const after = readFileSync(join(work, "signed", name), "utf8").split("\n");
+      if (before.length !== after.length) problems.push(`${name}: ${after.length} lines instead of ${before.length}`);
+      for (let i = 0; i < before.length; i++) {
+        const uri = uriOf(before[i]);
+        if (uri === null) {
+          if (after[i] === before[i]) unchanged++;
+          else problems.push(`${name} line ${i + 1}: changed, but it has no URI`);
+          continue;
+        }
+        const signed = uriOf(after[i]);
+        const original = new URL(uri, playlistUrl).href; // what a player requests for this URI
+        const problem = signed === null ? "no URI in the output" : checkSignedUrl(signed, original, publicKey);
+        if (problem === null && after[i].replace(signed, uri) === before[i]) verified++;
+        else problems.push(`${name} line ${i + 1}: ${problem ?? "the rest of the line changed"}`);
+      }
+    }
+    console.log(`  verified  ${verified} of ${summary.uris} URIs in ${summary.playlists.length} playlists (keys, init sections, byte-range`);
+    console.log(`            segments, variants), each against the URL it stands for; ${unchanged} other lines unchanged`);
+    for (const problem of problems.slice(0, 5)) console.log(`  ${problem}`);
+    if (problems.length === 0 && verified === summary.uris) {
+      console.log(`OK: all ${verified} playlist URIs verified.`);
+    } else {
+      console.log(`FAILED: ${problems.length} problems in the signed playlists.`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The URI on a playlist line: a URI line, or the URI="..." attribute of a tag; null for anything else. */
+function uriOf(line) {
+  if (line.startsWith("#")) return /[:,]URI="([^"]*)"/.exec(line)?.[1] ?? null;
+  return line.trim() === "" ? null : line.trim();
 }

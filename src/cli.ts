@@ -17,11 +17,14 @@ import { CliError, EXIT, reportError } from "./cli/report.js";
 import { signCommand } from "./cli/sign.js";
 import { signCookiesCommand } from "./cli/sign-cookies.js";
 import { verifyCommand } from "./cli/verify.js";
+import { playlistCommand } from "./cli/playlist.js";
+import { keygenCommand } from "./cli/keygen.js";
+import { inspectCommand } from "./cli/inspect.js";
 
 export type { CliIo, Command } from "./cli/command.js";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
-export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand];
+export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand];
 
 const TOP_HINT = "Run 'cfsign --help' for the commands.";
 

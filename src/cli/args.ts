@@ -31,6 +31,17 @@ export interface ParseContext {
   readonly refused?: Readonly<Record<string, string>>;
   /** A hint for an unexpected positional argument (e.g. "pass the URL with --url"). */
   readonly positionalHint?: string;
+  /**
+   * How many positional arguments the command takes (default 0), for
+   * {@link parseArguments}; `cfsign inspect URL` takes one.
+   */
+  readonly maxPositionals?: number;
+}
+
+/** What {@link parseArguments} returns: the options, and the positional arguments in order. */
+export interface ParsedArguments<S extends OptionSpecs> {
+  readonly values: OptionValues<S>;
+  readonly positionals: readonly string[];
 }
 
 /**
@@ -49,6 +60,25 @@ export function parseOptions<S extends OptionSpecs>(
   specs: S,
   context: ParseContext,
 ): OptionValues<S> {
+  return parseArguments(args, specs, { ...context, maxPositionals: 0 }).values;
+}
+
+/**
+ * Parses `args` as {@link parseOptions} does, but also accepts up to
+ * `context.maxPositionals` positional arguments (anywhere, or after `--`).
+ * A positional argument is never echoed in a message.
+ *
+ * @param args - the arguments after the command name
+ * @param specs - the command's options
+ * @param context - command name, special cases, and how many positionals are allowed
+ * @returns the values given and the positional arguments
+ * @throws {@link CliError} `USAGE`
+ */
+export function parseArguments<S extends OptionSpecs>(
+  args: readonly string[],
+  specs: S,
+  context: ParseContext,
+): ParsedArguments<S> {
   const hint = `Run 'cfsign ${context.command} --help' for usage.`;
   const usage = (message: string): CliError => new CliError("USAGE", message, hint);
   const { tokens } = parseArgs({
@@ -59,9 +89,21 @@ export function parseOptions<S extends OptionSpecs>(
     tokens: true,
   });
   const values: Record<string, string | true> = {};
+  const positionals: string[] = [];
+  const maxPositionals = context.maxPositionals ?? 0;
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
+    if (token.kind === "positional" && positionals.length < maxPositionals) {
+      positionals.push(token.value);
+      continue;
+    }
     if (token.kind === "positional") {
+      if (maxPositionals > 0) {
+        throw usage(
+          `too many arguments (argument ${token.index + 1}); '${context.command}' takes at most ${maxPositionals}` +
+            (context.positionalHint === undefined ? "" : ` (${context.positionalHint})`),
+        );
+      }
       throw usage(
         `unexpected argument in position ${token.index + 1}; '${context.command}' takes only options` +
           (context.positionalHint === undefined ? "" : ` (${context.positionalHint})`),
@@ -94,7 +136,7 @@ export function parseOptions<S extends OptionSpecs>(
     }
     values[name] = value;
   }
-  return values as OptionValues<S>;
+  return { values: values as OptionValues<S>, positionals };
 }
 
 /**

@@ -17,6 +17,10 @@ export type CliErrorCode =
   | "USAGE"
   /** The `--private-key` file cannot be read, or is not a key file. */
   | "KEY_FILE"
+  /** The `--input` (or a playlist it names) cannot be read, or is not in the format it claims (JSON, CSV, HLS, DASH). */
+  | "INPUT"
+  /** The output cannot be written, or would overwrite something (an existing key without `--force`). */
+  | "OUTPUT"
   /** A bug: an error that is neither a `CliError` nor a `CfSignError`. */
   | "INTERNAL";
 
@@ -89,6 +93,8 @@ const STATUS: Readonly<Record<CfSignErrorCode | CliErrorCode, ExitStatus>> = {
   COOKIE_TOO_LARGE: EXIT.REFUSED,
   USAGE: EXIT.USAGE,
   KEY_FILE: EXIT.USAGE,
+  INPUT: EXIT.USAGE,
+  OUTPUT: EXIT.USAGE,
   INVALID_ARGUMENT: EXIT.USAGE,
   INVALID_KEY_PAIR_ID: EXIT.USAGE,
   INVALID_KEY: EXIT.USAGE,
@@ -141,8 +147,13 @@ function describe(cause: unknown): string {
  * that decides the status, so the two cannot drift apart.
  *
  * @param omit - codes the command can never produce (e.g. `BATCH_FAILED` for a single URL)
+ * @param words - the command's own words: `meanings` of a status (e.g. bulk signing: 1 "some lines
+ *   failed"), and the section's first line
  */
-export function exitStatusHelp(omit: readonly string[] = []): string {
+export function exitStatusHelp(
+  omit: readonly string[] = [],
+  words: { readonly meanings?: Partial<Record<ExitStatus, string>>; readonly heading?: string } = {},
+): string {
   const codes = (status: ExitStatus): string[] =>
     (Object.keys(STATUS) as (keyof typeof STATUS)[]).filter((code) => STATUS[code] === status && !omit.includes(code));
   const rows: [ExitStatus, string][] = [
@@ -151,7 +162,8 @@ export function exitStatusHelp(omit: readonly string[] = []): string {
     [EXIT.USAGE, "usage or key error:"],
     [EXIT.FAILED, "signing failed on this platform, or a bug:"],
   ];
-  let text = "Exit status (errors go to stderr as 'cfsign: CODE: message'; stdout stays empty):\n";
+  for (const row of rows) row[1] = words.meanings?.[row[0]] ?? row[1];
+  let text = (words.heading ?? "Exit status (errors go to stderr as 'cfsign: CODE: message'; stdout stays empty):") + "\n";
   for (const [status, meaning] of rows) {
     text += `  ${status}  ${meaning}\n`;
     if (status !== EXIT.OK) text += wrap(codes(status).join(", "), 6, 96);
@@ -171,4 +183,85 @@ function wrap(text: string, indent: number, width: number): string {
     line += (line.length > indent ? " " : "") + word;
   }
   return out + line + "\n";
+}
+
+/** One item of a bulk job that failed, for {@link ItemFailures}. */
+export interface ItemFailure {
+  /** Where it is: `line 17`, or `video/720p/index.m3u8 line 3`. */
+  readonly where: string;
+  /** 1-based line of the input. */
+  readonly line: number;
+  /** The playlist file it is in, relative to the input's directory (`playlist --recursive` only). */
+  readonly file?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * The failing items of a bulk job (`sign --input`, `playlist`): each reported
+ * on stderr as `cfsign: line 17: CODE: message` as it is found (never the URL:
+ * a library message names at most one character or parameter), or, with
+ * `--json`, kept for the summary (the first {@link ItemFailures.LIMIT}) and
+ * counted by code.
+ */
+export class ItemFailures {
+  /** Failures kept for the JSON summary; the rest are only counted. */
+  static readonly LIMIT = 1000;
+  readonly #io: CliIo;
+  readonly #json: boolean;
+  readonly #beforeWrite: () => void;
+  readonly #kept: ItemFailure[] = [];
+  readonly #byCode = new Map<string, number>();
+  #count = 0;
+  #status: ExitStatus = EXIT.OK;
+
+  /**
+   * @param io - where failures are written
+   * @param json - keep them for a JSON summary instead of writing them
+   * @param beforeWrite - called before a line is written (to clear a progress bar)
+   */
+  constructor(io: CliIo, json: boolean, beforeWrite: () => void = () => undefined) {
+    this.#io = io;
+    this.#json = json;
+    this.#beforeWrite = beforeWrite;
+  }
+
+  /** Records one failure. */
+  add(failure: ItemFailure): void {
+    this.#count++;
+    this.#byCode.set(failure.code, (this.#byCode.get(failure.code) ?? 0) + 1);
+    const status = exitStatusFor(failure.code);
+    // A platform failure (3) outranks a refused item (1).
+    if (status > this.#status) this.#status = status;
+    if (this.#json) {
+      if (this.#kept.length < ItemFailures.LIMIT) this.#kept.push(failure);
+      return;
+    }
+    this.#beforeWrite();
+    this.#io.stderr(`cfsign: ${failure.where}: ${failure.code}: ${failure.message}\n`);
+  }
+
+  /** How many failed. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The exit status the failures call for: 0 none, 1 items refused, 3 signing failed on this platform. */
+  get status(): number {
+    return this.#count === 0 ? EXIT.OK : Math.max(EXIT.REFUSED, this.#status === EXIT.USAGE ? EXIT.REFUSED : this.#status);
+  }
+
+  /** The distinct codes seen, in order of first appearance. */
+  get codes(): string[] {
+    return [...this.#byCode.keys()];
+  }
+
+  /** For a JSON summary: counts by code, and the first failures. */
+  toJSON(): { byCode: Record<string, number>; items: ItemFailure[]; itemsTruncated: boolean } {
+    return {
+      byCode: Object.fromEntries(this.#byCode),
+      items: this.#kept.map(({ line, file, code, message }) => (file === undefined ? { where: `line ${line}`, line, code, message } : { where: `${file} line ${line}`, file, line, code, message })),
+      itemsTruncated: this.#count > this.#kept.length,
+    };
+  }
 }

@@ -1,70 +1,151 @@
 /**
- * `cfsign sign`: one signed URL on stdout, modelled on `aws cloudfront sign`.
+ * `cfsign sign`: one signed URL on stdout, modelled on `aws cloudfront sign`;
+ * or, with `--input`, many URLs (lines, a JSON array or CSV) signed in chunks
+ * of {@link CHUNK} per `signUrls` call, in bounded memory, written in the same
+ * shape. Also the key and policy options that `sign` and `playlist` share
+ * ({@link KEY_OPTIONS}, {@link POLICY_OPTIONS}, {@link loadSigner}, {@link policyFromOptions});
+ * the single-value readers (key file, passphrase, dates) are in ./shared-inputs.ts.
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
-import type { HashAlgorithm, PrivateKeyInput } from "../crypto/types.js";
+import type { HashAlgorithm } from "../crypto/types.js";
 import type { EngineName } from "../engine/types.js";
-import { parseOptions } from "./args.js";
+import { CfSignError, fail } from "../errors.js";
+import { normalizeIpAddress } from "../lib/ip.js";
+import { validateResource } from "../lib/resource.js";
+import { toEpochSeconds } from "../lib/time.js";
+import type { Signer } from "../signer.js";
+import { parseOptions, type OptionValues } from "./args.js";
 import type { CliIo, Command } from "./command.js";
-import { CliError, EXIT, exitStatusHelp } from "./report.js";
+import {
+  bulkFormat,
+  fileSink,
+  openInput,
+  outputFrame,
+  readRecords,
+  stderrTerminal,
+  stdoutSink,
+  type BulkRecord,
+} from "./io.js";
+import { formatCount, Progress } from "./progress.js";
+import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.js";
+import { optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
 
-const OPTIONS = {
-  url: { type: "string" },
+/** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
+export const CHUNK = 10_000;
+
+/** The options that choose and load the key, shared by every signing command. */
+export const KEY_OPTIONS = {
   "key-pair-id": { type: "string" },
   "private-key": { type: "string" },
+  "hash-algorithm": { type: "string" },
+  "passphrase-env": { type: "string" },
+  engine: { type: "string" },
+} as const;
+
+/** The policy options shared by every signing command. */
+export const POLICY_OPTIONS = {
   "date-less-than": { type: "string" },
   "date-greater-than": { type: "string" },
   "ip-address": { type: "string" },
   "policy-resource": { type: "string" },
   "allow-any-resource": { type: "boolean" },
-  "hash-algorithm": { type: "string" },
-  "passphrase-env": { type: "string" },
-  encode: { type: "boolean" },
-  engine: { type: "string" },
 } as const;
 
-const REQUIRED = ["url", "key-pair-id", "private-key", "date-less-than"] as const;
+const OPTIONS = {
+  url: { type: "string" },
+  ...KEY_OPTIONS,
+  ...POLICY_OPTIONS,
+  encode: { type: "boolean" },
+  input: { type: "string" },
+  output: { type: "string" },
+  format: { type: "string" },
+  column: { type: "string" },
+  strict: { type: "boolean" },
+  quiet: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
 
 const NO_PASSPHRASE_ARGUMENT =
   "a passphrase on the command line shows in ps and in shell history; put it in an environment variable " +
   "and pass the variable's name with --passphrase-env NAME";
 
+/** Options refused by every signing command, with the reason. */
+export const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
+  passphrase: NO_PASSPHRASE_ARGUMENT,
+  password: NO_PASSPHRASE_ARGUMENT,
+};
+
 /** Codes `sign` never produces, left out of its help. */
-const NOT_FROM_SIGN = ["BATCH_FAILED", "COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
+const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
 
-const HELP = `Usage: cfsign sign --url URL --key-pair-id ID --private-key FILE --date-less-than WHEN [options]
-
-Signs one URL for Amazon CloudFront and prints the signed URL on stdout, followed by a newline.
-The policy is canned (Expires=...) unless --date-greater-than, --ip-address or --policy-resource
-is given; then it is custom (Policy=...).
-
-Required:
-  --url URL                   the URL exactly as clients will request it: https://host/path[?query],
-                              percent-encoded, without a #fragment or CloudFront's signing parameters
-  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
+/** The help's lines for the key options (shared with `playlist`). */
+export const KEY_OPTIONS_HELP = `  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
   --private-key FILE          RSA-2048 or ECDSA P-256 private key: PEM (PKCS#8, PKCS#1 or SEC1;
                               encrypted PEM with --passphrase-env), PKCS#8 DER, or a private JWK
-  --date-less-than WHEN       end of validity (DateLessThan); must be in the future
+  --date-less-than WHEN       end of validity (DateLessThan); must be in the future`;
 
-Options:
-  --date-greater-than WHEN    start of validity (DateGreaterThan): no access on or before it (custom)
+/** The help's lines for the optional policy and key options (shared with `playlist`). */
+export const POLICY_OPTIONS_HELP = `  --date-greater-than WHEN    start of validity (DateGreaterThan): no access on or before it (custom)
   --ip-address IP[/BITS]      the IPv4 address or CIDR block allowed to use the URL (custom)
-  --policy-resource PATTERN   the policy's Resource, with * and ? wildcards; must cover --url (custom)
+  --policy-resource PATTERN   the policy's Resource, with * and ? wildcards; must cover the URL (custom)
   --allow-any-resource        allow a Resource of "*" or with a wildcard in its scheme or host
   --hash-algorithm SHA256|SHA1
                               SHA256 (default, adds Hash-Algorithm=SHA256) or SHA1 (CloudFront's
                               legacy default, no Hash-Algorithm parameter)
   --passphrase-env NAME       read the key's passphrase from environment variable NAME
                               (a passphrase is never accepted as an argument)
-  --encode                    percent-encode spaces, non-ASCII and other unsafe characters of --url,
+  --engine wasm|js            hot-path engine (default wasm; js is the pure-TypeScript reference)`;
+
+/** The help's paragraph on WHEN (shared with `playlist`). */
+export const WHEN_HELP = `WHEN is epoch seconds (1893456000) or ISO 8601 with a zone: 2030-01-01T00:00:00Z,
+2030-01-01T09:00:00+09:00, or a date alone (2030-01-01, midnight UTC).`;
+
+const HELP = `Usage: cfsign sign --url URL --key-pair-id ID --private-key FILE --date-less-than WHEN [options]
+       cfsign sign --input FILE|- [--output FILE] --key-pair-id ID --private-key FILE
+                   --date-less-than WHEN [options]
+
+Signs one URL for Amazon CloudFront and prints the signed URL on stdout, followed by a newline;
+or, with --input, signs every URL of a file (one per line, a JSON array, or CSV with a url column)
+and writes them in the same shape. The policy is canned (Expires=...) unless --date-greater-than,
+--ip-address or --policy-resource is given; then it is custom (Policy=...).
+
+Required:
+  --url URL                   the URL exactly as clients will request it: https://host/path[?query],
+                              percent-encoded, without a #fragment or CloudFront's signing parameters
+   or --input FILE|-          many URLs from FILE, or from stdin with -
+${KEY_OPTIONS_HELP}
+
+Options:
+${POLICY_OPTIONS_HELP}
+  --encode                    percent-encode spaces, non-ASCII and other unsafe characters of the URL,
                               and sign and print the encoded URL (default: refuse them)
-  --engine wasm|js            hot-path engine (default wasm; js is the pure-TypeScript reference)
   -h, --help                  show this help
 
-WHEN is epoch seconds (1893456000) or ISO 8601 with a zone: 2030-01-01T00:00:00Z,
-2030-01-01T09:00:00+09:00, or a date alone (2030-01-01, midnight UTC).
+Many URLs (with --input):
+  --output FILE               write to FILE (default stdout); FILE is replaced only when the job
+                              ends: written to a temporary file beside it, flushed, then renamed
+  --format lines|json|csv     the input's format; default from the extension (.json, .csv), else lines.
+                              The output has the same format:
+                                lines  one URL per line; blank lines and lines starting with # are
+                                       copied; CRLF line ends are kept
+                                json   an array of URL strings; written as an array of signed URLs
+                                csv    a header row with a url column (any case); every other field
+                                       is copied byte for byte, the url field signed (quoted if needed)
+  --column NAME               the CSV column holding the URLs (default url)
+  --strict                    write nothing if any URL fails (default: write the others)
+  --quiet                     no progress bar or summary on stderr (failures are still reported)
+  --json                      print a summary object on stdout instead of messages on stderr
+                              (needs --output FILE)
+
+  A URL that fails is reported on stderr as 'cfsign: line N: CODE: message' (never the URL) and its
+  place in the output is left empty (an empty line, null in JSON, an empty CSV field), so line N of
+  the output still belongs to line N of the input. Input is read and signed ${formatCount(CHUNK)} URLs at a time,
+  so memory stays bounded for any size. On a terminal, long jobs show a progress bar on stderr.
+
+${WHEN_HELP}
 
 Examples:
   # canned policy: this one URL until 1 January 2030
@@ -86,41 +167,63 @@ Examples:
   cfsign sign --url https://d111111abcdef8.cloudfront.net/a.jpg --key-pair-id K2JCJMDEHXQW5F \\
     --private-key encrypted.pem --passphrase-env CFSIGN_PASSPHRASE --date-less-than 2030-01-01
 
-${exitStatusHelp(NOT_FROM_SIGN)}`;
+  # a whole gallery, one URL per line, into a file that appears only when complete
+  cfsign sign --input gallery.txt --output gallery-signed.txt \\
+    --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01
+
+  # CSV from a pipe to a pipe, all or nothing
+  export-photos | cfsign sign --input - --format csv --strict \\
+    --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01 > signed.csv
+
+${exitStatusHelp(NOT_FROM_SIGN, {
+  heading: "Exit status (errors go to stderr as 'cfsign: CODE: message'):",
+  meanings: {
+    [EXIT.OK]: "the signed URL was printed on stdout; with --input, every URL was signed",
+    [EXIT.REFUSED]: "the URL or policy was refused; with --input, some URLs were (BATCH_FAILED):",
+  },
+})}`;
 
 /** The `sign` subcommand. */
 export const signCommand: Command = {
   name: "sign",
-  summary: "print one signed URL (canned or custom policy)",
+  summary: "print one signed URL (canned or custom policy), or sign a file of URLs",
   help: HELP,
   run: runSign,
 };
 
+const usageFor =
+  (command: string) =>
+  (message: string): CliError =>
+    new CliError("USAGE", message, `Run 'cfsign ${command} --help' for usage.`);
+
 async function runSign(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, {
     command: "sign",
-    refused: { passphrase: NO_PASSPHRASE_ARGUMENT, password: NO_PASSPHRASE_ARGUMENT },
-    positionalHint: "pass the URL with --url",
+    refused: REFUSED_OPTIONS,
+    positionalHint: "pass the URL with --url, or a file of URLs with --input",
   });
-  const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign sign --help' for usage.");
+  const usage = usageFor("sign");
 
-  const missing = REQUIRED.filter((name) => values[name] === undefined);
+  const missing: string[] = [];
+  if (values.url === undefined && values.input === undefined) missing.push("--url (or --input FILE for many URLs)");
+  for (const name of REQUIRED) if (values[name] === undefined) missing.push("--" + name);
   if (missing.length > 0) {
-    throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
+    throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
   }
-  const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage);
-  const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
+  if (values.url !== undefined && values.input !== undefined) throw usage("give --url for one URL or --input for many, not both");
+  if (values.input === undefined) {
+    for (const bulkOnly of ["output", "format", "column", "strict", "json"] as const) {
+      if (values[bulkOnly] !== undefined) throw usage(`--${bulkOnly} applies to --input (many URLs)`);
+    }
+  }
   if (values["allow-any-resource"] === true && values["policy-resource"] === undefined) {
     throw usage("--allow-any-resource only applies to a --policy-resource");
   }
-  const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = await readKeyFile(values["private-key"]!);
+  if (values.input !== undefined) return runBulk(values, io);
 
-  // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../index.js");
+  const signer = await loadSigner(values, io, "sign");
   let url: string;
   try {
-    const signer = await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine });
     url = await signer.signUrl(values.url!, {
       expires: parseWhen(values["date-less-than"]!),
       starts: values["date-greater-than"] === undefined ? undefined : parseWhen(values["date-greater-than"]),
@@ -130,107 +233,209 @@ async function runSign(args: readonly string[], io: CliIo): Promise<number> {
       encode: values.encode,
     });
   } catch (err) {
-    if (err instanceof CfSignError) throw CliError.withHint(err, optionNamesHint(err.message));
-    throw err;
+    throw withOptionNames(err, "sign");
   }
   io.stdout(url + "\n");
   return EXIT.OK;
 }
 
-/** The library's messages name its API options; say which command-line options they are. */
-const API_TO_CLI: readonly (readonly [RegExp, string])[] = [
-  [/\bexpires\b/, "expires is --date-less-than"],
-  [/\bstarts\b/, "starts is --date-greater-than"],
-  [/\bipAddress\b/, "ipAddress is --ip-address"],
-  [/\bresource\b/, "resource is --policy-resource"],
-  [/\ballowAnyResource\b/, "allowAnyResource: true is --allow-any-resource"],
-  [/\bencode: true\b/, "encode: true is --encode"],
-  [/\bkeyPairId\b/, "keyPairId is --key-pair-id"],
-  [/\bhashAlgorithm\b/, "hashAlgorithm is --hash-algorithm"],
-  [/\bpassphrase\b/, "the passphrase comes from --passphrase-env NAME"],
-];
+type SignValues = OptionValues<typeof OPTIONS>;
 
-function optionNamesHint(message: string): string | undefined {
-  const found = API_TO_CLI.filter(([pattern]) => pattern.test(message)).map(([, text]) => text);
-  return found.length === 0 ? undefined : `In 'cfsign sign': ${found.join("; ")}.`;
-}
-
-/** Epoch seconds when all digits (the library refuses milliseconds), else an ISO-8601 string for the library to check. */
-function parseWhen(text: string): number | string {
-  return /^[0-9]+$/.test(text) ? Number(text) : text;
-}
-
-function parseChoice<T extends string>(
-  given: string | undefined,
-  choices: readonly T[],
-  option: string,
-  usage: (message: string) => CliError,
-): T | undefined {
-  if (given === undefined) return undefined;
-  const found = choices.find((c) => c.toLowerCase() === given.toLowerCase());
-  if (found === undefined) throw usage(`--${option} must be ${choices.join(" or ")}`);
-  return found;
-}
-
-function readPassphrase(
-  variable: string | undefined,
-  io: CliIo,
-  usage: (message: string) => CliError,
-): string | undefined {
-  if (variable === undefined) return undefined;
-  // The name is not echoed: someone who misread the option may have typed the passphrase itself.
-  const value = io.env[variable];
-  if (value === undefined) {
-    throw usage(
-      "--passphrase-env names an environment variable that is not set; export it first " +
-        "(the option takes the variable's name, such as CFSIGN_PASSPHRASE, not the passphrase)",
-    );
+async function runBulk(values: SignValues, io: CliIo): Promise<number> {
+  const usage = usageFor("sign");
+  const input = values.input!;
+  const format = bulkFormat(values.format, input);
+  if (values.column !== undefined && format !== "csv") throw usage("--column applies to --format csv");
+  if (values.json === true && values.output === undefined) {
+    throw usage("--json prints a summary object on stdout, so the signed URLs need --output FILE");
   }
-  if (value === "") throw usage("the environment variable named by --passphrase-env is empty");
-  return value;
+  if (values.output !== undefined && values.output !== "-" && values.output === values.input) {
+    // Reading and replacing the same file would work (the output is renamed into place at the end),
+    // but a failure half-way would leave the user with neither; refuse rather than surprise.
+    throw usage("--output must not be the --input file; write elsewhere, then move it");
+  }
+  const strict = values.strict === true;
+  const quiet = values.quiet === true || values.json === true;
+
+  const signer = await loadSigner(values, io, "sign");
+  const policy = policyFromOptions(values, "sign");
+  const source = await openInput(input, io);
+  let sink;
+  try {
+    sink = values.output === undefined || values.output === "-" ? await stdoutSink(io, strict) : await fileSink(values.output);
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+  const terminal = stderrTerminal(io);
+  const progress = new Progress(
+    { write: io.stderr, columns: terminal.columns },
+    { enabled: terminal.isTTY && !quiet, unit: "URLs", totalBytes: source.totalBytes },
+  );
+  const failures = new ItemFailures(io, values.json === true, () => progress.clear());
+  const frame = outputFrame(format);
+  const started = performance.now();
+  let urls = 0;
+  let signed = 0;
+
+  const signChunk = async (batch: readonly BulkRecord[]): Promise<void> => {
+    const toSign: string[] = [];
+    for (const r of batch) if (r.kind === "url") toSign.push(r.url);
+    const results = toSign.length === 0 ? [] : await signer.signUrls(toSign, { ...policy, encode: values.encode });
+    let out = "";
+    let k = 0;
+    for (const r of batch) {
+      if (r.kind === "pass") {
+        out += r.text;
+      } else if (r.kind === "bad") {
+        urls++;
+        failures.add({ where: `line ${r.line}`, line: r.line, code: r.code, message: r.message });
+        out += r.out.render(undefined);
+      } else {
+        urls++;
+        const result = results[k++]!;
+        if (result.ok) {
+          signed++;
+          out += r.out.render(result.url);
+        } else {
+          failures.add({ where: `line ${r.line}`, line: r.line, code: result.error.code, message: result.error.message });
+          out += r.out.render(undefined);
+        }
+      }
+    }
+    await sink.write(out);
+    progress.update(urls, source.bytesRead());
+  };
+
+  try {
+    await sink.write(frame.head);
+    let batch: BulkRecord[] = [];
+    let pending = 0;
+    for await (const record of readRecords(source, format, values.column)) {
+      batch.push(record);
+      if (record.kind !== "pass") pending++;
+      if (pending >= CHUNK || batch.length >= 4 * CHUNK) {
+        await signChunk(batch);
+        batch = [];
+        pending = 0;
+      }
+    }
+    await signChunk(batch);
+    await sink.write(frame.tail);
+  } catch (err) {
+    progress.clear();
+    source.close();
+    await sink.abort();
+    throw withOptionNames(err, "sign");
+  }
+  progress.clear();
+
+  const written = !(strict && failures.count > 0);
+  if (written) await sink.commit();
+  else await sink.abort();
+  const seconds = (performance.now() - started) / 1000;
+
+  if (values.json === true) {
+    io.stdout(
+      JSON.stringify({
+        ok: failures.count === 0,
+        format,
+        urls,
+        signed,
+        failed: failures.count,
+        written,
+        seconds: Math.round(seconds * 1000) / 1000,
+        urlsPerSecond: Math.round(urls / Math.max(seconds, 1e-3)),
+        failures: failures.toJSON(),
+      }) + "\n",
+    );
+    return failures.status;
+  }
+  if (failures.count > 0) {
+    io.stderr(
+      `cfsign: BATCH_FAILED: ${formatCount(failures.count)} of ${formatCount(urls)} URLs were not signed (listed above); ` +
+        (written ? "their places in the output are left empty\n" : "--strict: nothing was written\n"),
+    );
+    const hint = optionNamesHint("sign", failures.codes.includes("URL_UNSAFE_CHARACTER") ? "encode: true" : "");
+    if (hint !== undefined) io.stderr(hint + "\n");
+  } else if (!quiet) {
+    const rate = urls === 0 ? "" : ` (${formatCount(urls / Math.max(seconds, 1e-3))} URLs/s)`;
+    io.stderr(`signed ${formatCount(signed)} URL${signed === 1 ? "" : "s"} in ${seconds.toFixed(1)} s${rate}\n`);
+  }
+  return failures.status;
 }
 
 /**
- * Reads the key file as PEM text, a JWK object or DER bytes; the library
- * decides whether it is a usable key.
+ * Reads the key file and creates the signer.
  *
- * @throws {@link CliError} `KEY_FILE` with the path (never the content)
+ * @param values - the parsed {@link KEY_OPTIONS}
+ * @param io - for `--passphrase-env`
+ * @param command - the command's name, for hints
+ * @throws {@link CliError} `USAGE`, `KEY_FILE`, and the library's key codes with a hint
  */
-async function readKeyFile(path: string): Promise<PrivateKeyInput> {
-  const where = `the private key file ${JSON.stringify(path)}`;
-  let bytes: Buffer;
+export async function loadSigner(
+  values: OptionValues<typeof KEY_OPTIONS>,
+  io: CliIo,
+  command: string,
+): Promise<Signer> {
+  const usage = usageFor(command);
+  const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage);
+  const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
+  const passphrase = readPassphrase(values["passphrase-env"], io, usage);
+  const privateKey = await readPrivateKeyFile(values["private-key"]!);
+  // Loaded here, not at the top, so that --help and --version never depend on the engine.
+  const { createSigner } = await import("../index.js");
   try {
-    bytes = await readFile(path);
+    return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine });
   } catch (err) {
-    throw new CliError("KEY_FILE", `cannot read ${where}: ${describeFsError(err)}`);
+    throw withOptionNames(err, command);
   }
-  const head = bytes.subarray(0, 4096).toString("latin1");
-  if (head.includes("-----BEGIN")) return bytes.toString("utf8");
-  if (head.trimStart().startsWith("{")) {
-    try {
-      return JSON.parse(bytes.toString("utf8")) as JsonWebKey;
-    } catch {
-      // JSON.parse's message quotes the text around the error: key material.
-      throw new CliError("KEY_FILE", `${where} starts like a JWK but is not valid JSON`);
-    }
-  }
-  if (bytes.length === 0) throw new CliError("KEY_FILE", `${where} is empty`);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function describeFsError(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    default:
-      return typeof code === "string" ? code : "read failed";
+/** The policy options of a bulk job, checked once before the first item. */
+export interface BulkPolicy {
+  readonly expires: number;
+  readonly starts: number | undefined;
+  readonly ipAddress: string | undefined;
+  readonly resource: string | undefined;
+  readonly allowAnyResource: boolean | undefined;
+}
+
+/**
+ * Checks the policy options once, in the library's order (expires, starts,
+ * IP address, resource), so that a bad date fails the job with one message
+ * instead of every one of its URLs.
+ *
+ * @param values - the parsed {@link POLICY_OPTIONS}
+ * @param command - the command's name, for hints
+ * @param nowSeconds - the current time
+ * @throws {@link CliError} with the library's code (`EXPIRES_IN_PAST`, `INVALID_DATE`, ...) and a hint
+ */
+export function policyFromOptions(
+  values: OptionValues<typeof POLICY_OPTIONS>,
+  command: string,
+  nowSeconds = Date.now() / 1000,
+): BulkPolicy {
+  try {
+    const expires = toEpochSeconds(parseWhen(values["date-less-than"]!), "expires", "floor");
+    if (expires <= nowSeconds) {
+      fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
+    }
+    const startsText = values["date-greater-than"];
+    const starts = startsText === undefined ? undefined : toEpochSeconds(parseWhen(startsText), "starts", "ceil");
+    if (starts !== undefined && starts >= expires) fail("INVALID_DATE_RANGE", "starts must be before expires");
+    const ipText = values["ip-address"];
+    const ipAddress = ipText === undefined ? undefined : normalizeIpAddress(ipText);
+    const resourceText = values["policy-resource"];
+    const allowAnyResource = values["allow-any-resource"];
+    const resource = resourceText === undefined ? undefined : validateResource(resourceText, allowAnyResource === true).pattern;
+    return { expires, starts, ipAddress, resource, allowAnyResource };
+  } catch (err) {
+    throw withOptionNames(err, command);
   }
+}
+
+/** A library error with a hint naming the command-line options its message calls by their API names. */
+export function withOptionNames(err: unknown, command: string): unknown {
+  return err instanceof CfSignError ? CliError.withHint(err, optionNamesHint(command, err.message)) : err;
 }

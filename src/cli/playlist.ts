@@ -1,0 +1,510 @@
+/**
+ * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
+ * policy, every URL of a DASH manifest) and leaves every other byte as it was.
+ * The URIs are found by `src/lib/hls.ts` and `./dash.ts`; this file decides
+ * what each one is signed as (resolved against `--base-url`, kept relative or
+ * not, one signature each or one shared policy) and where the results go.
+ *
+ * @module
+ */
+import { mkdir } from "node:fs/promises";
+import { dirname, extname, join, relative, resolve, sep } from "node:path";
+import { CfSignError } from "../errors.js";
+import { isHlsPlaylist, playlistUris, rewritePlaylist, type PlaylistUri } from "../lib/hls.js";
+import { validateUrl } from "../lib/url.js";
+import type { SignedPolicy } from "../signed-policy.js";
+import type { BatchResult, Signer } from "../signer.js";
+import { parseOptions, type OptionValues } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+import { appendToMpdUrls, isMpd } from "./dash.js";
+import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.js";
+import { formatCount } from "./progress.js";
+import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.js";
+import {
+  KEY_OPTIONS,
+  KEY_OPTIONS_HELP,
+  loadSigner,
+  POLICY_OPTIONS,
+  POLICY_OPTIONS_HELP,
+  policyFromOptions,
+  REFUSED_OPTIONS,
+  WHEN_HELP,
+  withOptionNames,
+  type BulkPolicy,
+} from "./sign.js";
+
+const OPTIONS = {
+  input: { type: "string" },
+  output: { type: "string" },
+  format: { type: "string" },
+  "base-url": { type: "string" },
+  "keep-relative": { type: "boolean" },
+  "per-uri": { type: "boolean" },
+  shared: { type: "boolean" },
+  recursive: { type: "boolean" },
+  strict: { type: "boolean" },
+  quiet: { type: "boolean" },
+  json: { type: "boolean" },
+  ...KEY_OPTIONS,
+  ...POLICY_OPTIONS,
+} as const;
+
+const REQUIRED = ["input", "key-pair-id", "private-key", "date-less-than"] as const;
+
+/** Codes `playlist` never produces. */
+const NOT_FROM_PLAYLIST = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
+
+const HOST = "https://d111111abcdef8.cloudfront.net";
+
+const HELP = `Usage: cfsign playlist --input FILE|- [--output FILE] --base-url URL --key-pair-id ID
+                       --private-key FILE --date-less-than WHEN [--per-uri | --shared] [options]
+
+Signs the URIs of an HLS playlist (.m3u8) or a DASH manifest (.mpd) and writes the playlist with
+every other byte unchanged: tags, comments, blank lines, byte ranges, CRLF or LF line ends, a
+missing final newline.
+
+HLS: the URIs signed are media segment lines, variant stream lines of a master playlist, and the
+URI="..." attribute of EXT-X-KEY, EXT-X-SESSION-KEY, EXT-X-MAP, EXT-X-MEDIA,
+EXT-X-I-FRAME-STREAM-INF, EXT-X-SESSION-DATA and the Low-Latency tags EXT-X-PART,
+EXT-X-PRELOAD-HINT and EXT-X-RENDITION-REPORT. URIs that are not http(s), such as skd:// or
+data: key URIs, are left as they are.
+
+DASH (--shared only: a SegmentTemplate such as seg-$Number$.m4s stands for many URLs): the shared
+policy's query is appended to BaseURL text and to SegmentTemplate media, initialization and index,
+SegmentURL media and index, and Initialization and RepresentationIndex sourceURL (XML-escaped,
+& as &amp;; $Number$ and other identifiers stay intact).
+
+Required:
+  --input FILE|-              the playlist, or - for stdin
+${KEY_OPTIONS_HELP}
+  --base-url URL              the URL the playlist is served from, e.g.
+                              ${HOST}/videos/intro/master.m3u8;
+                              relative URIs are resolved against it (needed when the playlist has
+                              relative URIs, and for --shared without --policy-resource)
+
+Mode (one of):
+  --per-uri                   sign each URI on its own (canned policy, or custom with the policy
+                              options); the default for HLS
+  --shared                    sign one custom policy once for the playlist's folder (for the
+                              --base-url above: ${HOST}/videos/intro/*),
+                              or for --policy-resource, and append its query to every URI; the
+                              default and only mode for DASH. Use it for Low-Latency HLS: players
+                              add _HLS_msn and _HLS_part to playlist requests, which a per-URI
+                              signature refuses
+
+Options:
+  --output FILE               write to FILE (default stdout), atomically (temporary file, fsync, rename)
+  --format hls|dash           default from the extension (.m3u8, .m3u, .mpd), else from the content
+  --keep-relative             keep relative URIs relative and append the signing query to them
+                              (default: replace them by the absolute signed URL)
+  --recursive                 HLS master playlist: also sign the media playlists it names (variant
+                              streams, EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF), read from disk at their
+                              path relative to --input, and write each one at the same relative path
+                              from the directory of --output. Needs --input FILE and --output FILE in
+                              another directory. Example: --input site/master.m3u8 names
+                              video/720p/index.m3u8; with --output signed/master.m3u8 it is read from
+                              site/video/720p/index.m3u8 and written to signed/video/720p/index.m3u8
+  --strict                    write nothing if any URI fails (default: write the playlist with the
+                              failing URIs left unsigned, and exit 1)
+  --quiet                     no summary on stderr (failures are still reported)
+  --json                      print a summary object on stdout (needs --output FILE)
+${POLICY_OPTIONS_HELP}
+  -h, --help                  show this help
+
+With --shared, --policy-resource replaces the folder pattern: give a wider one, such as
+${HOST}/videos/*, when segments live beside the playlist's folder
+rather than under it. A failing URI is reported on stderr as 'cfsign: line N: CODE: message'
+(never the URI).
+
+${WHEN_HELP}
+
+Examples:
+  # every segment, key and init section of a media playlist, each signed on its own
+  cfsign playlist --input index.m3u8 --output index.signed.m3u8 \\
+    --base-url ${HOST}/videos/intro/720p/index.m3u8 \\
+    --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01
+
+  # a master playlist and its media playlists, one shared policy for the folder, URIs kept relative
+  cfsign playlist --input site/master.m3u8 --output signed/master.m3u8 --recursive --shared \\
+    --keep-relative --base-url ${HOST}/videos/intro/master.m3u8 \\
+    --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01
+
+  # a DASH manifest: the folder's policy appended to its templates and BaseURLs
+  cfsign playlist --input manifest.mpd --output manifest.signed.mpd --shared \\
+    --base-url ${HOST}/videos/intro/manifest.mpd \\
+    --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01
+
+${exitStatusHelp(NOT_FROM_PLAYLIST, {
+  heading: "Exit status (errors go to stderr as 'cfsign: CODE: message'):",
+  meanings: {
+    [EXIT.OK]: "every URI was signed and the playlist written",
+    [EXIT.REFUSED]: "some URIs (BATCH_FAILED) or the policy were refused:",
+  },
+})}`;
+
+/** The `playlist` subcommand. */
+export const playlistCommand: Command = {
+  name: "playlist",
+  summary: "sign every URI of an HLS playlist (or a DASH manifest), bytes around them unchanged",
+  help: HELP,
+  run: runPlaylist,
+};
+
+const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign playlist --help' for usage.");
+
+type Values = OptionValues<typeof OPTIONS>;
+
+/** How URIs are signed: one signature each, or one shared policy. */
+type Mode = { readonly kind: "per-uri"; readonly signer: Signer; readonly policy: BulkPolicy } | { readonly kind: "shared"; readonly policy: SignedPolicy };
+
+/** One playlist of the job, and what became of it. */
+interface Job {
+  /** Path relative to the input's directory (for messages and the output layout); "" for the input itself. */
+  readonly name: string;
+  readonly text: string;
+  /** The URL it is served from, when known. */
+  readonly base: string | undefined;
+  output: string;
+  uris: number;
+  signed: number;
+  skipped: number;
+}
+
+async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> {
+  const values = parseOptions(args, OPTIONS, { command: "playlist", refused: REFUSED_OPTIONS, positionalHint: "pass the playlist with --input" });
+  const missing = REQUIRED.filter((name) => values[name] === undefined);
+  if (missing.length > 0) {
+    throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
+  }
+  if (values["per-uri"] === true && values.shared === true) throw usage("give --per-uri or --shared, not both");
+  if (values["allow-any-resource"] === true && values["policy-resource"] === undefined) {
+    throw usage("--allow-any-resource only applies to a --policy-resource");
+  }
+  const toStdout = values.output === undefined || values.output === "-";
+  if (values.json === true && toStdout) throw usage("--json prints a summary object on stdout, so the playlist needs --output FILE");
+  const input = values.input!;
+  let format = formatOf(values.format, input);
+  if (values.recursive === true) {
+    if (input === "-" || toStdout) throw usage("--recursive reads media playlists beside --input FILE and writes them beside --output FILE");
+    if (format === "dash") throw usage("--recursive applies to HLS master playlists");
+    if (resolve(dirname(values.output!)) === resolve(dirname(input))) {
+      throw usage("with --recursive, --output must be in another directory than --input: the media playlists would overwrite their originals");
+    }
+  }
+  const base = values["base-url"] === undefined ? undefined : checkBaseUrl(values["base-url"]);
+
+  const signer = await loadSigner(values, io, "playlist");
+  const policy = policyFromOptions(values, "playlist");
+  const text = await readWholeInput(input, io);
+  format ??= isMpd(text) ? "dash" : "hls";
+  if (format === "hls" && !isHlsPlaylist(text)) {
+    throw new CliError("INPUT", "the input is not an HLS playlist (its first line must be #EXTM3U)", isMpd(text) ? "It looks like a DASH manifest: add --format dash." : undefined);
+  }
+  if (format === "dash" && !isMpd(text)) throw new CliError("INPUT", "the input is not a DASH manifest (no MPD element)");
+  if (format === "dash" && values["per-uri"] === true) {
+    throw usage("a DASH manifest names segments with templates ($Number$, $Time$) that stand for many URLs; sign it with --shared");
+  }
+  if (format === "dash" && values.recursive === true) throw usage("--recursive applies to HLS master playlists");
+  const shared = values.shared === true || format === "dash";
+
+  let mode: Mode;
+  if (shared) {
+    const resource = policy.resource ?? (base === undefined ? undefined : folderOf(base) + "*");
+    if (resource === undefined) {
+      throw usage("--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN");
+    }
+    try {
+      mode = {
+        kind: "shared",
+        policy: await signer.signPolicy({ resource, expires: policy.expires, starts: policy.starts, ipAddress: policy.ipAddress, allowAnyResource: policy.allowAnyResource }),
+      };
+    } catch (err) {
+      throw withOptionNames(err, "playlist");
+    }
+  } else {
+    mode = { kind: "per-uri", signer, policy };
+  }
+
+  const failures = new ItemFailures(io, values.json === true);
+  const keepRelative = values["keep-relative"] === true;
+  const jobs: Job[] = [];
+  const outputs: { job: Job; text: string }[] = [];
+  let notes: string[] = [];
+  if (format === "dash") {
+    const job: Job = { name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 };
+    jobs.push(job);
+    outputs.push({ job, text: signMpd(job, mode as Extract<Mode, { kind: "shared" }>, failures) });
+  } else {
+    const inputDir = input === "-" ? "." : dirname(input);
+    const outputDir = toStdout ? "." : dirname(values.output!);
+    const root = base === undefined ? undefined : folderOf(base);
+    const queue: Job[] = [{ name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 }];
+    const seen = new Set<string>([""]);
+    while (queue.length > 0) {
+      const job = queue.shift()!;
+      jobs.push(job);
+      const { text: rewritten, children, lowLatency } = await signHls(job, mode, keepRelative, failures);
+      outputs.push({ job, text: rewritten });
+      if (lowLatency && mode.kind === "per-uri" && job.name === "") notes.push(LOW_LATENCY_NOTE);
+      if (values.recursive !== true) continue;
+      for (const child of children) {
+        const name = localName(child, root, job);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const childText = await readWholeInput(join(inputDir, name), io, `media playlist named on ${where(job, child.line)}`).catch((err: unknown) => {
+          throw err instanceof CliError ? new CliError("INPUT", err.message, "--recursive reads media playlists at their path relative to --input.") : err;
+        });
+        if (!isHlsPlaylist(childText)) {
+          throw new CliError("INPUT", `the media playlist named on ${where(job, child.line)} is not an HLS playlist (no #EXTM3U)`);
+        }
+        queue.push({ name, text: childText, base: child.resolved, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 });
+      }
+    }
+    notes = [...new Set(notes)];
+  }
+
+  const totals = jobs.reduce((t, j) => ({ uris: t.uris + j.uris, signed: t.signed + j.signed, skipped: t.skipped + j.skipped }), { uris: 0, signed: 0, skipped: 0 });
+  const written = !(values.strict === true && failures.count > 0);
+  if (written) await writeAll(outputs, toStdout, io);
+
+  if (values.json === true) {
+    io.stdout(
+      JSON.stringify({
+        ok: failures.count === 0,
+        format,
+        mode: mode.kind,
+        ...totals,
+        failed: failures.count,
+        written,
+        playlists: jobs.map((j) => ({ file: j.name === "" ? null : j.name, uris: j.uris, signed: j.signed, skipped: j.skipped })),
+        failures: failures.toJSON(),
+      }) + "\n",
+    );
+    return failures.status;
+  }
+  if (failures.count > 0) {
+    io.stderr(
+      `cfsign: BATCH_FAILED: ${formatCount(failures.count)} of ${formatCount(totals.uris)} URIs were not signed (listed above); ` +
+        (written ? "they are left unsigned in the output\n" : "--strict: nothing was written\n"),
+    );
+  } else if (values.quiet !== true) {
+    const files = jobs.length === 1 ? "" : ` in ${jobs.length} playlists`;
+    const how = mode.kind === "shared" ? `one shared policy for ${mode.policy.resource}` : "one signature each";
+    io.stderr(
+      `signed ${formatCount(totals.signed)} URI${totals.signed === 1 ? "" : "s"}${files} (${how})` +
+        (totals.skipped > 0 ? `; left ${totals.skipped} that are not http(s) (such as skd:// keys) as they were` : "") +
+        "\n",
+    );
+    const children = jobs.filter((j) => j.name !== "");
+    if (children.length > 0) io.stderr(`media playlists written beside --output: ${children.map((j) => j.name).join(", ")}\n`);
+  }
+  if (values.quiet !== true) for (const note of notes) io.stderr(note + "\n");
+  return failures.status;
+}
+
+const LOW_LATENCY_NOTE =
+  "note: this is a Low-Latency HLS playlist; players add _HLS_msn/_HLS_part to playlist requests, which breaks " +
+  "per-URI signatures of playlist URIs; sign it with --shared";
+
+function formatOf(given: string | undefined, input: string): "hls" | "dash" | undefined {
+  if (given !== undefined) {
+    const f = given.toLowerCase();
+    if (f === "hls" || f === "dash") return f;
+    throw usage("--format must be hls or dash");
+  }
+  const ext = input === "-" ? "" : extname(input).toLowerCase();
+  return ext === ".mpd" ? "dash" : ext === ".m3u8" || ext === ".m3u" ? "hls" : undefined;
+}
+
+function checkBaseUrl(text: string): string {
+  try {
+    return validateUrl(text);
+  } catch (err) {
+    if (err instanceof CfSignError) {
+      // The library's message describes the problem without the URL; say which option it is about.
+      throw new CliError("USAGE", `--base-url: ${err.message}`, "Give the absolute URL the playlist is served from.");
+    }
+    throw err;
+  }
+}
+
+/** The folder of a URL: everything up to the last `/` of its path (the query and the file name dropped). */
+export function folderOf(url: string): string {
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.slice(0, path.lastIndexOf("/") + 1);
+}
+
+function where(job: Job, line: number): string {
+  return job.name === "" ? `line ${line}` : `${job.name} line ${line}`;
+}
+
+/** A URI of a playlist, with what it resolves to. */
+interface Target {
+  readonly ref: PlaylistUri;
+  /** The absolute URL signed. */
+  readonly resolved: string;
+  readonly relative: boolean;
+}
+
+/**
+ * What to do with a URI: sign its absolute form, leave it (not http(s)), or
+ * refuse it (a relative URI that is not URL-safe, or with no base to resolve against).
+ */
+function targetOf(ref: PlaylistUri, base: string | undefined): Target | "skip" | { code: string; message: string } {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(ref.uri);
+  if (scheme !== null) {
+    const s = scheme[1]!.toLowerCase();
+    return s === "http" || s === "https" ? { ref, resolved: ref.uri, relative: false } : "skip";
+  }
+  if (base === undefined) return { code: "INVALID_URL", message: "the URI is relative and there is no --base-url" };
+  if (!/^[A-Za-z0-9\-._~:/?@!$&()*+,;=%]*$/.test(ref.uri) || /%(?![0-9A-Fa-f]{2})/.test(ref.uri)) {
+    return {
+      code: "URL_UNSAFE_CHARACTER",
+      message: "the relative URI has a character that must be percent-encoded (a space, non-ASCII, a quote, #...); encode it in the playlist",
+    };
+  }
+  try {
+    return { ref, resolved: new URL(ref.uri, base).href, relative: true };
+  } catch {
+    return { code: "INVALID_URL", message: "the URI cannot be resolved against --base-url" };
+  }
+}
+
+/** A media playlist to follow. */
+interface Child {
+  readonly line: number;
+  readonly resolved: string;
+}
+
+async function signHls(
+  job: Job,
+  mode: Mode,
+  keepRelative: boolean,
+  failures: ItemFailures,
+): Promise<{ text: string; children: Child[]; lowLatency: boolean }> {
+  const refs = playlistUris(job.text);
+  const firstRelative = job.base === undefined ? refs.find((ref) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.uri)) : undefined;
+  if (firstRelative !== undefined) {
+    throw usage(
+      `the playlist has relative URIs (the first on line ${firstRelative.line}); give --base-url, the URL the playlist is served from`,
+    );
+  }
+  const targets: Target[] = [];
+  const replacements = new Map<number, string>();
+  const children: Child[] = [];
+  const fail = (ref: PlaylistUri, code: string, message: string): void =>
+    failures.add({ where: where(job, ref.line), line: ref.line, ...(job.name === "" ? {} : { file: job.name }), code, message });
+  job.uris = refs.length;
+  for (const ref of refs) {
+    const t = targetOf(ref, job.base);
+    if (t === "skip") job.skipped++;
+    else if ("code" in t) fail(ref, t.code, t.message);
+    else targets.push(t);
+  }
+  job.uris -= job.skipped;
+  let results: BatchResult[];
+  if (mode.kind === "shared") {
+    results = mode.policy.applyAll(targets.map((t) => t.resolved));
+  } else {
+    const { expires, starts, ipAddress, resource, allowAnyResource } = mode.policy;
+    results = await mode.signer.signUrls(
+      targets.map((t) => t.resolved),
+      { expires, starts, ipAddress, resource, allowAnyResource },
+    );
+  }
+  for (let k = 0; k < targets.length; k++) {
+    const t = targets[k]!;
+    const r = results[k]!;
+    if (!r.ok) {
+      fail(t.ref, r.error.code, r.error.message);
+      continue;
+    }
+    job.signed++;
+    // The signing query: what was appended to the resolved URL (`?...` or `&...`).
+    const suffix = r.url.slice(t.resolved.length);
+    replacements.set(t.ref.index, keepRelative && t.relative ? t.ref.uri + suffix : r.url);
+    if (t.ref.playlist && t.ref.kind !== "rendition-report") children.push({ line: t.ref.line, resolved: t.resolved });
+  }
+  const text = rewritePlaylist(job.text, (ref) => replacements.get(ref.index));
+  const lowLatency = /^#EXT-X-(?:PART|PRELOAD-HINT|PART-INF|SERVER-CONTROL:.*CAN-BLOCK-RELOAD=YES)/m.test(job.text);
+  return { text, children, lowLatency };
+}
+
+/** Where a media playlist is on disk, relative to the input's directory; refused when outside it. */
+function localName(child: Child, root: string | undefined, job: Job): string {
+  const outside = (): CliError =>
+    new CliError(
+      "INPUT",
+      `--recursive follows media playlists in the master playlist's folder or below; the one on ${where(job, child.line)} is elsewhere`,
+    );
+  if (root === undefined || !child.resolved.startsWith(root)) throw outside();
+  const tail = child.resolved.slice(root.length);
+  const q = tail.indexOf("?");
+  let path: string;
+  try {
+    path = decodeURIComponent(q === -1 ? tail : tail.slice(0, q));
+  } catch {
+    throw outside();
+  }
+  const normal = relative(".", join(".", path));
+  if (normal === "" || normal.startsWith(".." + sep) || normal === ".." || path.includes("\0")) throw outside();
+  return normal.split(sep).join("/");
+}
+
+function signMpd(job: Job, mode: Extract<Mode, { kind: "shared" }>, failures: ItemFailures): string {
+  const query = mode.policy.query;
+  return appendToMpdUrls(job.text, (url) => {
+    job.uris++;
+    if (!url.template) {
+      // A BaseURL or segment-list URL is one URL: check that the policy covers it, as for HLS.
+      const absolute = /^https?:\/\//i.test(url.value);
+      const resolved = absolute ? url.value : job.base === undefined ? undefined : safeResolve(url.value, job.base);
+      if (resolved !== undefined) {
+        try {
+          mode.policy.apply(resolved);
+        } catch (err) {
+          if (!(err instanceof CfSignError)) throw err;
+          failures.add({ where: `line ${url.line}`, line: url.line, code: err.code, message: `${url.where}: ${err.message}` });
+          return undefined;
+        }
+      }
+    }
+    job.signed++;
+    return (url.value.includes("?") ? "&" : "?") + query;
+  });
+}
+
+function safeResolve(value: string, base: string): string | undefined {
+  try {
+    return new URL(value, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes every playlist: each to a temporary file first, then all renamed into place. */
+async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout: boolean, io: CliIo): Promise<void> {
+  if (toStdout) {
+    io.stdout(outputs[0]!.text);
+    return;
+  }
+  const sinks: OutputSink[] = [];
+  try {
+    for (const { job, text } of outputs) {
+      // --recursive creates the directories it writes media playlists into, and so the output's own.
+      if (outputs.length > 1) {
+        await mkdir(dirname(job.output), { recursive: true }).catch((err: unknown) => {
+          throw new CliError("OUTPUT", `cannot create the directory for the media playlist ${job.name}: ${describeFsError(err)}`);
+        });
+      }
+      const sink = await fileSink(job.output, job.name === "" ? "--output" : "media playlist output");
+      sinks.push(sink);
+      await sink.write(text);
+    }
+    for (const sink of sinks) await sink.commit();
+  } catch (err) {
+    for (const sink of sinks) await sink.abort();
+    throw err;
+  }
+}
