@@ -1,12 +1,17 @@
 (module
  (type $0 (func (param i32 i32 i32) (result i32)))
- (type $1 (func (param i32 i32 i32 i32) (result i32)))
- (type $2 (func (param i32 i64) (result i32)))
- (type $3 (func (param i32 i32) (result i64)))
- (type $4 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
- (type $5 (func (param i32 i32 i32) (result f64)))
- (type $6 (func (param i32 i32) (result f64)))
- (type $7 (func (result i32)))
+ (type $1 (func (param i32 i32) (result i32)))
+ (type $2 (func (param i32 i32 i32 i32) (result i32)))
+ (type $3 (func (param i32 i64) (result i32)))
+ (type $4 (func (param i32 i32) (result i64)))
+ (type $5 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
+ (type $6 (func (param i32 i32 i32) (result f64)))
+ (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $8 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+ (type $9 (func (param i32 i32) (result f64)))
+ (type $10 (func (result i32)))
+ (global $assembly/rewrite/lineStop (mut i32) (i32.const 0))
+ (global $assembly/rewrite/lineNl (mut i32) (i32.const 0))
  (memory $0 1)
  (data $0 (i32.const 1032) "btn\00fr")
  (data $1 (i32.const 1056) "0123456789abcdef")
@@ -20,6 +25,11 @@
  (data $9 (i32.const 1732) "Expires=")
  (data $10 (i32.const 1740) "Policy=")
  (data $11 (i32.const 1747) "&Signature=")
+ (data $12 (i32.const 1758) "\t\t\t\t\t\t\t\t\t\t\n\t\t\0b\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\00\t\t\00\03\05\07\00\00\00\08\00\00\02\01")
+ (data $12.1 (i32.const 1818) "\t\06\t\04")
+ (data $12.2 (i32.const 1849) "\t\t\t\t\00\t")
+ (data $12.3 (i32.const 1881) "\t\t\t\00\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t")
+ (data $13 (i32.const 2014) "policyexpiressignaturekey-pair-idhash-algorithm")
  (export "heapBase" (func $assembly/index/heapBase))
  (export "base64Encode" (func $assembly/index/base64Encode))
  (export "base64Decode" (func $assembly/index/base64Decode))
@@ -28,6 +38,8 @@
  (export "policiesWrite" (func $assembly/policy/policiesWrite))
  (export "urlsSize" (func $assembly/url/urlsSize))
  (export "urlsWrite" (func $assembly/url/urlsWrite))
+ (export "countLines" (func $assembly/rewrite/countLines))
+ (export "rewriteLines" (func $assembly/rewrite/rewriteLines))
  (export "memory" (memory $0))
  (func $assembly/bytes/copy (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
@@ -109,6 +121,194 @@
   local.get $0
   local.get $2
   i32.add
+ )
+ (func $assembly/rewrite/isSigningName (param $0 i32) (param $1 i32) (result i32)
+  local.get $1
+  i32.const 6
+  i32.eq
+  if
+   i32.const 0
+   local.set $1
+   block $__inlined_func$assembly/rewrite/sameName$5 (result i32)
+    loop $for-loop|0
+     local.get $1
+     i32.const 6
+     i32.lt_u
+     if
+      i32.const 0
+      local.get $1
+      i32.const 2014
+      i32.add
+      i32.load8_u
+      local.get $0
+      local.get $1
+      i32.add
+      i32.load8_u
+      i32.const 32
+      i32.or
+      i32.ne
+      br_if $__inlined_func$assembly/rewrite/sameName$5
+      drop
+      local.get $1
+      i32.const 1
+      i32.add
+      local.set $1
+      br $for-loop|0
+     end
+    end
+    i32.const 1
+   end
+   return
+  end
+  local.get $1
+  i32.const 7
+  i32.eq
+  if
+   i32.const 0
+   local.set $1
+   block $__inlined_func$assembly/rewrite/sameName$6 (result i32)
+    loop $for-loop|00
+     local.get $1
+     i32.const 7
+     i32.lt_u
+     if
+      i32.const 0
+      local.get $1
+      i32.const 2020
+      i32.add
+      i32.load8_u
+      local.get $0
+      local.get $1
+      i32.add
+      i32.load8_u
+      i32.const 32
+      i32.or
+      i32.ne
+      br_if $__inlined_func$assembly/rewrite/sameName$6
+      drop
+      local.get $1
+      i32.const 1
+      i32.add
+      local.set $1
+      br $for-loop|00
+     end
+    end
+    i32.const 1
+   end
+   return
+  end
+  local.get $1
+  i32.const 9
+  i32.eq
+  if
+   i32.const 0
+   local.set $1
+   block $__inlined_func$assembly/rewrite/sameName$7 (result i32)
+    loop $for-loop|01
+     local.get $1
+     i32.const 9
+     i32.lt_u
+     if
+      i32.const 0
+      local.get $1
+      i32.const 2027
+      i32.add
+      i32.load8_u
+      local.get $0
+      local.get $1
+      i32.add
+      i32.load8_u
+      i32.const 32
+      i32.or
+      i32.ne
+      br_if $__inlined_func$assembly/rewrite/sameName$7
+      drop
+      local.get $1
+      i32.const 1
+      i32.add
+      local.set $1
+      br $for-loop|01
+     end
+    end
+    i32.const 1
+   end
+   return
+  end
+  local.get $1
+  i32.const 11
+  i32.eq
+  if
+   i32.const 0
+   local.set $1
+   block $__inlined_func$assembly/rewrite/sameName$8 (result i32)
+    loop $for-loop|02
+     local.get $1
+     i32.const 11
+     i32.lt_u
+     if
+      i32.const 0
+      local.get $1
+      i32.const 2036
+      i32.add
+      i32.load8_u
+      local.get $0
+      local.get $1
+      i32.add
+      i32.load8_u
+      i32.const 32
+      i32.or
+      i32.ne
+      br_if $__inlined_func$assembly/rewrite/sameName$8
+      drop
+      local.get $1
+      i32.const 1
+      i32.add
+      local.set $1
+      br $for-loop|02
+     end
+    end
+    i32.const 1
+   end
+   return
+  end
+  local.get $1
+  i32.const 14
+  i32.eq
+  if
+   i32.const 0
+   local.set $1
+   block $__inlined_func$assembly/rewrite/sameName$9 (result i32)
+    loop $for-loop|03
+     local.get $1
+     i32.const 14
+     i32.lt_u
+     if
+      i32.const 0
+      local.get $1
+      i32.const 2047
+      i32.add
+      i32.load8_u
+      local.get $0
+      local.get $1
+      i32.add
+      i32.load8_u
+      i32.const 32
+      i32.or
+      i32.ne
+      br_if $__inlined_func$assembly/rewrite/sameName$9
+      drop
+      local.get $1
+      i32.const 1
+      i32.add
+      local.set $1
+      br $for-loop|03
+     end
+    end
+    i32.const 1
+   end
+   return
+  end
+  i32.const 0
  )
  (func $assembly/json/writeDecimal (param $0 i32) (param $1 i64) (result i32)
   (local $2 i64)
@@ -1227,6 +1427,832 @@
   local.get $4
   f64.convert_i64_u
  )
+ (func $assembly/rewrite/scanLine (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (result i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  block $folding-inner0
+   local.get $1
+   local.get $0
+   i32.sub
+   local.get $3
+   i32.lt_u
+   br_if $folding-inner0
+   loop $for-loop|0
+    local.get $5
+    i32.const 8
+    i32.add
+    local.tee $6
+    local.get $3
+    i32.le_u
+    if
+     local.get $0
+     local.get $5
+     i32.add
+     i64.load
+     local.get $2
+     local.get $5
+     i32.add
+     i64.load
+     i64.ne
+     br_if $folding-inner0
+     local.get $6
+     local.set $5
+     br $for-loop|0
+    end
+   end
+   loop $for-loop|1
+    local.get $3
+    local.get $5
+    i32.gt_u
+    if
+     local.get $0
+     local.get $5
+     i32.add
+     i32.load8_u
+     local.get $2
+     local.get $5
+     i32.add
+     i32.load8_u
+     i32.ne
+     br_if $folding-inner0
+     local.get $5
+     i32.const 1
+     i32.add
+     local.set $5
+     br $for-loop|1
+    end
+   end
+   i32.const 0
+   local.set $5
+   i32.const 0
+   local.set $2
+   local.get $0
+   local.get $4
+   i32.add
+   local.set $3
+   loop $for-loop|2
+    block $for-break2
+     local.get $1
+     local.get $3
+     i32.eq
+     if
+      local.get $1
+      global.set $assembly/rewrite/lineNl
+      global.get $assembly/rewrite/lineNl
+      global.set $assembly/rewrite/lineStop
+      br $for-break2
+     end
+     block $for-continue|2 (result i32)
+      local.get $3
+      i32.load8_u
+      local.tee $0
+      i32.const 1758
+      i32.add
+      i32.load8_u
+      local.tee $4
+      i32.eqz
+      if
+       local.get $0
+       br $for-continue|2
+      end
+      local.get $4
+      i32.const 10
+      i32.eq
+      if
+       local.get $3
+       global.set $assembly/rewrite/lineNl
+       global.get $assembly/rewrite/lineNl
+       global.set $assembly/rewrite/lineStop
+       br $for-break2
+      end
+      local.get $4
+      i32.const 11
+      i32.eq
+      if
+       local.get $3
+       i32.const 1
+       i32.add
+       local.get $1
+       i32.eq
+       if
+        local.get $3
+        global.set $assembly/rewrite/lineStop
+        local.get $1
+        global.set $assembly/rewrite/lineNl
+        br $for-break2
+       end
+       local.get $3
+       i32.load8_u offset=1
+       i32.const 10
+       i32.eq
+       if
+        local.get $3
+        global.set $assembly/rewrite/lineStop
+        local.get $3
+        i32.const 1
+        i32.add
+        global.set $assembly/rewrite/lineNl
+        br $for-break2
+       end
+       br $folding-inner0
+      end
+      local.get $4
+      i32.const 9
+      i32.eq
+      br_if $folding-inner0
+      local.get $7
+      if
+       local.get $4
+       i32.const 5
+       i32.eq
+       if
+        local.get $2
+        i32.const 63
+        i32.eq
+        local.get $2
+        i32.const 38
+        i32.eq
+        i32.or
+        if (result i32)
+         i32.const 1
+        else
+         local.get $3
+         i32.const 1
+         i32.add
+         local.tee $2
+         local.get $1
+         i32.ge_u
+         if (result i32)
+          i32.const 1
+         else
+          local.get $2
+          i32.load8_u
+          local.tee $4
+          i32.const 10
+          i32.eq
+          if (result i32)
+           i32.const 1
+          else
+           local.get $4
+           i32.const 13
+           i32.eq
+           if (result i32)
+            local.get $2
+            i32.const 1
+            i32.add
+            local.get $1
+            i32.eq
+            if (result i32)
+             i32.const 1
+            else
+             local.get $2
+             i32.load8_u offset=1
+             i32.const 10
+             i32.eq
+            end
+           else
+            i32.const 0
+           end
+          end
+         end
+        end
+        br_if $folding-inner0
+        local.get $5
+        if (result i32)
+         local.get $8
+         local.get $3
+         local.get $8
+         i32.sub
+         call $assembly/rewrite/isSigningName
+        else
+         i32.const 0
+        end
+        br_if $folding-inner0
+        i32.const 1
+        local.set $5
+        local.get $3
+        i32.const 1
+        i32.add
+        local.set $8
+       else
+        local.get $4
+        i32.const 6
+        i32.eq
+        if
+         local.get $5
+         if
+          local.get $8
+          local.get $3
+          local.get $8
+          i32.sub
+          call $assembly/rewrite/isSigningName
+          br_if $folding-inner0
+          i32.const 0
+          local.set $5
+         end
+        else
+         local.get $4
+         i32.const 3
+         i32.eq
+         if
+          local.get $5
+          if (result i32)
+           i32.const 0
+          else
+           local.get $3
+           i32.const 2
+           i32.add
+           local.get $1
+           i32.lt_u
+           if (result i32)
+            local.get $3
+            i32.load8_u offset=1
+            local.tee $2
+            i32.const 48
+            i32.sub
+            i32.const 10
+            i32.lt_u
+            if (result i32)
+             i32.const 1
+            else
+             local.get $2
+             i32.const 32
+             i32.or
+             i32.const 97
+             i32.sub
+             i32.const 6
+             i32.lt_u
+            end
+           else
+            i32.const 0
+           end
+           if (result i32)
+            local.get $3
+            i32.load8_u offset=2
+            local.tee $2
+            i32.const 48
+            i32.sub
+            i32.const 10
+            i32.lt_u
+            if (result i32)
+             i32.const 1
+            else
+             local.get $2
+             i32.const 32
+             i32.or
+             i32.const 97
+             i32.sub
+             i32.const 6
+             i32.lt_u
+            end
+           else
+            i32.const 0
+           end
+          end
+          i32.eqz
+          br_if $folding-inner0
+         else
+          local.get $4
+          i32.const 7
+          i32.eq
+          if
+           br $folding-inner0
+          else
+           local.get $4
+           i32.const 8
+           i32.eq
+           local.get $5
+           i32.and
+           br_if $folding-inner0
+          end
+         end
+        end
+       end
+      else
+       local.get $4
+       i32.const 3
+       i32.eq
+       local.tee $6
+       local.get $4
+       i32.const 2
+       i32.eq
+       i32.or
+       if
+        local.get $2
+        i32.const 47
+        i32.eq
+        br_if $folding-inner0
+        local.get $6
+        if (result i32)
+         local.get $3
+         i32.const 2
+         i32.add
+         local.get $1
+         i32.lt_u
+         if (result i32)
+          local.get $3
+          i32.load8_u offset=1
+          local.tee $2
+          i32.const 48
+          i32.sub
+          i32.const 10
+          i32.lt_u
+          if (result i32)
+           i32.const 1
+          else
+           local.get $2
+           i32.const 32
+           i32.or
+           i32.const 97
+           i32.sub
+           i32.const 6
+           i32.lt_u
+          end
+         else
+          i32.const 0
+         end
+         if (result i32)
+          local.get $3
+          i32.load8_u offset=2
+          local.tee $2
+          i32.const 48
+          i32.sub
+          i32.const 10
+          i32.lt_u
+          if (result i32)
+           i32.const 1
+          else
+           local.get $2
+           i32.const 32
+           i32.or
+           i32.const 97
+           i32.sub
+           i32.const 6
+           i32.lt_u
+          end
+         else
+          i32.const 0
+         end
+        else
+         i32.const 1
+        end
+        i32.eqz
+        br_if $folding-inner0
+       else
+        local.get $4
+        i32.const 4
+        i32.eq
+        if
+         local.get $3
+         i32.const 1
+         i32.add
+         local.tee $2
+         local.get $1
+         i32.ge_u
+         if (result i32)
+          i32.const 1
+         else
+          local.get $2
+          i32.load8_u
+          local.tee $4
+          i32.const 10
+          i32.eq
+          if (result i32)
+           i32.const 1
+          else
+           local.get $4
+           i32.const 13
+           i32.eq
+           if (result i32)
+            local.get $2
+            i32.const 1
+            i32.add
+            local.get $1
+            i32.eq
+            if (result i32)
+             i32.const 1
+            else
+             local.get $2
+             i32.load8_u offset=1
+             i32.const 10
+             i32.eq
+            end
+           else
+            i32.const 0
+           end
+          end
+         end
+         br_if $folding-inner0
+         i32.const 1
+         local.set $7
+         local.get $3
+         i32.const 1
+         i32.add
+         local.set $8
+         i32.const 1
+         local.set $5
+        end
+       end
+      end
+      local.get $0
+     end
+     local.set $2
+     local.get $3
+     i32.const 1
+     i32.add
+     local.set $3
+     br $for-loop|2
+    end
+   end
+   local.get $5
+   if (result i32)
+    local.get $8
+    global.get $assembly/rewrite/lineStop
+    local.get $8
+    i32.sub
+    call $assembly/rewrite/isSigningName
+   else
+    i32.const 0
+   end
+   br_if $folding-inner0
+   local.get $7
+   return
+  end
+  i32.const -1
+ )
+ (func $assembly/rewrite/rewriteLines (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32) (param $10 i32) (param $11 i32) (result i32)
+  (local $12 i32)
+  (local $13 i32)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i64)
+  (local $20 i32)
+  (local $21 i32)
+  local.get $0
+  local.get $1
+  i32.add
+  local.set $14
+  local.get $9
+  local.set $16
+  local.get $10
+  local.set $15
+  local.get $0
+  local.set $1
+  local.get $3
+  if (result i32)
+   local.get $2
+   i32.load8_u
+  else
+   i32.const 256
+  end
+  local.set $18
+  loop $while-continue|0
+   local.get $1
+   local.get $14
+   i32.lt_u
+   if
+    local.get $1
+    i32.load8_u
+    local.get $18
+    i32.eq
+    if
+     local.get $1
+     local.get $14
+     local.get $2
+     local.get $3
+     local.get $4
+     call $assembly/rewrite/scanLine
+     local.tee $12
+     i32.const -1
+     i32.ne
+     if (result i32)
+      global.get $assembly/rewrite/lineStop
+      local.get $1
+      i32.sub
+      i32.const 1
+      i32.add
+      local.get $6
+      i32.add
+      local.get $7
+      i32.le_u
+     else
+      i32.const 0
+     end
+     if
+      local.get $16
+      local.get $1
+      global.get $assembly/rewrite/lineStop
+      local.get $1
+      i32.sub
+      call $assembly/bytes/copy
+      local.tee $1
+      i32.const 38
+      i32.const 63
+      local.get $12
+      i32.const 1
+      i32.eq
+      select
+      i32.store8
+      local.get $1
+      i32.const 1
+      i32.add
+      local.get $5
+      local.get $6
+      call $assembly/bytes/copy
+      global.get $assembly/rewrite/lineStop
+      global.get $assembly/rewrite/lineNl
+      global.get $assembly/rewrite/lineStop
+      i32.sub
+      local.get $14
+      global.get $assembly/rewrite/lineNl
+      i32.gt_u
+      i32.add
+      call $assembly/bytes/copy
+      local.set $16
+      local.get $17
+      i32.const 1
+      i32.add
+      local.set $17
+      global.get $assembly/rewrite/lineNl
+      i32.const 1
+      i32.add
+      local.get $14
+      global.get $assembly/rewrite/lineNl
+      local.get $14
+      i32.lt_u
+      select
+      local.set $1
+      br $while-continue|0
+     end
+    end
+    local.get $1
+    local.set $12
+    loop $for-loop|0
+     local.get $12
+     i32.const 8
+     i32.add
+     local.tee $13
+     local.get $14
+     i32.le_u
+     if
+      local.get $12
+      i64.load
+      i64.const 723401728380766730
+      i64.xor
+      local.tee $19
+      i64.const 72340172838076673
+      i64.sub
+      local.get $19
+      i64.const -1
+      i64.xor
+      i64.and
+      i64.const -9187201950435737472
+      i64.and
+      i64.eqz
+      if
+       local.get $13
+       local.set $12
+       br $for-loop|0
+      end
+     end
+    end
+    block $__inlined_func$assembly/rewrite/lineEnd$10
+     loop $for-loop|1
+      local.get $12
+      local.get $14
+      i32.lt_u
+      if
+       local.get $12
+       i32.load8_u
+       i32.const 10
+       i32.eq
+       br_if $__inlined_func$assembly/rewrite/lineEnd$10
+       local.get $12
+       i32.const 1
+       i32.add
+       local.set $12
+       br $for-loop|1
+      end
+     end
+     local.get $14
+     local.set $12
+    end
+    local.get $12
+    local.get $12
+    i32.const 1
+    i32.sub
+    local.tee $13
+    local.get $12
+    local.get $1
+    local.get $12
+    i32.lt_u
+    if (result i32)
+     local.get $13
+     i32.load8_u
+     i32.const 13
+     i32.eq
+    else
+     i32.const 0
+    end
+    select
+    local.tee $20
+    i32.sub
+    local.get $12
+    local.get $14
+    i32.lt_u
+    i32.add
+    local.set $21
+    local.get $20
+    local.get $1
+    i32.sub
+    local.tee $13
+    if (result i32)
+     local.get $8
+     i32.const 1
+     i32.and
+     if (result i32)
+      local.get $1
+      i32.load8_u
+      i32.const 35
+      i32.eq
+     else
+      i32.const 0
+     end
+    else
+     i32.const 1
+    end
+    if
+     local.get $16
+     local.get $1
+     local.get $13
+     local.get $21
+     i32.add
+     call $assembly/bytes/copy
+     local.set $16
+    else
+     local.get $15
+     local.get $17
+     i32.store
+     local.get $15
+     local.get $1
+     local.get $0
+     i32.sub
+     i32.store offset=4
+     local.get $15
+     local.get $20
+     local.get $0
+     i32.sub
+     i32.store offset=8
+     local.get $15
+     local.get $21
+     i32.store offset=12
+     local.get $15
+     local.get $16
+     local.get $9
+     i32.sub
+     i32.store offset=16
+     local.get $15
+     i32.const 20
+     i32.add
+     local.set $15
+    end
+    local.get $17
+    i32.const 1
+    i32.add
+    local.set $17
+    local.get $12
+    i32.const 1
+    i32.add
+    local.get $14
+    local.get $12
+    local.get $14
+    i32.lt_u
+    select
+    local.set $1
+    br $while-continue|0
+   end
+  end
+  local.get $11
+  local.get $15
+  local.get $10
+  i32.sub
+  i32.const 20
+  i32.div_u
+  i32.store
+  local.get $16
+  local.get $9
+  i32.sub
+ )
+ (func $assembly/rewrite/countLines (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i64)
+  local.get $0
+  local.get $1
+  i32.add
+  local.set $4
+  loop $for-loop|0
+   local.get $0
+   i32.const 8
+   i32.add
+   local.get $4
+   i32.le_u
+   if
+    local.get $0
+    i64.load
+    i64.const 723401728380766730
+    i64.xor
+    local.tee $5
+    i64.const 72340172838076673
+    i64.sub
+    local.get $5
+    i64.const -1
+    i64.xor
+    i64.and
+    i64.const -9187201950435737472
+    i64.and
+    i64.const 0
+    i64.ne
+    if
+     i32.const 0
+     local.set $3
+     loop $for-loop|1
+      local.get $3
+      i32.const 8
+      i32.lt_u
+      if
+       local.get $2
+       i32.const 1
+       i32.add
+       local.get $2
+       local.get $0
+       local.get $3
+       i32.add
+       i32.load8_u
+       i32.const 10
+       i32.eq
+       select
+       local.set $2
+       local.get $3
+       i32.const 1
+       i32.add
+       local.set $3
+       br $for-loop|1
+      end
+     end
+    end
+    local.get $0
+    i32.const 8
+    i32.add
+    local.set $0
+    br $for-loop|0
+   end
+  end
+  loop $for-loop|2
+   local.get $0
+   local.get $4
+   i32.lt_u
+   if
+    local.get $2
+    i32.const 1
+    i32.add
+    local.get $2
+    local.get $0
+    i32.load8_u
+    i32.const 10
+    i32.eq
+    select
+    local.set $2
+    local.get $0
+    i32.const 1
+    i32.add
+    local.set $0
+    br $for-loop|2
+   end
+  end
+  local.get $2
+  i32.const 1
+  i32.add
+  local.get $2
+  local.get $1
+  if (result i32)
+   local.get $4
+   i32.const 1
+   i32.sub
+   i32.load8_u
+   i32.const 10
+   i32.ne
+  else
+   i32.const 0
+  end
+  select
+ )
  (func $assembly/policy/policiesWrite (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result i32)
   (local $4 i32)
   (local $5 i32)
@@ -1484,7 +2510,7 @@
   f64.convert_i64_u
  )
  (func $assembly/index/heapBase (result i32)
-  i32.const 1760
+  i32.const 2064
  )
  (func $assembly/index/base64Encode (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   local.get $2

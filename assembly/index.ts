@@ -1,5 +1,6 @@
 // The cfsign WebAssembly module: the non-cryptographic byte work of signing
-// (policy JSON, CloudFront-safe base64, URL assembly), a batch per call.
+// (policy JSON, CloudFront-safe base64, URL assembly, rewriting a list of URLs
+// under one shared policy), a batch per call.
 //
 // ABI: only numbers cross the boundary (pointers, lengths, counts, f64 epochs
 // and sizes). The module never allocates: everything from heapBase() to the
@@ -10,6 +11,7 @@
 export { utf8Lengths } from "./utf8";
 export { policiesSize, policiesWrite } from "./policy";
 export { urlsSize, urlsWrite } from "./url";
+export { countLines, rewriteLines } from "./rewrite";
 import { readBase64, writeBase64 } from "./base64";
 import "./abort";
 

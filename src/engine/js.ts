@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { HotPath, PolicySpec, UrlParts } from "./types.js";
+import { REWRITE_FLAG_WORDS, type HotPath, type PolicySpec, type RewriteOutput, type RewritePlan, type UrlParts } from "./types.js";
 
 const ENCODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
 const PAD_BYTE = 0x5f; // "_"
@@ -125,6 +125,164 @@ export function assembleUrl(part: UrlParts, suffix: string): string {
   return part.url + sep + head + "&Signature=" + encodeBase64(part.signature) + suffix;
 }
 
+// Byte classes of the rewrite scan (mirrors assembly/rewrite.ts).
+const PLAIN = 0;
+const SLASH = 1;
+const DOT = 2;
+const PERCENT = 3;
+const QUESTION = 4;
+const AMP = 5;
+const EQUALS = 6;
+const QUOTE = 7;
+const PLUS = 8;
+const BAD = 9;
+
+/** RFC 3986 characters minus `#`, `[`, `]` (src/lib/url.ts ALLOWED), with the ones the scan cares about named. */
+const CLASS = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(256).fill(BAD);
+  const plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~:@!$()*,;";
+  for (let i = 0; i < plain.length; i++) table[plain.charCodeAt(i)] = PLAIN;
+  table[0x2f] = SLASH;
+  table[0x2e] = DOT;
+  table[0x25] = PERCENT;
+  table[0x3f] = QUESTION;
+  table[0x26] = AMP;
+  table[0x3d] = EQUALS;
+  table[0x27] = QUOTE;
+  table[0x2b] = PLUS;
+  return table;
+})();
+
+const SIGNING_NAMES = /* @__PURE__ */ ["policy", "expires", "signature", "key-pair-id", "hash-algorithm"].map((n) =>
+  encoder.encode(n),
+);
+
+function isHexByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
+}
+
+/** Whether bytes [p, p + n) of `buf` are a signing parameter name in any ASCII case. */
+function isSigningName(buf: Uint8Array, p: number, n: number): boolean {
+  for (const name of SIGNING_NAMES) {
+    if (name.length !== n) continue;
+    let k = 0;
+    while (k < n && (buf[p + k]! | 0x20) === name[k]) k++;
+    return k === n;
+  }
+  return false;
+}
+
+const NOT_CLEAN = -1;
+const CLEAN = 0;
+const CLEAN_WITH_QUERY = 1;
+
+/** See `clean` in assembly/rewrite.ts: same rules, same order. */
+function cleanLine(buf: Uint8Array, start: number, end: number, prefix: Uint8Array, scanFrom: number): number {
+  const prefixLen = prefix.length;
+  if (end - start < prefixLen) return NOT_CLEAN;
+  for (let k = 0; k < prefixLen; k++) if (buf[start + k] !== prefix[k]) return NOT_CLEAN;
+  let inQuery = false;
+  let inName = false;
+  let nameStart = 0;
+  let prev = 0;
+  for (let p = start + scanFrom; p < end; p++) {
+    const b = buf[p]!;
+    const c = CLASS[b]!;
+    if (c !== PLAIN) {
+      if (c === BAD) return NOT_CLEAN;
+      if (!inQuery) {
+        if (c === DOT || c === PERCENT) {
+          if (prev === 0x2f) return NOT_CLEAN;
+          if (c === PERCENT && !(p + 2 < end && isHexByte(buf[p + 1]!) && isHexByte(buf[p + 2]!))) return NOT_CLEAN;
+        } else if (c === QUESTION) {
+          if (p + 1 === end) return NOT_CLEAN;
+          inQuery = true;
+          inName = true;
+          nameStart = p + 1;
+        }
+      } else if (c === AMP) {
+        if (prev === 0x26 || prev === 0x3f || p + 1 === end) return NOT_CLEAN;
+        if (inName && isSigningName(buf, nameStart, p - nameStart)) return NOT_CLEAN;
+        inName = true;
+        nameStart = p + 1;
+      } else if (c === EQUALS) {
+        if (inName) {
+          if (isSigningName(buf, nameStart, p - nameStart)) return NOT_CLEAN;
+          inName = false;
+        }
+      } else if (c === PERCENT) {
+        if (inName || !(p + 2 < end && isHexByte(buf[p + 1]!) && isHexByte(buf[p + 2]!))) return NOT_CLEAN;
+      } else if (c === QUOTE) {
+        return NOT_CLEAN;
+      } else if (c === PLUS) {
+        if (inName) return NOT_CLEAN;
+      }
+    }
+    prev = b;
+  }
+  if (inName && isSigningName(buf, nameStart, end - nameStart)) return NOT_CLEAN;
+  return inQuery ? CLEAN_WITH_QUERY : CLEAN;
+}
+
+/** ASCII bytes of `text`, or a RangeError naming `what`. */
+export function asciiBytes(text: string, what: string): Uint8Array {
+  const bytes = encoder.encode(text);
+  if (bytes.length !== text.length) throw new RangeError(`rewriteLines: ${what} must be ASCII`);
+  return bytes;
+}
+
+/** See {@link HotPath.rewriteLines}: the reference for assembly/rewrite.ts. */
+export function rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutput {
+  const prefix = asciiBytes(plan.prefix, "prefix");
+  const query = asciiBytes(plan.query, "query");
+  const n = input.length;
+  let lines = 0;
+  for (let i = 0; i < n; i++) if (input[i] === 0x0a) lines++;
+  if (n > 0 && input[n - 1] !== 0x0a) lines++;
+  const out = new Uint8Array(n + lines * (query.length + 1));
+  const flagged = new Uint32Array(lines * REWRITE_FLAG_WORDS);
+  let o = 0;
+  let f = 0;
+  let line = 0;
+  let p = 0;
+  while (p < n) {
+    let nl = input.indexOf(0x0a, p);
+    if (nl === -1) nl = n;
+    let stop = nl;
+    if (stop > p && input[stop - 1] === 0x0d) stop--;
+    const eol = (nl < n ? 1 : 0) + (nl - stop);
+    const len = stop - p;
+    if (len === 0 || (plan.keepComments && input[p] === 0x23)) {
+      out.set(input.subarray(p, stop + eol), o);
+      o += len + eol;
+    } else {
+      const verdict =
+        prefix.length > 0 && len + 1 + query.length <= plan.maxUrlBytes
+          ? cleanLine(input, p, stop, prefix, plan.scanFrom)
+          : NOT_CLEAN;
+      if (verdict === NOT_CLEAN) {
+        flagged[f++] = line;
+        flagged[f++] = p;
+        flagged[f++] = stop;
+        flagged[f++] = eol;
+        flagged[f++] = o;
+      } else {
+        out.set(input.subarray(p, stop), o);
+        o += len;
+        out[o++] = verdict === CLEAN_WITH_QUERY ? 0x26 : 0x3f;
+        out.set(query, o);
+        o += query.length;
+        out.set(input.subarray(stop, stop + eol), o);
+        o += eol;
+      }
+    }
+    line++;
+    p = nl < n ? nl + 1 : n;
+  }
+  // Views, not copies: the buffers are this call's own, and a copy of tens of MiB would cost more than the scan.
+  return { bytes: out.subarray(0, o), lines, flagged: flagged.subarray(0, f) };
+}
+
 /** The pure-TypeScript engine. */
 export const jsHotPath: HotPath = {
   name: "js",
@@ -136,4 +294,5 @@ export const jsHotPath: HotPath = {
   },
   encodeBase64,
   decodeBase64,
+  rewriteLines,
 };

@@ -35,6 +35,43 @@ export interface UrlParts {
   readonly signature: Uint8Array;
 }
 
+/**
+ * What {@link HotPath.rewriteLines} needs to know about one shared policy,
+ * computed once per policy (src/lib/rewrite-plan.ts).
+ */
+export interface RewritePlan {
+  /** Appended to each URL after `?` or `&`: `Policy=...&Signature=...&Key-Pair-Id=...`. ASCII. */
+  readonly query: string;
+  /**
+   * The resource's literal prefix `P` when the resource is exactly `P*` and `P` holds the scheme,
+   * the host and a `/` after it (validated once by the caller), else `""`, which flags every URL line.
+   * ASCII, without `*` or `?`.
+   */
+  readonly prefix: string;
+  /** Index in `prefix` of its last `/`, from which lines are scanned (0 when `prefix` is `""`). */
+  readonly scanFrom: number;
+  /** Longest signed URL, in bytes (CloudFront: 8,192). */
+  readonly maxUrlBytes: number;
+  /** Copy lines that start with `#` verbatim (HLS playlist tags). */
+  readonly keepComments: boolean;
+}
+
+/** u32 words per flagged line in {@link RewriteOutput.flagged}. */
+export const REWRITE_FLAG_WORDS = 5;
+
+/** What {@link HotPath.rewriteLines} returns. */
+export interface RewriteOutput {
+  /** The output, without the flagged lines (each record says where its line goes). */
+  readonly bytes: Uint8Array;
+  /** Number of lines in the input (a trailing newline adds none). */
+  readonly lines: number;
+  /**
+   * {@link REWRITE_FLAG_WORDS} u32s per flagged line: line index, start and end of the line in the
+   * input (end before any `\r`), bytes of its line end (0, 1 or 2), offset in `bytes` where it belongs.
+   */
+  readonly flagged: Uint32Array;
+}
+
 /** The functions both engines implement, batch-at-a-time. */
 export interface HotPath {
   /** `"wasm"` or `"js"`. */
@@ -60,6 +97,17 @@ export interface HotPath {
    * non-zero trailing bits).
    */
   decodeBase64(text: string): Uint8Array | null;
+  /**
+   * Rewrites newline-separated lines under one shared policy. Empty lines (and, with
+   * `keepComments`, lines starting with `#`) are copied. A URL line that a byte scan proves
+   * valid (`validateUrl` accepts it unchanged), covered by `prefix*` and short enough gets
+   * `?` (or `&` if it has a query) and `query`; every other URL line is left out and flagged,
+   * for the caller to judge with the real validator. Line ends (`\n`, `\r\n`) are kept.
+   * Any bytes are accepted; a flagged line may still be valid (the scan is conservative).
+   *
+   * @throws {RangeError} when `prefix` or `query` is not ASCII
+   */
+  rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutput;
 }
 
 /** Engine names accepted by `createSigner({ engine })`. */

@@ -14,7 +14,14 @@
  *
  * @module
  */
-import type { HotPath, PolicySpec, UrlParts } from "./types.js";
+import {
+  REWRITE_FLAG_WORDS,
+  type HotPath,
+  type PolicySpec,
+  type RewriteOutput,
+  type RewritePlan,
+  type UrlParts,
+} from "./types.js";
 
 /** The module's exports (assembly/index.ts). `usize` results arrive as signed i32: use `>>> 0`. */
 interface WasmExports {
@@ -34,6 +41,21 @@ interface WasmExports {
   ): number;
   base64Encode(src: number, n: number, dst: number): number;
   base64Decode(src: number, n: number, dst: number): number;
+  countLines(input: number, n: number): number;
+  rewriteLines(
+    input: number,
+    n: number,
+    prefix: number,
+    prefixLen: number,
+    scanFrom: number,
+    query: number,
+    queryLen: number,
+    maxUrlBytes: number,
+    options: number,
+    out: number,
+    flagged: number,
+    flaggedCount: number,
+  ): number;
 }
 
 const EXPORTED_FUNCTIONS = [
@@ -45,6 +67,8 @@ const EXPORTED_FUNCTIONS = [
   "urlsWrite",
   "base64Encode",
   "base64Decode",
+  "countLines",
+  "rewriteLines",
 ] as const;
 
 // Row layout, mirrored from assembly/layout.ts (byte offsets; /4 and /8 give view indexes).
@@ -52,6 +76,8 @@ const ROW = 40;
 const P_HAS_IP = 1;
 const P_HAS_STARTS = 2;
 const U_HAS_POLICY = 1;
+/** assembly/rewrite.ts KEEP_COMMENTS. */
+const KEEP_COMMENTS = 1;
 
 const PAGE = 65536;
 /** A 32-bit memory addresses at most 65,536 pages (4 GiB). */
@@ -335,5 +361,49 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     return len < 0 ? null : heap.u8.slice(dst, dst + len);
   }
 
-  return { name: "wasm", serializePolicies, assembleUrls, encodeBase64, decodeBase64 };
+  /** Two calls whatever the input size: count lines (to size the output), then rewrite. */
+  function rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutput {
+    const n = input.length;
+    const src = base;
+    heap.reserve(src + n);
+    heap.u8.set(input, src);
+    const lines = wasm.countLines(src, n) >>> 0;
+    const prefix = align8(src + n);
+    const query = prefix + plan.prefix.length;
+    const count = align8(query + plan.query.length);
+    const flagged = count + 8;
+    const out = flagged + lines * REWRITE_FLAG_WORDS * 4;
+    heap.reserve(out + n + lines * (plan.query.length + 1));
+    const { u8 } = heap;
+    for (const [text, at, what] of [
+      [plan.prefix, prefix, "prefix"],
+      [plan.query, query, "query"],
+    ] as const) {
+      const { read, written } = encoder.encodeInto(text, u8.subarray(at, at + text.length));
+      if (read !== text.length || written !== text.length) throw new RangeError(`rewriteLines: ${what} must be ASCII`);
+    }
+    const total =
+      wasm.rewriteLines(
+        src,
+        n,
+        prefix,
+        plan.prefix.length,
+        plan.scanFrom,
+        query,
+        plan.query.length,
+        plan.maxUrlBytes,
+        plan.keepComments ? KEEP_COMMENTS : 0,
+        out,
+        flagged,
+        count,
+      ) >>> 0;
+    const words = heap.u32[count / 4]! * REWRITE_FLAG_WORDS;
+    return {
+      bytes: heap.u8.slice(out, out + total),
+      lines,
+      flagged: heap.u32.slice(flagged / 4, flagged / 4 + words),
+    };
+  }
+
+  return { name: "wasm", serializePolicies, assembleUrls, encodeBase64, decodeBase64, rewriteLines };
 }
