@@ -7,14 +7,23 @@
  * @module
  */
 import { CfSignError, fail, type BatchFailure } from "./errors.js";
-import { ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.js";
-import type { HashAlgorithm, KeyAlgorithm, KeyImporter, PrivateKeyInput, SigningKey } from "./crypto/types.js";
+import { applySignTimeout, ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.js";
+import type {
+  HashAlgorithm,
+  KeyAlgorithm,
+  KeyImporter,
+  KeyImportOptions,
+  PrivateKeyInput,
+  SigningKey,
+} from "./crypto/types.js";
 import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.js";
 import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./lib/cookie.js";
 import { normalizeIpAddress } from "./lib/ip.js";
 import { resourceCovers, validateResource } from "./lib/resource.js";
 import { toEpochSeconds, type DateInput } from "./lib/time.js";
 import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
+import { SignatureCache } from "./lib/signature-cache.js";
+import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.js";
 import { SignedPolicy } from "./signed-policy.js";
 
 /** Which platform API performs the private-key operation. */
@@ -38,6 +47,39 @@ export interface SignerOptions {
   concurrency?: number | undefined;
   /** Current time in milliseconds, for checking that `expires` is in the future. Default `Date.now`. */
   clock?: (() => number) | undefined;
+  /**
+   * Node only: sign large batches on worker threads instead of libuv's thread pool. A thread count,
+   * or `"auto"`: one per core, for ECDSA keys only (an RSA signature costs far more than the thread-pool
+   * round trip, so threads do not help there; see README "Performance"). Threads start on the first batch
+   * of at least 64 signatures and never keep the process alive when idle; `signer.close()` stops them.
+   * Not available with a custom signer or in other runtimes. Default: none.
+   */
+  workers?: WorkersOption | undefined;
+  /**
+   * Remember up to this many signatures, keyed by the exact policy bytes, so that a URL signed again
+   * with the same policy (see `expiresWindow`) costs no signature. Default 0 (off).
+   */
+  signatureCacheSize?: number | undefined;
+  /**
+   * Custom signers only: milliseconds a signature may take before that item fails with
+   * `SIGNING_FAILED` ("timed out"); a late answer is ignored. The timer is cleared when the call
+   * settles, so it holds the process at most this long. Whole milliseconds, 1 to 2147483647.
+   * Ignored for platform keys. Default: none (a custom signer that never answers hangs the batch).
+   */
+  signTimeoutMs?: number | undefined;
+}
+
+/** `workers` of {@link SignerOptions}: a thread count or `"auto"`. */
+export type WorkersOption = number | "auto";
+
+/** @internal Signs whole batches somewhere else (worker threads); provided by the Node entry. */
+export interface BatchSigner {
+  /** Threads used. */
+  readonly size: number;
+  /** One signature (or per-item `SIGNING_FAILED` error) per payload, in order. */
+  signMany(payloads: readonly Uint8Array[]): Promise<(Uint8Array | CfSignError)[]>;
+  /** Stops the threads. */
+  close(): Promise<void>;
 }
 
 /** Policy options for one URL (or defaults for a batch). */
@@ -54,6 +96,13 @@ export interface SignOptions {
   allowAnyResource?: boolean | undefined;
   /** Percent-encode characters that must be encoded (spaces, non-ASCII, quotes, ...), then sign the encoded URL. */
   encode?: boolean | undefined;
+  /**
+   * Round `expires` up to the next multiple of this many seconds (epoch-aligned), so that the same
+   * URL signed again within the window gets the same policy and, with `signatureCacheSize`, the same
+   * signature: repeatable URLs that browsers and CDNs can cache. The URL stays valid up to this much
+   * longer than asked. E.g. `300`: the next 5-minute boundary at or after `expires`.
+   */
+  expiresWindow?: number | undefined;
 }
 
 /** The policy options shared by URLs, cookies and shared policies. */
@@ -137,7 +186,33 @@ export interface SignerPlatform {
   readonly defaultBackend: CryptoBackend;
   /** Loads a hot path by name (once; implementations cache). */
   loadHotPath(name: EngineName): Promise<HotPath>;
+  /**
+   * Where worker threads exist (the Node entry): a batch signer for the `workers` option, or `null`
+   * when `"auto"` finds threads would not help. Absent: `workers` is refused.
+   */
+  readonly createBatchSigner?:
+    | ((key: KeyImportOptions, algorithm: KeyAlgorithm, workers: WorkersOption) => Promise<BatchSigner | null>)
+    | undefined;
 }
+
+/** Options of {@link Signer.signStream}. */
+export interface StreamOptions extends Partial<SignOptions> {
+  /** Items signed per batch; at most two batches are in flight. Default 1024. */
+  window?: number | undefined;
+}
+
+/** Internal settings of a {@link Signer} beyond the basics. */
+interface SignerExtras {
+  readonly batchSigner?: BatchSigner | null | undefined;
+  readonly cacheSize?: number | undefined;
+}
+
+/** Items validated and signed together: bounded work in flight, and preparation overlapping signing. */
+const WINDOW = 2048;
+/** Smallest batch worth sending to worker threads. */
+const BATCH_SIGNER_MIN = 64;
+/** Largest `expiresWindow`: one year. */
+const MAX_EXPIRES_WINDOW = 31_536_000;
 
 const KEY_PAIR_ID = /^[A-Za-z0-9]{1,128}$/;
 
@@ -145,6 +220,22 @@ interface Prepared {
   readonly url: string;
   readonly spec: PolicySpec;
   readonly canned: boolean;
+}
+
+/** One window of a batch after validation, with its signing under way. */
+interface Staged {
+  readonly prepared: Prepared[];
+  /** Position in the batch of each prepared item. */
+  readonly positions: number[];
+  readonly policies: Uint8Array[];
+  /** Indexes into `prepared` of the items short enough to sign. */
+  readonly signable: number[];
+  /** Per signable item: a signature from the cache, or undefined. */
+  readonly cached: (Uint8Array | undefined)[];
+  /** Per signable item: its cache key (when the cache is on). */
+  readonly keys: string[] | undefined;
+  /** Signatures of the signable items that were not cached, in order. */
+  readonly signing: Promise<(Uint8Array | CfSignError)[]>;
 }
 
 /**
@@ -160,9 +251,20 @@ export class Signer {
   readonly #concurrency: number;
   readonly #clock: () => number;
   readonly #maxSignatureChars: number;
+  #batchSigner: BatchSigner | undefined;
+  readonly #cache: SignatureCache | undefined;
 
   /** @internal Use `createSigner`. */
-  constructor(key: SigningKey, hotPath: HotPath, keyPairId: string, concurrency: number, clock: () => number) {
+  constructor(
+    key: SigningKey,
+    hotPath: HotPath,
+    keyPairId: string,
+    concurrency: number,
+    clock: () => number,
+    extras: SignerExtras = {},
+  ) {
+    this.#batchSigner = extras.batchSigner ?? undefined;
+    this.#cache = extras.cacheSize ? new SignatureCache(extras.cacheSize) : undefined;
     this.#key = key;
     this.#hotPath = hotPath;
     this.#keyPairId = keyPairId;
@@ -188,6 +290,10 @@ export class Signer {
   /** The hot-path engine in use. */
   get engine(): EngineName {
     return this.#hotPath.name;
+  }
+  /** Worker threads used for large batches (0: libuv's thread pool, or the platform's own). */
+  get workers(): number {
+    return this.#batchSigner?.size ?? 0;
   }
 
   /**
@@ -245,12 +351,38 @@ export class Signer {
     return results;
   }
 
-  async #run(items: readonly BatchItem[], defaults: Partial<SignOptions>): Promise<BatchResult[]> {
+  /**
+   * Signs a batch window by window: window k+1 is validated and its policies
+   * built while window k is being signed, and each window is assembled in one
+   * hot-path call. Results land at their batch positions.
+   */
+  async #run(items: readonly BatchItem[], given: Partial<SignOptions>): Promise<BatchResult[]> {
+    const defaults = ownOptions(given);
     const nowSeconds = this.#clock() / 1000;
-    const results: BatchResult[] = new Array(items.length);
+    const n = items.length;
+    const results: BatchResult[] = new Array(n);
+    let inFlight: Staged | undefined;
+    for (let start = 0; ; start += WINDOW) {
+      const next = start < n ? this.#stage(items, start, Math.min(n, start + WINDOW), defaults, nowSeconds, results) : undefined;
+      if (inFlight !== undefined) this.#finish(inFlight, await inFlight.signing, results);
+      if (next === undefined) break;
+      inFlight = next;
+    }
+    return results;
+  }
+
+  /** Validates items [start, end), builds their policies and starts signing the ones not in the cache. */
+  #stage(
+    items: readonly BatchItem[],
+    start: number,
+    end: number,
+    defaults: Partial<SignOptions>,
+    nowSeconds: number,
+    results: BatchResult[],
+  ): Staged {
     const prepared: Prepared[] = [];
     const positions: number[] = [];
-    for (let i = 0; i < items.length; i++) {
+    for (let i = start; i < end; i++) {
       try {
         prepared.push(this.#prepare(items[i], defaults, nowSeconds));
         positions.push(i);
@@ -258,9 +390,7 @@ export class Signer {
         results[i] = failure(err, i);
       }
     }
-    if (prepared.length === 0) return results;
-
-    const policies = this.#hotPath.serializePolicies(prepared.map((p) => p.spec));
+    const policies = prepared.length === 0 ? [] : this.#hotPath.serializePolicies(prepared.map((p) => p.spec));
     const signable: number[] = [];
     for (let k = 0; k < prepared.length; k++) {
       const p = prepared[k]!;
@@ -279,24 +409,151 @@ export class Signer {
         signable.push(k);
       }
     }
+    const cache = this.#cache;
+    const cached: (Uint8Array | undefined)[] = new Array(signable.length);
+    let keys: string[] | undefined;
+    const toSign: Uint8Array[] = [];
+    if (cache === undefined) {
+      for (const k of signable) toSign.push(policies[k]!);
+    } else {
+      keys = new Array(signable.length);
+      for (let s = 0; s < signable.length; s++) {
+        const policy = policies[signable[s]!]!;
+        const key = SignatureCache.key(policy);
+        keys[s] = key;
+        const hit = cache.get(key);
+        cached[s] = hit;
+        if (hit === undefined) toSign.push(policy);
+      }
+    }
+    const signing = toSign.length === 0 ? Promise.resolve([]) : this.#signAll(toSign);
+    // Awaited in #run; until then a platform failure must not count as unhandled.
+    signing.catch(() => {});
+    return { prepared, positions, policies, signable, cached, keys, signing };
+  }
 
-    const signatures = await this.#signAll(signable.map((k) => policies[k]!));
+  /** Assembles the signed URLs of a staged window (one hot-path call) and stores the results. */
+  #finish(staged: Staged, signatures: readonly (Uint8Array | CfSignError)[], results: BatchResult[]): void {
+    const { prepared, positions, policies, signable, cached, keys } = staged;
     const parts: UrlParts[] = [];
     const partPositions: number[] = [];
+    let next = 0;
     for (let s = 0; s < signable.length; s++) {
       const k = signable[s]!;
-      const sig = signatures[s]!;
-      if (sig instanceof CfSignError) {
-        results[positions[k]!] = failure(sig, positions[k]!);
-        continue;
+      let sig = cached[s];
+      if (sig === undefined) {
+        const made = signatures[next++]!;
+        if (made instanceof CfSignError) {
+          results[positions[k]!] = failure(made, positions[k]!);
+          continue;
+        }
+        sig = made;
+        if (keys !== undefined) this.#cache!.set(keys[s]!, made);
       }
       const p = prepared[k]!;
       parts.push(p.canned ? { url: p.url, expires: p.spec.expires, signature: sig } : { url: p.url, policy: policies[k]!, signature: sig });
       partPositions.push(positions[k]!);
     }
+    if (parts.length === 0) return;
     const urls = this.#hotPath.assembleUrls(parts, this.#suffix);
     for (let s = 0; s < urls.length; s++) results[partPositions[s]!] = { ok: true, url: urls[s]! };
-    return results;
+  }
+
+  /**
+   * Signs a stream of URLs (or `{ url, ...options }` items) and yields one
+   * result per item, in input order, as soon as its batch is done. Items are
+   * taken in batches of `window` through the same path as {@link Signer.signUrls};
+   * at most two batches are in flight and the source is read only as fast as the
+   * results are consumed, so memory stays bounded for any length of input.
+   *
+   * @param source - an iterable, async iterable or web `ReadableStream` of URLs or items; a string item
+   *   may end with `\n` or `\r\n` (lines from a reader), which is removed
+   * @param options - batch-wide policy options, and `window` (items per batch, default 1024)
+   * @returns an async generator of results: `{ ok: true, url }` or `{ ok: false, index, error }` where
+   *   `index` is the item's position in the stream
+   * @throws {@link CfSignError} key and platform failures (`SIGNING_FAILED` from a stopped worker, ...);
+   *   `INVALID_ARGUMENT` when `source` is not iterable
+   * @example
+   * ```ts
+   * import { createReadStream } from "node:fs";
+   * import { createInterface } from "node:readline";
+   * const lines = createInterface({ input: createReadStream("urls.txt") });
+   * for await (const r of signer.signStream(lines, { expires })) {
+   *   if (r.ok) out.write(r.url + "\n");
+   * }
+   * ```
+   */
+  async *signStream(
+    source: Iterable<BatchItem> | AsyncIterable<BatchItem> | ReadableStream<BatchItem>,
+    options: StreamOptions = {},
+  ): AsyncGenerator<BatchResult, void, undefined> {
+    const window = options.window ?? 1024;
+    if (!Number.isInteger(window) || window < 1) fail("INVALID_ARGUMENT", "window must be a positive integer");
+    const iterator = iterate(source);
+    try {
+      let offset = 0;
+      let pending: { results: Promise<BatchResult[]>; offset: number } | undefined;
+      for (;;) {
+        const batch: BatchItem[] = [];
+        while (batch.length < window) {
+          const step = await iterator.next();
+          if (step.done === true) break;
+          const item = step.value;
+          batch.push(typeof item === "string" ? stripLineEnd(item) : item);
+        }
+        let started: { results: Promise<BatchResult[]>; offset: number } | undefined;
+        if (batch.length > 0) {
+          started = { results: this.#run(batch, options), offset };
+          started.results.catch(() => {});
+          offset += batch.length;
+        }
+        if (pending !== undefined) {
+          for (const r of await pending.results) yield r.ok ? r : failure(r.error, pending.offset + r.index);
+        }
+        if (started === undefined) return;
+        pending = started;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
+  /**
+   * Signs every URL line of a list held as bytes (a gallery file, a playlist
+   * body) with one shared policy from {@link Signer.signPolicy}: a constant
+   * number of hot-path calls for the whole input. A byte scan proves most lines
+   * valid; any line it cannot is checked by the same validator as
+   * `SignedPolicy.apply`, so the output and the refusals are exactly those of
+   * applying the policy line by line.
+   *
+   * @param policy - the shared policy
+   * @param input - lines separated by `\n` or `\r\n`, as UTF-8 bytes or a string
+   * @param options - `keepComments`: copy lines starting with `#` unchanged (HLS tags)
+   * @returns `bytes` (signed lines with their own line ends; empty lines kept, refused lines left out),
+   *   `lines`, and `failures` (`{ line, error }`, with `error.index === line`)
+   * @throws {@link CfSignError} `EXPIRES_IN_PAST` when the policy has expired, `INVALID_ARGUMENT`
+   * @example
+   * ```ts
+   * const gallery = await signer.signPolicy({ resource: "https://cdn.example.com/gallery/*", expires });
+   * const { bytes, failures } = signer.rewriteLines(gallery, await readFile("gallery.txt"));
+   * ```
+   */
+  rewriteLines(policy: SignedPolicy, input: Uint8Array | string, options: RewriteLinesOptions = {}): RewriteLinesResult {
+    if (!(policy instanceof SignedPolicy)) fail("INVALID_ARGUMENT", "rewriteLines takes a SignedPolicy from signer.signPolicy");
+    return rewriteLines(this.#hotPath, policy, input, options, this.#clock() / 1000);
+  }
+
+  /**
+   * Stops the worker threads of the `workers` option, if any; later batches are
+   * signed on libuv's thread pool. Idle threads never keep the process alive, so
+   * this is only needed to free them early.
+   *
+   * @returns when the threads have exited
+   */
+  async close(): Promise<void> {
+    const batchSigner = this.#batchSigner;
+    this.#batchSigner = undefined;
+    await batchSigner?.close();
   }
 
   #prepare(item: BatchItem | undefined, defaults: Partial<SignOptions>, nowSeconds: number): Prepared {
@@ -307,13 +564,13 @@ export class Signer {
       o = defaults;
     } else if (typeof item === "object" && item !== null) {
       rawUrl = item.url;
-      o = { ...defaults, ...definedOnly(item) };
+      o = Object.assign(ownOptions(defaults), definedOnly(item));
     } else {
       fail("INVALID_ARGUMENT", "each item must be a URL string or an object with a url");
     }
     requireExpires(o);
     const url = validateUrl(rawUrl, { encode: o.encode });
-    const c = policyConditions(o, nowSeconds);
+    const c = withWindow(policyConditions(o, nowSeconds), o.expiresWindow);
     const custom = c.starts !== undefined || c.ipAddress !== undefined || o.resource !== undefined;
     if (!custom) return { url, spec: { resource: url, expires: c.expires }, canned: true };
 
@@ -377,8 +634,9 @@ export class Signer {
    * res.setHeader("Set-Cookie", setCookie);
    * ```
    */
-  async signCookies(options: SignCookiesOptions): Promise<SignedCookies> {
-    if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "signCookies takes an options object");
+  async signCookies(given: SignCookiesOptions): Promise<SignedCookies> {
+    if (typeof given !== "object" || given === null) fail("INVALID_ARGUMENT", "signCookies takes an options object");
+    const options = ownOptions(given);
     requireExpires(options);
     const nowSeconds = this.#clock() / 1000;
     const { resource } = options;
@@ -445,8 +703,9 @@ export class Signer {
    * const urls = gallery.applyAll(photoUrls); // [{ ok: true, url }, ...]
    * ```
    */
-  async signPolicy(options: SignPolicyOptions): Promise<SignedPolicy> {
-    if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "signPolicy takes an options object");
+  async signPolicy(given: SignPolicyOptions): Promise<SignedPolicy> {
+    if (typeof given !== "object" || given === null) fail("INVALID_ARGUMENT", "signPolicy takes an options object");
+    const options = ownOptions(given);
     requireExpires(options);
     if (options.resource === undefined) {
       fail("INVALID_RESOURCE", "signPolicy needs a resource, e.g. https://cdn.example.com/gallery/*");
@@ -465,6 +724,7 @@ export class Signer {
 
   /** Signs with at most `concurrency` signatures in flight; an item's failure is returned, a platform failure thrown. */
   async #signAll(payloads: readonly Uint8Array[]): Promise<(Uint8Array | CfSignError)[]> {
+    if (this.#batchSigner !== undefined && payloads.length >= BATCH_SIGNER_MIN) return this.#batchSigner.signMany(payloads);
     const out: (Uint8Array | CfSignError)[] = new Array(payloads.length);
     let next = 0;
     let fatal: unknown;
@@ -512,8 +772,17 @@ function failure(err: unknown, index: number): BatchResult {
   return { ok: false, index, error };
 }
 
+/**
+ * The caller's options as their own properties only, on an object without a
+ * prototype: an inherited `resource` or `allowAnyResource` (planted through a
+ * prototype-pollution bug elsewhere in the application) must never widen a grant.
+ */
+function ownOptions<T extends object>(value: T): T {
+  return Object.assign(Object.create(null) as T, value);
+}
+
 function definedOnly<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
+  const out = Object.create(null) as Partial<T>;
   for (const [k, v] of Object.entries(value)) if (v !== undefined && k !== "url") (out as Record<string, unknown>)[k] = v;
   return out;
 }
@@ -545,6 +814,50 @@ function policyConditions(o: PolicyOptions, nowSeconds: number): Conditions {
   }
   const ipAddress = o.ipAddress === undefined ? undefined : normalizeIpAddress(o.ipAddress);
   return { expires, starts, ipAddress };
+}
+
+/** Rounds `expires` up to the next multiple of `window` seconds (see {@link SignOptions.expiresWindow}). */
+function withWindow(c: Conditions, window: number | undefined): Conditions {
+  if (window === undefined) return c;
+  if (!Number.isInteger(window) || window < 1 || window > MAX_EXPIRES_WINDOW) {
+    fail("INVALID_ARGUMENT", "expiresWindow must be a whole number of seconds from 1 to 31536000 (one year)");
+  }
+  return { ...c, expires: Math.ceil(c.expires / window) * window };
+}
+
+/** Removes one trailing `\n` or `\r\n`. */
+function stripLineEnd(line: string): string {
+  if (!line.endsWith("\n")) return line;
+  return line.slice(0, line.endsWith("\r\n") ? -2 : -1);
+}
+
+/** An async iterator over an iterable, async iterable or web ReadableStream. */
+function iterate<T>(source: Iterable<T> | AsyncIterable<T> | ReadableStream<T>): AsyncIterator<T> & { return?(): Promise<unknown> } {
+  if (source !== null && typeof source === "object") {
+    if (Symbol.asyncIterator in source) return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+    if (Symbol.iterator in source) {
+      const it = (source as Iterable<T>)[Symbol.iterator]();
+      return {
+        next: async () => it.next(),
+        return: async () => it.return?.() ?? { done: true, value: undefined },
+      };
+    }
+    if (typeof (source as ReadableStream<T>).getReader === "function") {
+      const reader = (source as ReadableStream<T>).getReader();
+      return {
+        next: async () => {
+          const { done, value } = await reader.read();
+          return done ? { done: true, value: undefined } : { done: false, value: value as T };
+        },
+        return: async () => {
+          await reader.cancel();
+          reader.releaseLock();
+          return { done: true, value: undefined };
+        },
+      };
+    }
+  }
+  fail("INVALID_ARGUMENT", "signStream takes an iterable, an async iterable or a ReadableStream of URLs");
 }
 
 /** True when a URL, read as a custom-policy pattern, has a `*` or a `?` other than the query separator. */
@@ -585,9 +898,21 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   if (!Number.isInteger(concurrency) || concurrency < 1) fail("INVALID_ARGUMENT", "concurrency must be a positive integer");
   const clock = options.clock ?? Date.now;
   if (typeof clock !== "function") fail("INVALID_ARGUMENT", "clock must be a function returning milliseconds");
-  const [key, hotPath] = await Promise.all([
-    importer({ privateKey, passphrase, hashAlgorithm }),
-    platform.loadHotPath(engine),
-  ]);
-  return new Signer(key, hotPath, keyPairId, concurrency, clock);
+  const cacheSize = options.signatureCacheSize ?? 0;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) fail("INVALID_ARGUMENT", "signatureCacheSize must be a whole number");
+  const { workers } = options;
+  if (workers !== undefined) {
+    if (workers !== "auto" && (!Number.isInteger(workers) || workers < 1)) {
+      fail("INVALID_ARGUMENT", 'workers must be a positive whole number or "auto"');
+    }
+    if (platform.createBatchSigner === undefined) {
+      fail("INVALID_ARGUMENT", "workers need node:worker_threads, which this runtime's entry does not use");
+    }
+    if (backend !== "node") fail("INVALID_ARGUMENT", 'workers sign with node:crypto; they need backend "node"');
+  }
+  const keyOptions: KeyImportOptions = { privateKey: applySignTimeout(privateKey, options.signTimeoutMs), passphrase, hashAlgorithm };
+  const [key, hotPath] = await Promise.all([importer(keyOptions), platform.loadHotPath(engine)]);
+  const batchSigner =
+    workers === undefined ? null : await platform.createBatchSigner!(keyOptions, key.algorithm, workers);
+  return new Signer(key, hotPath, keyPairId, concurrency, clock, { batchSigner, cacheSize });
 }
