@@ -6,6 +6,8 @@ const json = process.env.CFSIGN_VITEST_JSON;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Chromium runs apart: `npm run test:browser` (vitest.browser.config.ts).
+    exclude: ["test/**/*.browser.test.ts", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: json ? ["default", ["json", { outputFile: json }]] : ["default"],

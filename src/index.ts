@@ -2,9 +2,12 @@
  * cfsign: Amazon CloudFront signed URLs and signed cookies at high throughput,
  * a verifier that explains 403s, and the protected-download redirect.
  *
- * This entry signs with node:crypto by default (WebCrypto on request). The
- * verifier (`verifyUrl`, `verifyCookies`) and the redirect (`redirectToSigned`,
- * `sendRedirect`) use only WebCrypto and the Fetch API.
+ * This is the Node entry (the `node` export): it signs with node:crypto by
+ * default (WebCrypto on request). Deno, Bun and browsers get ./web.ts and
+ * Cloudflare Workers ./workerd.ts; all three export the same API (./api.ts)
+ * and differ only in `createSigner`. The verifier (`verifyUrl`, `verifyCookies`)
+ * and the redirect (`redirectToSigned`, `sendRedirect`) use only WebCrypto and
+ * the Fetch API.
  *
  * @example
  * ```ts
@@ -23,13 +26,15 @@ import { importSigningKey as importWeb } from "./crypto/webcrypto.js";
 import { loadHotPath } from "./engine/load.js";
 import { createSignerWith, type Signer, type SignerOptions } from "./signer.js";
 
+export * from "./api.js";
+
 /**
  * Creates a signer: imports and checks the key once (RSA-2048 or ECDSA P-256,
  * refusing anything CloudFront would not accept), loads the hot path once.
  *
  * @param options - key pair id, private key, and optional passphrase, hash, engine, backend
  * @returns a {@link Signer} for many URLs
- * @throws {@link CfSignError} `INVALID_KEY_PAIR_ID`, `INVALID_KEY`, `UNSUPPORTED_KEY`, `UNSUPPORTED_HASH`, `INVALID_ARGUMENT`
+ * @throws {@link CfSignError} `INVALID_KEY_PAIR_ID`, `INVALID_KEY`, `UNSUPPORTED_KEY`, `UNSUPPORTED_HASH`, `INVALID_ARGUMENT`, `ENGINE_FAILURE`
  * @example
  * ```ts
  * const signer = await createSigner({
@@ -43,31 +48,8 @@ export function createSigner(options: SignerOptions): Promise<Signer> {
     importers: { node: importNode, webcrypto: importWeb },
     defaultBackend: "node",
     loadHotPath,
+    // Node only, loaded on first use of the `workers` option (never otherwise).
+    createBatchSigner: async (key, algorithm, workers) =>
+      (await import("./node/worker-signing.js")).createBatchSigner(key, algorithm, workers),
   });
 }
-
-export { CfSignError } from "./errors.js";
-export type { BatchFailure, CfSignErrorCode } from "./errors.js";
-export { Signer } from "./signer.js";
-export type {
-  BatchItem,
-  BatchOptions,
-  BatchResult,
-  CloudFrontCookieName,
-  CryptoBackend,
-  SignCookiesOptions,
-  SignedCookies,
-  SignOptions,
-  SignPolicyOptions,
-  SignerOptions,
-} from "./signer.js";
-export { SignedPolicy } from "./signed-policy.js";
-export type { CookieAttributeOptions, SameSite } from "./lib/cookie.js";
-export { verifyCookies, verifyUrl } from "./verify.js";
-export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult } from "./verify.js";
-export type { PublicKeyInput } from "./crypto/public-key.js";
-export { redirectToSigned, sendRedirect } from "./redirect.js";
-export type { RedirectOptions, ServerResponseLike } from "./redirect.js";
-export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.js";
-export type { DateInput } from "./lib/time.js";
-export type { EngineName } from "./engine/types.js";

@@ -12,10 +12,8 @@ function getSigner(env) {
   signer ??= createSigner({
     keyPairId: env.CF_KEY_PAIR_ID,
     privateKey: env.CF_PRIVATE_KEY,
-    backend: "webcrypto",
-    // Workers refuse to compile WebAssembly from bytes at run time, which the default
-    // entry does; the pure-TypeScript hot path needs no compilation.
-    engine: "js",
+    // The "workerd" export of cfsign signs with WebCrypto and gets the WebAssembly hot path
+    // as a module imported at deploy time (Workers refuse to compile WebAssembly from bytes).
   }).catch((err) => {
     signer = undefined; // retry on the next request rather than caching the failure
     throw err;

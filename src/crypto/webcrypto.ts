@@ -10,6 +10,7 @@ import { CfSignError, fail } from "../errors.js";
 import { wrapCustomSigner } from "./custom.js";
 import { ecdsaP1363ToDer, parsePem, pkcs8Algorithm, wrapPkcs1RsaKey, wrapSec1EcKey } from "./der.js";
 import { checkHashSupported, describeKeyProblem } from "./key-checks.js";
+import { decryptPkcs8 } from "./pbes2.js";
 import {
   isCryptoKey,
   isCustomSigner,
@@ -58,15 +59,16 @@ async function toCryptoKey(options: KeyImportOptions): Promise<{ key: CryptoKey;
     const text = typeof input === "string" ? input : new TextDecoder().decode(input);
     const pem = parsePem(text);
     if (pem === null) fail("INVALID_KEY", "the private key is not valid PEM");
-    if (pem.label === "ENCRYPTED PRIVATE KEY" || pem.hasHeaders) {
+    if (pem.hasHeaders) {
       fail(
         "INVALID_KEY",
-        "encrypted private keys are not supported by the WebCrypto backend yet; " +
-          "decrypt it first (openssl pkcs8 -topk8 -nocrypt) or use the node backend" +
+        "legacy OpenSSL PEM encryption (Proc-Type: 4,ENCRYPTED) is not supported by the WebCrypto backend; " +
+          "convert it (openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256) or use the node backend" +
           (passphrase === undefined ? "" : " (the passphrase was not used)"),
       );
     }
-    if (pem.label === "RSA PRIVATE KEY") der = wrapPkcs1RsaKey(pem.der);
+    if (pem.label === "ENCRYPTED PRIVATE KEY") der = await decryptPkcs8(pem.der, passphrase, subtle());
+    else if (pem.label === "RSA PRIVATE KEY") der = wrapPkcs1RsaKey(pem.der);
     else if (pem.label === "EC PRIVATE KEY") {
       const wrapped = wrapSec1EcKey(pem.der);
       if (wrapped === null) fail("UNSUPPORTED_KEY", "the EC key is not on P-256; CloudFront accepts only P-256 and RSA-2048");

@@ -1,19 +1,12 @@
 /**
- * Loads a hot path by name; the WASM instance is created once per process and
- * shared (every hot-path call is synchronous, so signers never interleave in it).
+ * The default hot-path loader: WASM compiled from the bytes inlined at build
+ * time (./wasm-module.ts), which works in Node, Deno, Bun and browsers with no
+ * file to host. The WASM instance is created once per process and shared.
  *
  * @module
  */
-import { jsHotPath } from "./js.js";
-import type { EngineName, HotPath } from "./types.js";
-import { createWasmHotPath } from "./wasm.js";
+import { createHotPathLoader, type HotPathLoader } from "./hot-path-loader.js";
 import { loadWasmModule } from "./wasm-module.js";
 
-let wasm: Promise<HotPath> | undefined;
-
-/** The hot path called `name`. */
-export function loadHotPath(name: EngineName): Promise<HotPath> {
-  if (name === "js") return Promise.resolve(jsHotPath);
-  wasm ??= loadWasmModule().then((module) => createWasmHotPath(module));
-  return wasm;
-}
+/** The hot path called `name`; `"wasm"` compiles the inlined module on first use. */
+export const loadHotPath: HotPathLoader = /* @__PURE__ */ createHotPathLoader(loadWasmModule);

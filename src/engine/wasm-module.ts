@@ -1,7 +1,9 @@
 /**
  * Obtains the compiled cfsign WebAssembly module from the bytes inlined at
  * build time. Runtime-neutral: only `atob` and `WebAssembly.compile`, which
- * Node, Deno, Bun, browsers and Workers all provide.
+ * Node, Deno, Bun and browsers provide. Cloudflare Workers refuse to compile
+ * at run time, so the Workers entry (../workerd.ts) never reaches this file:
+ * it imports the `.wasm` file instead.
  *
  * @module
  */

@@ -1,0 +1,220 @@
+/**
+ * Packaging gates: what `npm pack` publishes is what every entry needs; every
+ * `exports` target exists; the Workers and browser entries reach no `node:` module
+ * (and the Workers entry no inlined bytes); the shipped `.wasm` is the inlined one;
+ * publint and @arethetypeswrong/cli pass on the packed package (both offline).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  BIN,
+  BROWSER_CONDITIONS,
+  REPO,
+  WORKERD_CONDITIONS,
+  resolveExport,
+  run,
+  stagePackage,
+  staticImports,
+  type Stage,
+} from "./runtimes/stage.js";
+
+let stage: Stage;
+let published: Set<string>;
+
+beforeAll(() => {
+  stage = stagePackage();
+  published = new Set(stage.files.map((f) => f.path));
+}, 120_000);
+afterAll(() => stage?.dispose());
+
+/** Every file reachable from `file` by static imports and re-exports, and every specifier that is not a relative path. */
+function graph(file: string): { files: string[]; external: string[] } {
+  const files: string[] = [];
+  const external = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (f: string): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    files.push(f);
+    if (f.endsWith(".wasm")) return;
+    const source = readFileSync(f, "utf8");
+    for (const spec of staticImports(source)) {
+      if (spec.startsWith("./") || spec.startsWith("../")) visit(resolve(dirname(f), spec));
+      else external.add(spec);
+    }
+    // Dynamic imports count too: a lazily loaded node: module is still one a runtime might lack.
+    for (const m of source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith("./") || spec.startsWith("../")) visit(resolve(dirname(f), spec));
+      else external.add(spec);
+    }
+  };
+  visit(file);
+  return { files: files.map((f) => relative(stage.pkgDir, f).split(sep).join("/")), external: [...external] };
+}
+
+function exportTargets(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (value !== null && typeof value === "object") for (const v of Object.values(value)) exportTargets(v, out);
+  return out;
+}
+
+const ENTRIES = {
+  node: new Set(["node", "import", "default"]),
+  deno: new Set(["deno", "node", "import", "default"]),
+  bun: new Set(["bun", "node", "import", "default"]),
+  browser: BROWSER_CONDITIONS,
+  workerd: WORKERD_CONDITIONS,
+  "bare default": new Set(["import", "default"]),
+} as const;
+
+describe("the exports map", () => {
+  test("types first, then workerd/worker, deno, bun, browser before node, and a runtime-neutral default", () => {
+    const dot = stage.pkg.exports["."] as Record<string, string>;
+    expect(Object.keys(dot)).toEqual(["types", "workerd", "worker", "deno", "bun", "browser", "node", "default"]);
+    expect(dot.default).toBe(dot.browser);
+  });
+
+  test.each(Object.entries(ENTRIES))("%s resolves to the intended entry", (name, conditions) => {
+    const target = resolveExport(stage.pkg.exports["."], conditions);
+    const expected = { node: "./dist/index.js", workerd: "./dist/workerd.js" }[name as string] ?? "./dist/web.js";
+    expect(target).toBe(expected);
+  });
+
+  test("every exports target, main, types and bin is in the published files", () => {
+    const pkg = JSON.parse(readFileSync(join(stage.pkgDir, "package.json"), "utf8")) as {
+      main: string;
+      types: string;
+      bin: Record<string, string>;
+    };
+    const targets = [...exportTargets(stage.pkg.exports), pkg.main, pkg.types, ...Object.values(pkg.bin)];
+    for (const t of targets) {
+      const path = t.replace(/^\.\//, "");
+      expect(published.has(path), `${t} is published`).toBe(true);
+      expect(existsSync(join(stage.pkgDir, path)), `${t} exists in the installed package`).toBe(true);
+    }
+  });
+});
+
+describe("the published files", () => {
+  test("contain every module each entry imports, transitively (and each entry's .d.ts)", () => {
+    for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
+      const { files } = graph(join(stage.pkgDir, entry));
+      expect(files.length).toBeGreaterThan(5);
+      for (const f of files) expect(published.has(f), `${entry} needs ${f}`).toBe(true);
+      expect(published.has(entry.replace(/\.js$/, ".d.ts"))).toBe(true);
+    }
+  });
+
+  test("hold no sources, tests or build leftovers: only dist/, bin/, build/cfsign.wasm and the docs", () => {
+    for (const path of published) {
+      expect(path, path).toMatch(/^(dist\/.+\.(js|d\.ts)|bin\/[\w.-]+\.js|build\/cfsign\.wasm|README\.md|LICENSE|package\.json)$/);
+      expect(path).not.toMatch(/\.test\./);
+    }
+  });
+
+  test("every dist/ module comes from a current source file (no stale output from a deleted source)", () => {
+    for (const path of published) {
+      if (!path.startsWith("dist/") || !path.endsWith(".js")) continue;
+      const source = join(REPO, "src", path.slice("dist/".length).replace(/\.js$/, ".ts"));
+      expect(existsSync(source), `${path} has no src/ file: rebuild (npm run build)`).toBe(true);
+    }
+  });
+
+  test("build/cfsign.wasm, which the Workers entry imports, is byte for byte the module inlined in the default entry", () => {
+    const shipped = readFileSync(join(stage.pkgDir, "build", "cfsign.wasm"));
+    const inlined = /wasmBase64\s*=\s*"([A-Za-z0-9+/=]+)"/.exec(readFileSync(join(stage.pkgDir, "dist", "engine", "wasm-bytes.generated.js"), "utf8"));
+    expect(inlined).not.toBeNull();
+    expect(Buffer.from(inlined![1]!, "base64").equals(shipped)).toBe(true);
+  });
+});
+
+describe("runtime-neutral entries", () => {
+  test.each([
+    ["workerd", "dist/workerd.js"],
+    ["browser, deno, bun", "dist/web.js"],
+  ])("the %s entry reaches no node: module and no other package", (_name, entry) => {
+    const { files, external } = graph(join(stage.pkgDir, entry));
+    expect(external).toEqual([]);
+    expect(files.some((f) => f.includes("crypto/node"))).toBe(false);
+  });
+
+  test("the workerd entry imports the .wasm file and never the inlined bytes or WebAssembly.compile", () => {
+    const { files } = graph(join(stage.pkgDir, "dist/workerd.js"));
+    expect(files).toContain("build/cfsign.wasm");
+    expect(files).not.toContain("dist/engine/wasm-bytes.generated.js");
+    for (const f of files.filter((x) => x.endsWith(".js"))) {
+      const code = readFileSync(join(stage.pkgDir, f), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      expect(code, f).not.toMatch(/WebAssembly\.(compile|compileStreaming|instantiateStreaming|Module)\b|new\s+WebAssembly\.Module/);
+    }
+  });
+
+  test("the node entry is the only one that reaches node:crypto", () => {
+    const { external } = graph(join(stage.pkgDir, "dist/index.js"));
+    expect(external).toContain("node:crypto");
+    expect(external.every((s) => s.startsWith("node:"))).toBe(true);
+  });
+
+  test("all three entries re-export the one shared API module and add only createSigner", () => {
+    for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
+      const source = readFileSync(join(stage.pkgDir, entry), "utf8");
+      expect(source, entry).toMatch(/^export \* from "\.\/api\.js";$/m);
+      const ownExports = [...source.matchAll(/^export (?:async )?(?:function|const|class|let) (\w+)/gm)].map((m) => m[1]);
+      expect(ownExports, entry).toEqual(["createSigner"]);
+      expect(source, `${entry}: no named re-exports beside api.js`).not.toMatch(/^export \{/m);
+    }
+  });
+});
+
+describe("types, for a consumer without @types/node", () => {
+  // "types" comes first in exports, so every condition gets the same dist/index.d.ts: only the resolution mode varies.
+  test.each([
+    ["bundler resolution", { module: "ESNext", moduleResolution: "Bundler", customConditions: ["workerd"] }],
+    ["NodeNext resolution", { module: "NodeNext", moduleResolution: "NodeNext" }],
+  ])("%s: the published .d.ts files type-check with lib DOM only (checked, not skipped)", async (name, options) => {
+    const dir = join(stage.root, `consumer-${name.replace(/\W+/g, "-")}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+    writeFileSync(
+      join(dir, "consumer.ts"),
+      `import { CfSignError, createSigner, verifyUrl, type SignerOptions, type VerifyResult } from "cfsign";
+const options: SignerOptions = { keyPairId: "K2JCJMDEHXQW5F", privateKey: "-----BEGIN PRIVATE KEY-----" };
+export async function main(): Promise<string> {
+  const signer = await createSigner(options);
+  const url: string = await signer.signUrl("https://d111111abcdef8.cloudfront.net/a.jpg", { expires: new Date() });
+  const result: VerifyResult = await verifyUrl(url, { publicKeys: { K2JCJMDEHXQW5F: "-----BEGIN PUBLIC KEY-----" } });
+  if (!result.valid) throw new CfSignError("INVALID_ARGUMENT", result.message);
+  return url;
+}
+`,
+    );
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], types: [], strict: true, noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...options },
+        files: ["consumer.ts"],
+      }),
+    );
+    const r = await run(join(BIN, "tsc"), ["-p", join(dir, "tsconfig.json")], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+});
+
+describe("linters, on the packed package", () => {
+  test("publint --strict reports nothing", async () => {
+    const r = await run(join(BIN, "publint"), [stage.pkgDir, "--pack", "false", "--strict", "--level", "suggestion"], { cwd: REPO });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/All good!/);
+  });
+
+  test("@arethetypeswrong/cli finds no type problem for ESM consumers (node16 and bundler resolution)", async () => {
+    const tarball = readdirSync(stage.root).find((f) => f.endsWith(".tgz"))!;
+    const r = await run(join(BIN, "attw"), [join(stage.root, tarball), "--profile", "esm-only", "--format", "json"], { cwd: REPO });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { analysis: { problems?: unknown[] } };
+    const problems = (report.analysis.problems ?? []) as { kind: string; resolutionKind?: string }[];
+    const relevant = problems.filter((p) => p.resolutionKind !== "node10" && p.resolutionKind !== "node16-cjs");
+    expect(relevant).toEqual([]);
+  });
+});
