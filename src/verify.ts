@@ -21,6 +21,7 @@ import type { HashAlgorithm } from "./crypto/types.js";
 import { decodeBase64 } from "./engine/js.js";
 import { resourceCovers } from "./lib/resource.js";
 import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "./lib/time.js";
+import { MAX_URL_BYTES } from "./lib/url.js";
 
 /**
  * Why a request is accepted or refused; one stable code per outcome.
@@ -171,7 +172,7 @@ export async function verifyUrl(signedUrl: string, options: VerifyOptions): Prom
   const settings = readOptions(options);
   if (typeof signedUrl !== "string") fail("INVALID_ARGUMENT", "verifyUrl takes the signed URL as a string");
   const request = parseRequest(signedUrl);
-  if (request === null) return invalidUrl("url");
+  if (request === null) return invalidUrl(signedUrl, "url");
   if (request.signing.size === 0) return unsigned(request, "url");
   return check(request, request.signing, "url", settings, "");
 }
@@ -203,7 +204,7 @@ export async function verifyCookies(
   if (typeof requestUrl !== "string") fail("INVALID_ARGUMENT", "verifyCookies takes the request URL as a string");
   const jar = parseCookies(cookies);
   const request = parseRequest(requestUrl);
-  if (request === null) return invalidUrl("cookies");
+  if (request === null) return invalidUrl(requestUrl, "cookies");
   if (request.signing.size > 0) {
     return check(request, request.signing, "url", settings, " (the URL carries signing parameters, so CloudFront judges it as a signed URL and ignores the cookies)");
   }
@@ -247,8 +248,12 @@ function result(reason: VerifyReason, message: string, fields: Fields): VerifyRe
   return { valid: reason === "OK", reason, message, ...fields };
 }
 
-function invalidUrl(via: "url" | "cookies"): VerifyResult {
-  return result("INVALID_URL", "the request URL is not an absolute http:// or https:// URL", { kind: "canned", via });
+function invalidUrl(url: string, via: "url" | "cookies"): VerifyResult {
+  const message =
+    url.length > MAX_URL_BYTES
+      ? `the request URL is longer than CloudFront's ${MAX_URL_BYTES}-byte limit, so it never reaches a signature check`
+      : "the request URL is not an absolute http:// or https:// URL";
+  return result("INVALID_URL", message, { kind: "canned", via });
 }
 
 function unsigned(request: RequestParts, via: "url" | "cookies"): VerifyResult {
@@ -279,8 +284,12 @@ function s3Result(request: RequestParts, via: "url" | "cookies"): VerifyResult |
   );
 }
 
-/** Splits a request URL; `null` when it is not an absolute http(s) URL. */
+/**
+ * Splits a request URL; `null` when it is not an absolute http(s) URL or is
+ * longer than CloudFront accepts (which also bounds the diagnosis work below).
+ */
 function parseRequest(url: string): RequestParts | null {
+  if (url.length > MAX_URL_BYTES) return null;
   if (!/^https?:\/\/[^/?#\s]+(?:[/?#]|$)/i.test(url)) return null;
   const hash = url.indexOf("#");
   const fragment = hash === -1 ? undefined : url.slice(hash + 1);

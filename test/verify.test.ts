@@ -272,6 +272,9 @@ describe("named mistakes", () => {
   test("INVALID_URL", async () => {
     expect((await verifyUrl("/a.jpg?Expires=1", opts())).reason).toBe("INVALID_URL");
     expect((await verifyUrl("ftp://h/a", opts())).reason).toBe("INVALID_URL");
+    const huge = await verifyUrl(`https://d111111abcdef8.cloudfront.net/${"a".repeat(9000)}?Expires=1&Signature=x&Key-Pair-Id=K`, opts());
+    expect(huge.reason).toBe("INVALID_URL");
+    expect(huge.message).toContain("8192");
   });
 });
 
@@ -390,7 +393,7 @@ describe("messages", () => {
     const url = await signer.signUrl(`${H}/secret-name-xyz.jpg?token=abcdef`, { expires: EXPIRES });
     const sig = /Signature=([^&]*)/.exec(url)![1]!;
     const pem = rsaPublicPem().split("\n")[1]!;
-    for (const broken of [url + "&x=1", url.replace(sig, "A" + sig.slice(1)), url.replace(KID, "KNOPE")]) {
+    for (const broken of [url + "&x=1", url.replace(sig, (sig[0] === "A" ? "B" : "A") + sig.slice(1)), url.replace(KID, "KNOPE")]) {
       const r = await verifyUrl(broken, opts());
       expect(r.valid).toBe(false);
       expect(r.message).not.toContain("secret-name-xyz");

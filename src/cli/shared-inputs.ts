@@ -63,7 +63,7 @@ async function readKeyBytes(path: string, what: string): Promise<Buffer> {
  * @throws {@link CliError} `KEY_FILE` with the path (never the content)
  */
 export async function readPrivateKeyFile(path: string): Promise<PrivateKeyInput> {
-  const where = `the private key file ${JSON.stringify(path)}`;
+  const where = `the private key file ${shownPath(path, "--private-key")}`;
   const bytes = await readKeyBytes(path, where);
   const head = bytes.subarray(0, 4096).toString("latin1");
   if (head.includes("-----BEGIN")) return bytes.toString("utf8");
@@ -79,12 +79,32 @@ export async function readPrivateKeyFile(path: string): Promise<PrivateKeyInput>
  * @throws {@link CliError} `KEY_FILE` with the path (never the content)
  */
 export async function readPublicKeyFile(path: string): Promise<string | JsonWebKey> {
-  const where = `the public key file ${JSON.stringify(path)}`;
+  const where = `the public key file ${shownPath(path, "--public-key")}`;
   const bytes = await readKeyBytes(path, where);
   const head = bytes.subarray(0, 4096).toString("latin1");
   if (head.includes("-----BEGIN")) return bytes.toString("utf8");
   if (head.trimStart().startsWith("{")) return parseJwk(bytes, where);
   throw new CliError("KEY_FILE", `${where} is neither PEM (-----BEGIN PUBLIC KEY-----) nor a JWK`);
+}
+
+/**
+ * A key file's path as messages show it, quoted; refused unshown when it looks like a key
+ * pasted where the path belongs (`--private-key="$(cat key.pem)"`), which would otherwise
+ * be echoed whole on stderr: PEM, a JWK, or a long run of base64 (DER).
+ */
+function shownPath(path: string, option: string): string {
+  const pasted =
+    /-----(?:BEGIN|END)|[\r\n]/.test(path) ||
+    path.trimStart().startsWith("{") ||
+    (path.length >= 100 && /^[A-Za-z0-9+/=_-]+$/.test(path) && /[0-9]/.test(path) && /[A-Z]/.test(path) && /[a-z]/.test(path));
+  if (pasted) {
+    throw new CliError(
+      "KEY_FILE",
+      `${option} takes the path of a key file, but its value looks like a key itself (not shown); ` +
+        "save the key in a file and pass the file's path",
+    );
+  }
+  return JSON.stringify(path);
 }
 
 function parseJwk(bytes: Buffer, where: string): JsonWebKey {

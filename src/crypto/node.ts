@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { KeyObject, createPrivateKey, sign as nodeSign } from "node:crypto";
+import { KeyObject, createECDH, createPrivateKey, sign as nodeSign } from "node:crypto";
 import { CfSignError, fail } from "../errors.js";
 import { wrapCustomSigner } from "./custom.js";
 import { checkHashSupported, describeKeyProblem } from "./key-checks.js";
@@ -31,6 +31,7 @@ export async function importSigningKey(options: KeyImportOptions): Promise<Signi
   if (isCustomSigner(privateKey)) return wrapCustomSigner(privateKey, hashAlgorithm);
   const keyObject = toKeyObject(privateKey, passphrase);
   const algorithm = checkKeyObject(keyObject);
+  if (algorithm === "ECDSA") checkEcPublicPoint(keyObject);
   const key = signingKey(keyObject, algorithm, hashAlgorithm);
   await checkHashSupported(key);
   return key;
@@ -106,6 +107,22 @@ function checkKeyObject(key: KeyObject): KeyAlgorithm {
     return "ECDSA";
   }
   fail("UNSUPPORTED_KEY", `the key is ${type ?? "of an unknown type"}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
+}
+
+/**
+ * node:crypto keeps an EC key's public point as given (a JWK's x and y, a PEM's
+ * public key) without checking it against d, and signs with d: a hand-edited or
+ * mixed-up JWK would sign every URL for another public key (403 everywhere).
+ * WebCrypto refuses such a key; so does this.
+ */
+function checkEcPublicPoint(key: KeyObject): void {
+  const jwk = key.export({ format: "jwk" });
+  const derived = createECDH("prime256v1");
+  derived.setPrivateKey(Buffer.from(jwk.d ?? "", "base64url"));
+  const given = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? "", "base64url"), Buffer.from(jwk.y ?? "", "base64url")]);
+  if (!derived.getPublicKey().equals(given)) {
+    fail("INVALID_KEY", "the EC private key (d) does not belong to its public point (x, y): is the JWK's d from another key?");
+  }
 }
 
 function signingKey(key: KeyObject, algorithm: KeyAlgorithm, hashAlgorithm: HashAlgorithm): SigningKey {

@@ -30,6 +30,14 @@ export interface CustomSigner {
   readonly algorithm: KeyAlgorithm;
   /**
    * Signs `data` (the policy bytes) with the named digest.
+   *
+   * Failures: an exception or rejection fails only that item (`SIGNING_FAILED`, the original kept
+   * as `cause`), and so does output of the wrong length or not strict DER; no URL carries it.
+   * To refuse the hash, throw `new CfSignError("UNSUPPORTED_HASH", ...)`: the whole call then
+   * fails with `UNSUPPORTED_HASH` naming SHA-256 as the fix (with SHA-1, the platform's own
+   * digest refusal, such as OpenSSL's `invalid digest` under a FIPS or hardened policy, is
+   * recognised the same way). A call that may hang should be bounded with the signer's
+   * `signTimeoutMs` option.
    * @returns RSA: the 256-byte signature; ECDSA: DER (or raw r‖s if `signatureFormat` is `"p1363"`)
    */
   sign(data: Uint8Array, hash: HashAlgorithm): Promise<Uint8Array | ArrayBuffer>;

@@ -10,7 +10,7 @@
  * @module
  */
 import { fail } from "../errors.js";
-import { urlSections } from "./url.js";
+import { MAX_URL_BYTES, urlSections } from "./url.js";
 
 /** What {@link validateResource} learned about a pattern. */
 export interface ResourceInfo {
@@ -31,6 +31,10 @@ const PATTERN_CHARS = /^[A-Za-z0-9\-._~:/?@!$&'()*+,;=%]*$/;
 export function validateResource(pattern: unknown, allowAnyResource: boolean): ResourceInfo {
   if (typeof pattern !== "string") fail("INVALID_ARGUMENT", "resource must be a string");
   if (pattern.length === 0) fail("INVALID_RESOURCE", "resource must not be empty");
+  // No policy this long fits in a URL or a cookie; refusing it first also bounds resourceCovers.
+  if (pattern.length > MAX_URL_BYTES) {
+    fail("INVALID_RESOURCE", `resource is longer than ${MAX_URL_BYTES} characters; no URL or cookie could carry its policy`);
+  }
   if (!PATTERN_CHARS.test(pattern) || /%(?![0-9A-Fa-f]{2})/.test(pattern)) {
     fail(
       "INVALID_RESOURCE",

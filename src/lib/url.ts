@@ -76,12 +76,14 @@ export interface ValidateUrlOptions {
  * (the input itself, or its percent-encoded form when `encode` is set).
  *
  * @throws {@link CfSignError} `INVALID_URL`, `URL_HAS_FRAGMENT`, `URL_UNSAFE_CHARACTER`,
- *   `URL_HAS_SIGNING_PARAMETER`
+ *   `URL_HAS_SIGNING_PARAMETER`, `URL_TOO_LONG` (over 8,192 bytes before signing)
  */
 export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): string {
   if (typeof input !== "string") {
     fail("INVALID_ARGUMENT", `a URL must be a string, got ${input === null ? "null" : typeof input}`);
   }
+  // First, so that the work below (and resource matching after it) stays bounded for any input.
+  if (input.length > MAX_URL_BYTES) tooLong();
   const lower = input.slice(0, 8).toLowerCase();
   const schemeLength = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : 0;
   if (schemeLength === 0) {
@@ -102,12 +104,17 @@ export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): s
     fail("INVALID_URL", "IPv6 literal hosts are not supported; CloudFront serves distributions by DNS name");
   }
   const url = encodeOrCheckCharacters(input, schemeLength, options.encode === true);
+  if (url.length > MAX_URL_BYTES) tooLong();
   checkAuthority(url, schemeLength);
   const queryStart = url.indexOf("?");
   const pathEnd = queryStart === -1 ? url.length : queryStart;
   checkPath(url, schemeLength, pathEnd);
   if (queryStart !== -1) checkQuery(url, queryStart);
   return url;
+}
+
+function tooLong(): never {
+  fail("URL_TOO_LONG", `the URL is longer than ${MAX_URL_BYTES} bytes, CloudFront's limit, even before signing`);
 }
 
 function encodeOrCheckCharacters(input: string, from: number, encode: boolean): string {
