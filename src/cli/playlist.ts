@@ -20,6 +20,7 @@ import { appendToMpdUrls, isMpd } from "./dash.js";
 import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.js";
 import { formatCount } from "./progress.js";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.js";
+import { REFUSED_OPTIONS } from "./shared-inputs.js";
 import {
   KEY_OPTIONS,
   KEY_OPTIONS_HELP,
@@ -27,7 +28,6 @@ import {
   POLICY_OPTIONS,
   POLICY_OPTIONS_HELP,
   policyFromOptions,
-  REFUSED_OPTIONS,
   WHEN_HELP,
   withOptionNames,
   type BulkPolicy,

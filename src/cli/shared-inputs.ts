@@ -10,7 +10,19 @@
 import { readFile } from "node:fs/promises";
 import type { PrivateKeyInput } from "../crypto/types.js";
 import type { CliIo } from "./command.js";
+import { describeFsError } from "./io.js";
 import { CliError } from "./report.js";
+
+const NO_PASSPHRASE_ARGUMENT =
+  "a passphrase on the command line shows in ps and in shell history; put it in an environment variable " +
+  "and pass the variable's name with --passphrase-env NAME";
+
+/** Options refused by every signing command, with the reason. */
+export const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
+  passphrase: NO_PASSPHRASE_ARGUMENT,
+  password: NO_PASSPHRASE_ARGUMENT,
+};
+
 
 /** Epoch seconds when all digits (the library refuses milliseconds), else an ISO-8601 string for the library to check. */
 export function parseWhen(text: string): number | string {
@@ -116,22 +128,6 @@ function parseJwk(bytes: Buffer, where: string): JsonWebKey {
   }
 }
 
-function describeFsError(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    default:
-      return typeof code === "string" ? code : "read failed";
-  }
-}
 
 /** The library's messages name its API options; say which command-line options they are. */
 const API_TO_CLI: readonly (readonly [RegExp, string])[] = [

@@ -10,7 +10,7 @@ import type { SameSite } from "../lib/cookie.js";
 import { parseOptions } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import { CliError, EXIT, exitStatusHelp } from "./report.js";
-import { optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -33,9 +33,6 @@ const OPTIONS = {
 
 const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
 
-const NO_PASSPHRASE_ARGUMENT =
-  "a passphrase on the command line shows in ps and in shell history; put it in an environment variable " +
-  "and pass the variable's name with --passphrase-env NAME";
 
 const HELP = `Usage: cfsign sign-cookies (--url URL | --policy-resource PATTERN) --key-pair-id ID --private-key FILE
                            --date-less-than WHEN [options]
@@ -99,7 +96,7 @@ export const signCookiesCommand: Command = {
 async function runSignCookies(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, {
     command: "sign-cookies",
-    refused: { passphrase: NO_PASSPHRASE_ARGUMENT, password: NO_PASSPHRASE_ARGUMENT },
+    refused: REFUSED_OPTIONS,
     positionalHint: "pass the URL with --url or the pattern with --policy-resource",
   });
   const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign sign-cookies --help' for usage.");

@@ -29,7 +29,7 @@ import {
 } from "./io.js";
 import { formatCount, Progress } from "./progress.js";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.js";
-import { optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
@@ -68,15 +68,6 @@ const OPTIONS = {
 
 const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
 
-const NO_PASSPHRASE_ARGUMENT =
-  "a passphrase on the command line shows in ps and in shell history; put it in an environment variable " +
-  "and pass the variable's name with --passphrase-env NAME";
-
-/** Options refused by every signing command, with the reason. */
-export const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
-  passphrase: NO_PASSPHRASE_ARGUMENT,
-  password: NO_PASSPHRASE_ARGUMENT,
-};
 
 /** Codes `sign` never produces, left out of its help. */
 const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
