@@ -21,12 +21,18 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { importSigningKey as importNode } from "./crypto/node.js";
 import { importSigningKey as importWeb } from "./crypto/webcrypto.js";
-import { loadHotPath } from "./engine/load.js";
+import { createSyncHotPathLoader } from "./engine/load.js";
 import { createSignerWith, type Signer, type SignerOptions } from "./signer.js";
 
 export * from "./api.js";
+
+const loadHotPath = /* @__PURE__ */ createSyncHotPathLoader((base64) => {
+  const bytes = Buffer.from(base64, "base64");
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+});
 
 /**
  * Creates a signer: imports and checks the key once (RSA-2048 or ECDSA P-256,

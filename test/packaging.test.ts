@@ -97,14 +97,31 @@ describe("the exports map", () => {
   });
 });
 
+/** The JavaScript scripts/bundle.js makes: a Node build (index, cli and what they share), web and workerd. */
+const BUNDLES = ["dist/cli.js", "dist/index.js", "dist/shared.js", "dist/web.js", "dist/worker-signing.js", "dist/workerd.js"];
+
 describe("the published files", () => {
-  test("contain every module each entry imports, transitively (and each entry's .d.ts)", () => {
-    for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
+  test("each entry is the few modules it was bundled into, all published (with the entry's .d.ts)", () => {
+    const expected: Record<string, string[]> = {
+      // index.js and shared.js are loaded at import; worker-signing.js only by import() when `workers` is set.
+      "dist/index.js": ["dist/index.js", "dist/shared.js", "dist/worker-signing.js"],
+      "dist/web.js": ["dist/web.js"],
+      "dist/workerd.js": ["dist/workerd.js", "build/cfsign.wasm"],
+    };
+    for (const [entry, modules] of Object.entries(expected)) {
       const { files } = graph(join(stage.pkgDir, entry));
-      expect(files.length).toBeGreaterThan(5);
+      expect(files, entry).toEqual(modules);
       for (const f of files) expect(published.has(f), `${entry} needs ${f}`).toBe(true);
       expect(published.has(entry.replace(/\.js$/, ".d.ts"))).toBe(true);
     }
+    const { files: cli } = graph(join(stage.pkgDir, "dist/cli.js"));
+    expect(cli.sort()).toEqual(["dist/cli.js", "dist/index.js", "dist/shared.js", "dist/worker-signing.js"]);
+  });
+
+  test("the Node entry loads two modules at import: the worker pool only on demand", () => {
+    const source = readFileSync(join(stage.pkgDir, "dist/index.js"), "utf8");
+    expect(staticImports(source).filter((s) => s.startsWith("."))).toEqual(["./shared.js"]);
+    expect(staticImports(readFileSync(join(stage.pkgDir, "dist/shared.js"), "utf8"))).not.toContain("node:worker_threads");
   });
 
   test("hold no sources, tests or build leftovers: only dist/, bin/, build/cfsign.wasm and the docs", () => {
@@ -114,19 +131,22 @@ describe("the published files", () => {
     }
   });
 
-  test("every dist/ module comes from a current source file (no stale output from a deleted source)", () => {
+  test("dist/ holds exactly the bundles, and declarations only for current source files", () => {
+    expect([...published].filter((p) => p.startsWith("dist/") && p.endsWith(".js")).sort()).toEqual(BUNDLES);
     for (const path of published) {
-      if (!path.startsWith("dist/") || !path.endsWith(".js")) continue;
-      const source = join(REPO, "src", path.slice("dist/".length).replace(/\.js$/, ".ts"));
+      if (!path.startsWith("dist/") || !path.endsWith(".d.ts")) continue;
+      const source = join(REPO, "src", path.slice("dist/".length).replace(/\.d\.ts$/, ".ts"));
       expect(existsSync(source), `${path} has no src/ file: rebuild (npm run build)`).toBe(true);
     }
   });
 
-  test("build/cfsign.wasm, which the Workers entry imports, is byte for byte the module inlined in the default entry", () => {
+  test("build/cfsign.wasm, which the Workers entry imports, is byte for byte the module inlined in the Node and web entries", () => {
     const shipped = readFileSync(join(stage.pkgDir, "build", "cfsign.wasm"));
-    const inlined = /wasmBase64\s*=\s*"([A-Za-z0-9+/=]+)"/.exec(readFileSync(join(stage.pkgDir, "dist", "engine", "wasm-bytes.generated.js"), "utf8"));
-    expect(inlined).not.toBeNull();
-    expect(Buffer.from(inlined![1]!, "base64").equals(shipped)).toBe(true);
+    for (const entry of ["dist/index.js", "dist/web.js"]) {
+      const inlined = /wasmBase64\s*=\s*"([A-Za-z0-9+/=]+)"/.exec(readFileSync(join(stage.pkgDir, entry), "utf8"));
+      expect(inlined, entry).not.toBeNull();
+      expect(Buffer.from(inlined![1]!, "base64").equals(shipped), entry).toBe(true);
+    }
   });
 });
 
@@ -137,15 +157,20 @@ describe("runtime-neutral entries", () => {
   ])("the %s entry reaches no node: module and no other package", (_name, entry) => {
     const { files, external } = graph(join(stage.pkgDir, entry));
     expect(external).toEqual([]);
-    expect(files.some((f) => f.includes("crypto/node"))).toBe(false);
+    for (const f of files.filter((x) => x.endsWith(".js"))) {
+      // Bundled, so the check is on the code too: no node: import in any form, no node:crypto adapter, no worker pool.
+      const code = readFileSync(join(stage.pkgDir, f), "utf8");
+      expect(code, f).not.toMatch(/\bfrom\s*["']node:|\bimport\s*\(?\s*["']node:|\brequire\(\s*["']node:/);
+      expect(code, f).not.toMatch(/createPrivateKey\(|new Worker\(|createSigningPool/);
+    }
   });
 
   test("the workerd entry imports the .wasm file and never the inlined bytes or WebAssembly.compile", () => {
     const { files } = graph(join(stage.pkgDir, "dist/workerd.js"));
     expect(files).toContain("build/cfsign.wasm");
-    expect(files).not.toContain("dist/engine/wasm-bytes.generated.js");
     for (const f of files.filter((x) => x.endsWith(".js"))) {
       const code = readFileSync(join(stage.pkgDir, f), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      expect(code, f).not.toMatch(/wasmBase64/);
       expect(code, f).not.toMatch(/WebAssembly\.(compile|compileStreaming|instantiateStreaming|Module)\b|new\s+WebAssembly\.Module/);
     }
   });
@@ -156,13 +181,17 @@ describe("runtime-neutral entries", () => {
     expect(external.every((s) => s.startsWith("node:"))).toBe(true);
   });
 
-  test("all three entries re-export the one shared API module and add only createSigner", () => {
+  test("all three entries export the same API: src/api.ts and createSigner", () => {
+    const api = readFileSync(join(REPO, "src/api.ts"), "utf8");
+    const apiNames = [...api.matchAll(/^export \{([^}]*)\} from/gm)].flatMap((m) => m[1]!.split(",").map((n) => n.trim()));
+    const expected = [...apiNames, "createSigner"].sort();
+    expect(expected.length).toBeGreaterThan(5);
     for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
       const source = readFileSync(join(stage.pkgDir, entry), "utf8");
-      expect(source, entry).toMatch(/^export \* from "\.\/api\.js";$/m);
-      const ownExports = [...source.matchAll(/^export (?:async )?(?:function|const|class|let) (\w+)/gm)].map((m) => m[1]);
-      expect(ownExports, entry).toEqual(["createSigner"]);
-      expect(source, `${entry}: no named re-exports beside api.js`).not.toMatch(/^export \{/m);
+      const lists = [...source.matchAll(/^export \{([^}]*)\};$/gm)];
+      expect(lists, entry).toHaveLength(1);
+      expect(lists[0]![1]!.split(",").map((n) => n.trim()).sort(), entry).toEqual(expected);
+      expect(source, `${entry}: nothing exported but that list`).not.toMatch(/^export (?!\{)/m);
     }
   });
 });

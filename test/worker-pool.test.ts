@@ -98,18 +98,20 @@ describe("createSigningPool", () => {
     expect(() => createSigningPool(key, "ECDSA", "SHA256", { maxChunk: -1 })).toThrow(CfSignError);
   });
 
-  // Runs the built module (npm test builds first): a child process has no TypeScript loader.
+  // Runs the built package (npm test builds first): a child process has no TypeScript loader. The pool is
+  // reached the way users reach it, through createSigner's `workers` option (dist/worker-signing.js).
   test("an idle pool does not keep the process alive, and a pending batch does", () => {
     const script = `
-      const { generateKeyPairSync, verify } = await import("node:crypto");
-      const { createSigningPool } = await import(${JSON.stringify(
-        new URL("../dist/node/worker-pool.js", import.meta.url).href,
-      )});
+      const { createPublicKey, generateKeyPairSync, verify } = await import("node:crypto");
+      const { createSigner } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
       const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-      const pool = createSigningPool(privateKey, "ECDSA", "SHA256", { size: 2 });
-      const data = new TextEncoder().encode("policy");
-      const [sig] = await pool.signMany([data]);
-      console.log(verify("sha256", data, publicKey, sig) ? "verified" : "bad");
+      const signer = await createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey, workers: 2 });
+      if (signer.workers !== 2) throw new Error("no worker pool");
+      const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/a.jpg", { expires: 4102444800 });
+      const q = new URL(url).searchParams;
+      const policy = '{"Statement":[{"Resource":"https://d111111abcdef8.cloudfront.net/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":4102444800}}}]}';
+      const sig = Buffer.from(q.get("Signature").replace(/-/g, "+").replace(/_/g, "=").replace(/~/g, "/"), "base64");
+      console.log(verify("sha256", Buffer.from(policy), publicKey, sig) ? "verified" : "bad");
     `;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),

@@ -34,7 +34,7 @@ export const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Builds dist/ when it is missing (npm ci builds it through `prepare`). */
 export function ensureBuilt() {
-  if (existsSync(new URL("dist/index.js", root)) && existsSync(new URL("dist/node/worker-pool.js", root))) return;
+  if (existsSync(new URL("dist/index.js", root)) && existsSync(new URL("build/bench-internals.js", root))) return;
   console.error("bench: dist/ is missing, running npm run build");
   run("npm", ["run", "build"], root);
 }
@@ -60,3 +60,6 @@ export async function thirdpartyImport(name) {
 
 /** Imports a module of the built library, e.g. `dist("index.js")`. */
 export const dist = (path) => import(new URL(`dist/${path}`, root).href);
+
+/** The engines, URL validation and the rewrite planner (bench/internals.ts, built into build/). */
+export const internals = () => import(new URL("build/bench-internals.js", root).href);

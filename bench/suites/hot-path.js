@@ -4,16 +4,13 @@
 // policy (serializePolicies), encode (CloudFront base64 of signatures, one call
 // per signature), assemble (assembleUrls, which encodes too, one call per batch).
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import { dist } from "../lib/env.js";
+import { internals } from "../lib/env.js";
 import { measure, median, ratio } from "../lib/rounds.js";
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
 
 export async function hotPathSuite({ ci }) {
-  const { jsHotPath } = await dist("engine/js.js");
-  const { createWasmHotPath } = await dist("engine/wasm.js");
-  const { loadWasmModule } = await dist("engine/wasm-module.js");
-  const { validateUrl } = await dist("lib/url.js");
+  const { jsHotPath, createWasmHotPath, loadWasmModule, validateUrl } = await internals();
   const wasm = await createWasmHotPath(await loadWasmModule());
   const n = 10_000;
   const expires = Math.floor(Date.now() / 1000) + 3600;

@@ -3,16 +3,13 @@
 // the same bytes (checked before timing), and both against the plain path:
 // decode, split, SignedPolicy.applyAll (or the same validator per line), join, encode.
 import { generateKeyPairSync } from "node:crypto";
-import { dist } from "../lib/env.js";
+import { dist, internals } from "../lib/env.js";
 import { measure, ratio } from "../lib/rounds.js";
 
 const PREFIX = "https://d111111abcdef8.cloudfront.net/gallery/";
 
 export async function rewriteSuite({ ci }) {
-  const { jsHotPath } = await dist("engine/js.js");
-  const { createWasmHotPath } = await dist("engine/wasm.js");
-  const { loadWasmModule } = await dist("engine/wasm-module.js");
-  const { rewriteLines, rewritePlan } = await dist("rewrite-lines.js");
+  const { jsHotPath, createWasmHotPath, loadWasmModule, rewriteLines, rewritePlan } = await internals();
   const { createSigner } = await dist("index.js");
   const wasm = await createWasmHotPath(await loadWasmModule());
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });

@@ -7,6 +7,8 @@
 import type { HashAlgorithm } from "../crypto/types.js";
 import type { EngineName } from "../engine/types.js";
 import type { SameSite } from "../lib/cookie.js";
+import { resourceCovers, validateResource } from "../lib/resource.js";
+import { validateUrl } from "../lib/url.js";
 import { parseOptions } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import { CliError, EXIT, exitStatusHelp } from "./report.js";
@@ -118,8 +120,6 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner, CfSignError } = await import("../index.js");
-  const { validateUrl } = await import("../lib/url.js");
-  const { resourceCovers, validateResource } = await import("../lib/resource.js");
   let output: string;
   try {
     const resource = values["policy-resource"];

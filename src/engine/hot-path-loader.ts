@@ -12,10 +12,15 @@
 import { CfSignError } from "../errors.js";
 import { jsHotPath } from "./js.js";
 import type { EngineName, HotPath } from "./types.js";
-import { createWasmHotPath } from "./wasm.js";
+import { createWasmHotPath, createWasmHotPathSync } from "./wasm.js";
 
 /** Where an entry point obtains the compiled cfsign WebAssembly module. */
 export type WasmModuleSource = () => Promise<WebAssembly.Module>;
+
+/** Node's entry: the module compiled synchronously, then instantiated synchronously. */
+export interface SyncWasmModuleSource {
+  readonly compileSync: () => WebAssembly.Module;
+}
 
 /** Loads a hot path by name. */
 export type HotPathLoader = (name: EngineName) => Promise<HotPath>;
@@ -25,7 +30,8 @@ export type HotPathLoader = (name: EngineName) => Promise<HotPath>;
  * every signer of the entry point (hot-path calls are synchronous, so signers
  * never interleave in it). A failed load is not cached: a later call retries.
  *
- * @param source - returns the compiled module (called at most once per success)
+ * @param source - returns the compiled module (called at most once per success); `{ compileSync }`
+ *   compiles and instantiates without awaiting (Node's main thread allows it, a browser's does not)
  * @returns a loader: `"js"` is the TypeScript twin, `"wasm"` the shared instance
  * @throws {@link CfSignError} `ENGINE_FAILURE` (as a rejection of the loader's promise)
  *   when the module cannot be obtained or instantiated
@@ -35,13 +41,12 @@ export type HotPathLoader = (name: EngineName) => Promise<HotPath>;
  * const loadHotPath = createHotPathLoader(() => Promise.resolve(wasmModule));
  * ```
  */
-export function createHotPathLoader(source: WasmModuleSource): HotPathLoader {
+export function createHotPathLoader(source: WasmModuleSource | SyncWasmModuleSource): HotPathLoader {
   let wasm: Promise<HotPath> | undefined;
   return (name) => {
     if (name === "js") return Promise.resolve(jsHotPath);
     wasm ??= Promise.resolve()
-      .then(source)
-      .then((module) => createWasmHotPath(module))
+      .then(() => (typeof source === "function" ? source().then(createWasmHotPath) : createWasmHotPathSync(source.compileSync())))
       .catch((cause: unknown) => {
         wasm = undefined;
         throw new CfSignError(

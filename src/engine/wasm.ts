@@ -108,7 +108,22 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
  * ```
  */
 export async function createWasmHotPath(module: WebAssembly.Module): Promise<HotPath> {
-  const instance = await WebAssembly.instantiate(module, {});
+  return fromInstance(await WebAssembly.instantiate(module, {}));
+}
+
+/**
+ * {@link createWasmHotPath}, instantiating synchronously: for Node, where the
+ * main thread may (a browser's refuses a module this size).
+ *
+ * @param module - the compiled cfsign module
+ * @returns the hot path
+ * @throws {TypeError} if `module` is not the cfsign module
+ */
+export function createWasmHotPathSync(module: WebAssembly.Module): HotPath {
+  return fromInstance(new WebAssembly.Instance(module, {}));
+}
+
+function fromInstance(instance: WebAssembly.Instance): HotPath {
   const exports = instance.exports as unknown as WasmExports;
   if (
     !(exports.memory instanceof WebAssembly.Memory) ||

@@ -1,0 +1,74 @@
+// Bundles src/ into the published dist/*.js with rolldown. Run by `npm run build:ts`
+// after tsc has type-checked src/ and written the declarations (dist/**/*.d.ts).
+//
+// Why bundle: Node's ES module loader costs about a millisecond per module, and
+// the Node entry reached 29 of them, which was most of a cold start (fresh
+// process to first signed URL; bench/suites/cold-start.js). Bundled, the Node
+// entry is two modules (index.js and shared.js) and the others one each.
+//
+// Three builds, so no entry can reach another's platform code:
+// - Node (platform "node"): index.js and cli.js. One build for both, because the
+//   command line imports the library with import() and must see the same
+//   classes (CfSignError) as the modules it imports statically: whatever both
+//   use lives once, in shared.js. The worker pool (src/node/) stays a chunk of
+//   its own, loaded with import() only when the `workers` option is set.
+// - Web (platform "neutral"): web.js, for Deno, Bun and browsers, one file.
+// - Workers (platform "neutral"): workerd.js, one file that keeps its import of
+//   ../build/cfsign.wasm for wrangler and miniflare to compile at deploy time.
+//
+// Output is readable, not minified: JSDoc comments are dropped (they ship in the
+// .d.ts files), `@__PURE__` annotations are kept for bundlers downstream.
+import { rmSync } from "node:fs";
+import { build } from "rolldown";
+
+const root = new URL("../", import.meta.url);
+const src = (file) => new URL(`src/${file}`, root).pathname;
+const dist = new URL("dist/", root).pathname;
+
+const output = {
+  dir: dist,
+  format: "esm",
+  entryFileNames: "[name].js",
+  chunkFileNames: "[name].js",
+  comments: { legal: true, annotation: true, jsdoc: false },
+};
+
+const builds = [
+  {
+    input: { index: src("index.ts"), cli: src("cli.ts") },
+    platform: "node",
+    external: [/^node:/],
+    output: {
+      ...output,
+      codeSplitting: {
+        includeDependenciesRecursively: false,
+        groups: [
+          { name: "worker-signing", test: /[\\/]src[\\/]node[\\/]/ },
+          { name: "shared", minShareCount: 2 },
+        ],
+      },
+    },
+  },
+  { input: { web: src("web.ts") }, platform: "neutral", external: [], output },
+  { input: { workerd: src("workerd.ts") }, platform: "neutral", external: [/\.wasm$/], output },
+  // Not published: the engines and stages the benchmark measures below the public API (bench/internals.ts).
+  {
+    input: { "bench-internals": new URL("bench/internals.ts", root).pathname },
+    platform: "node",
+    external: [/^node:/],
+    output: { ...output, dir: new URL("build/", root).pathname },
+  },
+];
+
+// tsc (emitDeclarationOnly) has already written dist/**/*.d.ts; no .js may be left from an older layout.
+for (const name of ["index.js", "cli.js", "web.js", "workerd.js", "shared.js", "worker-signing.js"]) {
+  rmSync(new URL(name, new URL("dist/", root)), { force: true });
+}
+
+for (const options of builds) {
+  const { output: out, ...input } = options;
+  const result = await build({ ...input, cwd: new URL(".", root).pathname, logLevel: "warn", output: out });
+  for (const chunk of result.output) {
+    if (chunk.type === "chunk") console.log(`bundle: ${out.dir.slice(root.pathname.length)}${chunk.fileName} (${(chunk.code.length / 1024).toFixed(0)} KiB)`);
+  }
+}
