@@ -395,7 +395,13 @@ describe("cfsign inspect", () => {
     const url = await canned(`${HOST}/a.jpg?w=1`);
     const codes = (u: string, now = NOW): string[] => inspectSignedUrl(u, now).findings.map((f) => `${f.severity} ${f.code}`);
     expect(codes(url)).toEqual([]);
-    expect(codes(url.replace(/~/g, "/").replace(/-/g, "+").replace(/_/g, "="))).toContain("error STANDARD_BASE64");
+    // Standard base64 in the Signature. An ECDSA signature need not contain any of - ~ _ (a 72-byte one has no
+    // padding): then both alphabets spell it the same and there is nothing to find, so use one that differs.
+    const signatureOf = (u: string): string => /[?&]Signature=([^&]*)/.exec(u)![1]!;
+    let differs = url;
+    for (let i = 1; !/[-~_]/.test(signatureOf(differs)); i++) differs = await canned(`${HOST}/a.jpg?w=${i}`);
+    const standard = signatureOf(differs).replace(/~/g, "/").replace(/-/g, "+").replace(/_/g, "=");
+    expect(codes(differs.replace(signatureOf(differs), standard))).toContain("error STANDARD_BASE64");
     expect(codes(`${url}&Signature=abcd`)).toContain("error DUPLICATE_SIGNING_PARAMETER");
     expect(codes(url.replace(/Expires=(\d+)/, (_m, s: string) => `Expires=${s}000`))).toContain("error MILLISECOND_EPOCH");
     expect(codes("https://bucket.s3.amazonaws.com/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab")).toEqual(["error S3_PRESIGNED_URL"]);
