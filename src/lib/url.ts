@@ -118,6 +118,14 @@ function tooLong(): never {
 }
 
 function encodeOrCheckCharacters(input: string, from: number, encode: boolean): string {
+  // Fast path, the common case: every character allowed as it is, no % to check and no '. Then there is
+  // nothing to refuse and nothing to encode (encoding would return the input unchanged).
+  let i = from;
+  for (; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (code >= 128 || ALLOWED[code] !== 1 || code === 0x27 /* ' */) break;
+  }
+  if (i === input.length) return input;
   let out = encode ? input.slice(0, from) : "";
   const queryStart = input.indexOf("?");
   for (let i = from; i < input.length; i++) {
