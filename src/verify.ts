@@ -9,7 +9,9 @@
  * 3. the signature over the decoded `Policy`, or over the canned policy rebuilt from
  *    the URL without the signing parameters plus `Expires`, with SHA-1 or SHA-256;
  * 4. the policy's conditions: one statement, `Resource` (wildcards), `DateLessThan`,
- *    `DateGreaterThan`, `IpAddress`.
+ *    `DateGreaterThan`, `IpAddress` (which fails closed: without `clientIp` it is
+ *    `IP_ADDRESS_NOT_CHECKED`, unless `ignoreIpAddress` is set).
+ * The URL is taken apart by ./lib/signed-url.ts, which `cfsign inspect` shares.
  * When a check fails, a few likely causes are tried (the other hash, a query
  * parameter added after signing, another known key) to name the mistake.
  *
@@ -21,6 +23,18 @@ import type { HashAlgorithm } from "./crypto/types.js";
 import { decodeBase64 } from "./engine/js.js";
 import { resourceCovers } from "./lib/resource.js";
 import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "./lib/time.js";
+import {
+  SIGNING_PARAMETER_NAMES,
+  cannedPolicyText,
+  isExpiresText,
+  isS3PresignedUrl,
+  isSigningParameterName,
+  splitSignedUrl,
+  unsignedUrl,
+  usesStandardBase64,
+  type SignedUrlParts,
+  type SigningParameterName,
+} from "./lib/signed-url.js";
 import { MAX_URL_BYTES } from "./lib/url.js";
 
 /**
@@ -45,6 +59,9 @@ import { MAX_URL_BYTES } from "./lib/url.js";
  * - `EXPIRED`: now is at or after `DateLessThan` (see {@link VerifyOptions.boundary}).
  * - `NOT_YET_VALID`: now is at or before `DateGreaterThan` (see {@link VerifyOptions.boundary}).
  * - `IP_NOT_ALLOWED`: `clientIp` is outside the policy's `IpAddress` CIDR (or is IPv6).
+ * - `IP_ADDRESS_NOT_CHECKED`: every other check passed, but the policy has an `IpAddress` condition and no
+ *   `clientIp` was given, so the verifier cannot say CloudFront would accept the request (it refuses every client
+ *   outside the range). Pass `clientIp`, or `ignoreIpAddress: true` to judge the rest (see {@link VerifyOptions}).
  * - `S3_PRESIGNED_URL`: the URL is an S3 presigned URL (`X-Amz-Signature`, `AWSAccessKeyId`), not a CloudFront one.
  * - `SIGNING_PARAMETERS_IN_FRAGMENT`: the signing parameters sit after a `#`, which clients never send.
  * - `INVALID_URL`: the request URL is not an absolute `http(s)://` URL.
@@ -65,6 +82,7 @@ export type VerifyReason =
   | "EXPIRED"
   | "NOT_YET_VALID"
   | "IP_NOT_ALLOWED"
+  | "IP_ADDRESS_NOT_CHECKED"
   | "S3_PRESIGNED_URL"
   | "SIGNING_PARAMETERS_IN_FRAGMENT"
   | "INVALID_URL";
@@ -84,8 +102,23 @@ export interface VerifyOptions {
   publicKeys: Readonly<Record<string, PublicKeyInput>>;
   /** The time of the request: a `Date`, integer epoch seconds, or ISO-8601 with a zone. Default: now. */
   now?: DateInput | undefined;
-  /** The client's IP address, to check an `IpAddress` condition; without it that condition is not checked. */
+  /**
+   * The client's IP address, as CloudFront will see it (the address the request comes from, not one from
+   * `X-Forwarded-For` behind another proxy), to check a policy's `IpAddress` condition. IPv4, or IPv6 (which an
+   * `IpAddress` condition never matches); IPv4-mapped IPv6 (`::ffff:192.0.2.1`) counts as IPv4.
+   *
+   * Without it, a policy with an `IpAddress` condition is not valid: the result is `IP_ADDRESS_NOT_CHECKED`,
+   * since CloudFront would refuse the request from every address outside the range. Pass `ignoreIpAddress: true`
+   * to check everything else instead.
+   */
   clientIp?: string | undefined;
+  /**
+   * Skip a policy's `IpAddress` condition on purpose: with no `clientIp`, a request that passes every other
+   * check is `OK` with `ipAddressChecked: false`, instead of `IP_ADDRESS_NOT_CHECKED`. For checking a URL or
+   * cookies away from the client (a test, a support tool) where its address is unknown. Not together with
+   * `clientIp` (`INVALID_ARGUMENT`). Default: `false`.
+   */
+  ignoreIpAddress?: boolean | undefined;
   /** Judgement at exactly a bound; default `"exclusive"`. See {@link TimeBoundary}. */
   boundary?: TimeBoundary | undefined;
 }
@@ -132,35 +165,24 @@ export interface VerifyResult {
   readonly startsAt?: Date;
   /** `IpAddress.AWS:SourceIp`. */
   readonly ipAddress?: string;
-  /** When the policy has an `IpAddress`: whether it was checked (false when no `clientIp` was given). */
+  /**
+   * Set when the policy has an `IpAddress` and the checks reached it: `true` when `clientIp` was checked against
+   * it, `false` when no `clientIp` was given (the result is then `IP_ADDRESS_NOT_CHECKED`, or `OK` with
+   * `ignoreIpAddress: true`).
+   */
   readonly ipAddressChecked?: boolean;
 }
 
-type SigningName = "Expires" | "Policy" | "Signature" | "Key-Pair-Id" | "Hash-Algorithm";
-const SIGNING_NAMES: readonly SigningName[] = ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"];
 const COOKIE_PREFIX = "CloudFront-";
-
-/** A request URL taken apart: what CloudFront rebuilds a canned policy from. */
-interface RequestParts {
-  /** Everything before the first `?`. */
-  readonly path: string;
-  /** The URL's own query parameters, in order, and whether each came after a signing parameter. */
-  readonly own: readonly { readonly text: string; readonly name: string; readonly afterSigning: boolean }[];
-  /** Signing parameters by name, every occurrence. */
-  readonly signing: ReadonlyMap<SigningName, readonly string[]>;
-  /** Names of all query parameters (for the S3 check). */
-  readonly names: readonly string[];
-  /** The `#fragment`, without `#`, if any. */
-  readonly fragment: string | undefined;
-}
 
 /**
  * Checks a signed URL as CloudFront would.
  *
  * @param signedUrl - the URL as the client sends it (a `#fragment` is dropped, as clients do)
- * @param options - `publicKeys` (required), `now`, `clientIp`, `boundary`
+ * @param options - `publicKeys` (required), `now`, `clientIp` (or `ignoreIpAddress`), `boundary`
  * @returns the outcome; `valid` is true only with reason `OK`
- * @throws {@link CfSignError} `INVALID_ARGUMENT` for bad options, `INVALID_IP_ADDRESS` for a bad `clientIp`,
+ * @throws {@link CfSignError} `INVALID_ARGUMENT` for bad options (also `clientIp` with `ignoreIpAddress`),
+ *   `INVALID_IP_ADDRESS` for a bad `clientIp`,
  *   `INVALID_DATE` for a bad `now`, `INVALID_KEY`/`UNSUPPORTED_KEY` when the key the URL names is unusable
  * @example
  * ```ts
@@ -185,7 +207,7 @@ export async function verifyUrl(signedUrl: string, options: VerifyOptions): Prom
  * @param requestUrl - the URL the client requests
  * @param cookies - the cookies: a `Cookie` header value (`"CloudFront-Policy=...; CloudFront-Signature=..."`)
  *   or an object of names and values
- * @param options - `publicKeys` (required), `now`, `clientIp`, `boundary`
+ * @param options - `publicKeys` (required), `now`, `clientIp` (or `ignoreIpAddress`), `boundary`
  * @returns the outcome; `valid` is true only with reason `OK`
  * @throws {@link CfSignError} as {@link verifyUrl}
  * @example
@@ -223,23 +245,34 @@ interface Settings {
   readonly publicKeys: Readonly<Record<string, PublicKeyInput>>;
   readonly now: number;
   readonly clientIp: number | "ipv6" | undefined;
+  readonly ignoreIpAddress: boolean;
   readonly inclusive: boolean;
 }
 
 function readOptions(options: VerifyOptions): Settings {
   if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "the verifier takes an options object with publicKeys");
-  const { publicKeys, now, clientIp, boundary = "exclusive" } = options;
+  const { publicKeys, now, clientIp, ignoreIpAddress = false, boundary = "exclusive" } = options;
   if (typeof publicKeys !== "object" || publicKeys === null) {
     fail("INVALID_ARGUMENT", "publicKeys must map key ids to public keys, e.g. { K2JCJMDEHXQW5F: pem }");
   }
   if (boundary !== "exclusive" && boundary !== "inclusive") fail("INVALID_ARGUMENT", 'boundary must be "exclusive" or "inclusive"');
+  if (typeof ignoreIpAddress !== "boolean") fail("INVALID_ARGUMENT", "ignoreIpAddress must be true or false");
+  if (ignoreIpAddress && clientIp !== undefined) {
+    fail("INVALID_ARGUMENT", "pass clientIp or ignoreIpAddress, not both: with clientIp the IpAddress condition is checked");
+  }
   let nowSeconds: number;
   if (now === undefined) nowSeconds = Date.now() / 1000;
   else if (now instanceof Date) {
     if (!Number.isFinite(now.getTime())) fail("INVALID_DATE", "now is an invalid Date");
     nowSeconds = now.getTime() / 1000; // keep milliseconds: they decide the bounds
   } else nowSeconds = toEpochSeconds(now, "now", "floor");
-  return { publicKeys, now: nowSeconds, clientIp: clientIp === undefined ? undefined : parseClientIp(clientIp), inclusive: boundary === "inclusive" };
+  return {
+    publicKeys,
+    now: nowSeconds,
+    clientIp: clientIp === undefined ? undefined : parseClientIp(clientIp),
+    ignoreIpAddress,
+    inclusive: boundary === "inclusive",
+  };
 }
 
 type Fields = Omit<VerifyResult, "valid" | "reason" | "message">;
@@ -256,7 +289,7 @@ function invalidUrl(url: string, via: "url" | "cookies"): VerifyResult {
   return result("INVALID_URL", message, { kind: "canned", via });
 }
 
-function unsigned(request: RequestParts, via: "url" | "cookies"): VerifyResult {
+function unsigned(request: SignedUrlParts, via: "url" | "cookies"): VerifyResult {
   const s3 = s3Result(request, via);
   if (s3 !== null) return s3;
   if (request.fragment !== undefined && /(?:^|&)(?:Expires|Policy|Signature|Key-Pair-Id)=/.test(request.fragment)) {
@@ -273,9 +306,8 @@ function unsigned(request: RequestParts, via: "url" | "cookies"): VerifyResult {
   });
 }
 
-function s3Result(request: RequestParts, via: "url" | "cookies"): VerifyResult | null {
-  const lower = request.names.map((n) => n.toLowerCase());
-  if (!lower.some((n) => n === "x-amz-signature" || n === "x-amz-credential" || n === "awsaccesskeyid")) return null;
+function s3Result(request: SignedUrlParts, via: "url" | "cookies"): VerifyResult | null {
+  if (!isS3PresignedUrl(request)) return null;
   return result(
     "S3_PRESIGNED_URL",
     "this is an Amazon S3 presigned URL (X-Amz-Signature or AWSAccessKeyId), not a CloudFront signed URL; " +
@@ -288,47 +320,20 @@ function s3Result(request: RequestParts, via: "url" | "cookies"): VerifyResult |
  * Splits a request URL; `null` when it is not an absolute http(s) URL or is
  * longer than CloudFront accepts (which also bounds the diagnosis work below).
  */
-function parseRequest(url: string): RequestParts | null {
+function parseRequest(url: string): SignedUrlParts | null {
   if (url.length > MAX_URL_BYTES) return null;
   if (!/^https?:\/\/[^/?#\s]+(?:[/?#]|$)/i.test(url)) return null;
-  const hash = url.indexOf("#");
-  const fragment = hash === -1 ? undefined : url.slice(hash + 1);
-  const sent = hash === -1 ? url : url.slice(0, hash);
-  const q = sent.indexOf("?");
-  const path = q === -1 ? sent : sent.slice(0, q);
-  const own: { text: string; name: string; afterSigning: boolean }[] = [];
-  const signing = new Map<SigningName, string[]>();
-  const names: string[] = [];
-  if (q !== -1) {
-    for (const text of sent.slice(q + 1).split("&")) {
-      const eq = text.indexOf("=");
-      const name = eq === -1 ? text : text.slice(0, eq);
-      names.push(name);
-      if ((SIGNING_NAMES as readonly string[]).includes(name)) {
-        const list = signing.get(name as SigningName);
-        if (list === undefined) signing.set(name as SigningName, [eq === -1 ? "" : text.slice(eq + 1)]);
-        else list.push(eq === -1 ? "" : text.slice(eq + 1));
-      } else {
-        own.push({ text, name, afterSigning: signing.size > 0 });
-      }
-    }
-  }
-  return { path, own, signing, names, fragment };
+  return splitSignedUrl(url);
 }
 
-/** The URL as CloudFront rebuilds it: without the signing parameters. */
-function baseOf(path: string, own: readonly { readonly text: string }[]): string {
-  return own.length === 0 ? path : path + "?" + own.map((p) => p.text).join("&");
-}
-
-function parseCookies(input: Readonly<Record<string, string>> | string): Map<SigningName, string[]> {
-  const jar = new Map<SigningName, string[]>();
+function parseCookies(input: Readonly<Record<string, string>> | string): Map<SigningParameterName, string[]> {
+  const jar = new Map<SigningParameterName, string[]>();
   const add = (rawName: string, value: string): void => {
     if (!rawName.startsWith(COOKIE_PREFIX)) return;
     const name = rawName.slice(COOKIE_PREFIX.length);
-    if (!(SIGNING_NAMES as readonly string[]).includes(name)) return;
-    const list = jar.get(name as SigningName);
-    if (list === undefined) jar.set(name as SigningName, [value]);
+    if (!isSigningParameterName(name)) return;
+    const list = jar.get(name);
+    if (list === undefined) jar.set(name, [value]);
     else list.push(value);
   };
   if (typeof input === "string") {
@@ -348,29 +353,23 @@ function parseCookies(input: Readonly<Record<string, string>> | string): Map<Sig
   return jar;
 }
 
-const STANDARD_BASE64 = /[+/=]|%2B|%2F|%3D/i;
 const utf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-/** The canned policy CloudFront rebuilds (`private-content-creating-signed-url-canned-policy`). */
-function cannedPolicy(resource: string, expires: string): string {
-  return `{"Statement":[{"Resource":"${resource}","Condition":{"DateLessThan":{"AWS:EpochTime":${expires}}}}]}`;
-}
-
 async function check(
-  request: RequestParts,
-  values: ReadonlyMap<SigningName, readonly string[]>,
+  request: SignedUrlParts,
+  values: ReadonlyMap<SigningParameterName, readonly string[]>,
   via: "url" | "cookies",
   settings: Settings,
   note: string,
 ): Promise<VerifyResult> {
-  const label = (name: SigningName): string => (via === "url" ? name : COOKIE_PREFIX + name);
+  const label = (name: SigningParameterName): string => (via === "url" ? name : COOKIE_PREFIX + name);
   const what = via === "url" ? "parameter" : "cookie";
   const kind: "canned" | "custom" = values.has("Policy") ? "custom" : "canned";
   let fields: Fields = { kind, via };
   const done = (reason: VerifyReason, message: string): VerifyResult => result(reason, message + note, fields);
 
-  for (const name of SIGNING_NAMES) {
+  for (const name of SIGNING_PARAMETER_NAMES) {
     if ((values.get(name)?.length ?? 0) > 1) {
       return done(
         "DUPLICATE_SIGNING_PARAMETER",
@@ -379,7 +378,7 @@ async function check(
       );
     }
   }
-  const one = (name: SigningName): string | undefined => values.get(name)?.[0];
+  const one = (name: SigningParameterName): string | undefined => values.get(name)?.[0];
 
   const keyPairId = one("Key-Pair-Id");
   if (keyPairId === undefined) {
@@ -421,18 +420,18 @@ async function check(
 
   const signature = decodeBase64(signatureText);
   if (signature === null) {
-    if (STANDARD_BASE64.test(signatureText)) return done("STANDARD_BASE64", standardBase64Message(label("Signature")));
+    if (usesStandardBase64(signatureText)) return done("STANDARD_BASE64", standardBase64Message(label("Signature")));
     return done("BAD_SIGNATURE", `${label("Signature")} is not CloudFront-safe base64 (A-Z a-z 0-9 - ~ _)`);
   }
 
   // The signed bytes.
   let policyText: string;
   let policyBytes: Uint8Array;
-  const base = baseOf(request.path, request.own);
+  const base = unsignedUrl(request);
   if (policyParam !== undefined) {
     const decoded = decodeBase64(policyParam);
     if (decoded === null) {
-      if (STANDARD_BASE64.test(policyParam)) return done("STANDARD_BASE64", standardBase64Message(label("Policy")));
+      if (usesStandardBase64(policyParam)) return done("STANDARD_BASE64", standardBase64Message(label("Policy")));
       return done("MALFORMED_POLICY", `${label("Policy")} is not CloudFront-safe base64 (A-Z a-z 0-9 - ~ _)`);
     }
     policyBytes = decoded;
@@ -442,10 +441,10 @@ async function check(
       policyText = "";
     }
   } else {
-    if (!/^[0-9]{1,20}$/.test(expiresText!)) {
+    if (!isExpiresText(expiresText!)) {
       return done("MALFORMED_POLICY", `${label("Expires")} must be whole epoch seconds (digits only)`);
     }
-    policyText = cannedPolicy(base, expiresText!);
+    policyText = cannedPolicyText(base, expiresText!);
     policyBytes = encoder.encode(policyText);
   }
   const read = readPolicy(policyText);
@@ -519,7 +518,13 @@ async function check(
   if (ip !== undefined) {
     if (settings.clientIp === undefined) {
       fields = { ...fields, ipAddressChecked: false };
-      return done("OK", `valid; the IpAddress condition (${ip}) was not checked because no client IP was given`);
+      if (settings.ignoreIpAddress) return done("OK", `valid; the IpAddress condition (${ip}) was not checked (ignoreIpAddress)`);
+      return done(
+        "IP_ADDRESS_NOT_CHECKED",
+        `the policy allows only clients in ${ip} and no clientIp was given, so whether CloudFront accepts the request ` +
+          "depends on who sends it; pass clientIp (the address CloudFront will see), or ignoreIpAddress: true to " +
+          "check everything else (every other check passed)",
+      );
     }
     fields = { ...fields, ipAddressChecked: true };
     if (settings.clientIp === "ipv6") {
@@ -658,7 +663,7 @@ function parseClientIp(text: unknown): number | "ipv6" {
  * parameters after the signing ones, each parameter alone, and all of them.
  */
 async function findAddedParameters(
-  request: RequestParts,
+  request: SignedUrlParts,
   expires: string,
   key: VerifyKey,
   hash: HashAlgorithm,
@@ -677,23 +682,23 @@ async function findAddedParameters(
   if (own.length > 1) tries.push({ kept: [], said: "any of its query parameters" });
   const seen = new Set<string>();
   for (const t of tries) {
-    const base = baseOf(request.path, t.kept);
+    const base = unsignedUrl(request, t.kept);
     if (seen.has(base)) continue;
     seen.add(base);
-    if (await verifySignature(key, key.algorithm, hash, encoder.encode(cannedPolicy(base, expires)), signature)) return t.said;
+    if (await verifySignature(key, key.algorithm, hash, encoder.encode(cannedPolicyText(base, expires)), signature)) return t.said;
   }
   return null;
 }
 
-function resourceHint(request: RequestParts, resource: string): string {
+function resourceHint(request: SignedUrlParts, resource: string): string {
   const own = request.own;
   const before = own.filter((p) => !p.afterSigning);
-  if (before.length < own.length && resourceCovers(resource, baseOf(request.path, before))) {
+  if (before.length < own.length && resourceCovers(resource, unsignedUrl(request, before))) {
     return " because of the query parameters placed after the signing parameters (added after signing?)";
   }
   if (own.length <= 32) {
     for (let i = 0; i < own.length; i++) {
-      if (resourceCovers(resource, baseOf(request.path, own.filter((_, k) => k !== i)))) {
+      if (resourceCovers(resource, unsignedUrl(request, own.filter((_, k) => k !== i)))) {
         return ` because of the query parameter ${JSON.stringify(own[i]!.name.slice(0, 40))} (added after signing?)`;
       }
     }

@@ -412,6 +412,8 @@ describe("cfsign inspect", () => {
     expect(inspectSignedUrl(url, EXPIRES + 3 * 86400).findings[0]!.message).toMatch(/^expired 3 days ago/);
     expect(codes(url.replace("Key-Pair-Id", "key-pair-id"))).toEqual(["warning SIGNING_PARAMETER_CASE", "error MISSING_KEY_PAIR_ID", "warning PARAMETERS_AFTER_SIGNING"]);
     expect(codes(`${HOST}/a.jpg`)).toEqual(["error NOT_SIGNED"]);
+    // An escape that is not UTF-8 inside a standard-base64 value: reported, never thrown (it was a URIError).
+    expect(codes(`${HOST}/a.jpg?Policy=Expires=%ABCD&Signature=AAAA&Key-Pair-Id=K2JCJMDEHXQW5F`)).toContain("error STANDARD_BASE64");
   });
 
   test("relative times", () => {

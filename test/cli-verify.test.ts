@@ -131,12 +131,44 @@ describe("cfsign verify", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, reason: "UNKNOWN_KEY", via: "url" });
   });
 
-  test("--client-ip against an IpAddress condition; without it the condition is reported unchecked", async () => {
+  test("--client-ip against an IpAddress condition: inside is VALID, outside IP_NOT_ALLOWED", async () => {
     const url = await sign("--url", `${CDN}/a.jpg`, "--ip-address", "192.0.2.0/24");
-    expect((await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--client-ip", "198.51.100.1")).stdout).toContain("IP_NOT_ALLOWED");
+    const inside = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--client-ip", "192.0.2.7");
+    expect(inside).toMatchObject({ status: 0, stderr: "" });
+    expect(inside.stdout).toContain("reason:    OK");
+    expect(inside.stdout).toContain("client IP: 192.0.2.0/24\n");
+    const outside = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--client-ip", "198.51.100.1");
+    expect(outside.status).toBe(1);
+    expect(outside.stdout).toContain("IP_NOT_ALLOWED");
+  });
+
+  test("an IpAddress condition without --client-ip is NOT VALID (IP_ADDRESS_NOT_CHECKED), with the flags that fix it", async () => {
+    const url = await sign("--url", `${CDN}/a.jpg`, "--ip-address", "192.0.2.0/24");
     const unchecked = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC);
-    expect(unchecked.status).toBe(0);
-    expect(unchecked.stdout).toContain("not checked: pass --client-ip");
+    expect(unchecked).toMatchObject({ status: 1, stderr: "" });
+    expect(unchecked.stdout).toContain("NOT VALID");
+    expect(unchecked.stdout).toContain("reason:    IP_ADDRESS_NOT_CHECKED");
+    expect(unchecked.stdout).toContain("pass --client-ip (the address CloudFront will see), or --ignore-ip-address to check everything else");
+    expect(unchecked.stdout).toContain("not checked: pass --client-ip, or --ignore-ip-address");
+    expect(unchecked.stdout).not.toMatch(/\bclientIp\b|\bignoreIpAddress\b/);
+    const json = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--json");
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", ipAddress: "192.0.2.0/24", ipAddressChecked: false });
+  });
+
+  test("--ignore-ip-address checks everything else: VALID, and says the condition was not checked", async () => {
+    const url = await sign("--url", `${CDN}/a.jpg`, "--ip-address", "192.0.2.0/24");
+    const skipped = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--ignore-ip-address");
+    expect(skipped).toMatchObject({ status: 0, stderr: "" });
+    expect(skipped.stdout).toContain("reason:    OK");
+    expect(skipped.stdout).toContain("was not checked (--ignore-ip-address)");
+    expect(skipped.stdout).toContain("client IP: 192.0.2.0/24 (not checked: --ignore-ip-address)");
+    const json = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--ignore-ip-address", "--json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
+    // Other failures are still reported: the flag skips only the IpAddress condition.
+    const expired = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--ignore-ip-address", "--now", String(EXPIRES));
+    expect(expired.status).toBe(1);
+    expect(expired.stdout).toContain("reason:    EXPIRED");
   });
 
   test("named mistakes: a parameter added after signing, a millisecond Expires", async () => {
@@ -153,6 +185,7 @@ describe("cfsign verify", () => {
       [["--url", url, "--public-key", join(dir, "missing.pem")], "KEY_FILE"],
       [["--url", url, "--public-key", RSA_PRIVATE], "INVALID_KEY"],
       [["--url", url, "--public-key", RSA_PUBLIC, "--client-ip", "nonsense"], "USAGE"],
+      [["--url", url, "--public-key", RSA_PUBLIC, "--client-ip", "192.0.2.1", "--ignore-ip-address"], "USAGE"],
       [["--url", url, "--public-key", RSA_PUBLIC, "--now", "yesterday"], "USAGE"],
       [["--url", url, "--public-key", RSA_PUBLIC, "--boundary", "open"], "USAGE"],
       [["--url", url, "--public-key", file("p384.pem", generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }) as string)], "UNSUPPORTED_KEY"],

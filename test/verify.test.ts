@@ -1,6 +1,8 @@
 /**
  * The verifier (src/verify.ts): one reason per failure, CloudFront's order, the
- * time boundary, every accepted key form, the named common mistakes, and the
+ * time boundary, an IpAddress condition failing closed without `clientIp`
+ * (`IP_ADDRESS_NOT_CHECKED`, `ignoreIpAddress`), every accepted key form, the
+ * named common mistakes, and the
  * wildcard table through a signed policy. The round-trip and mutation properties
  * are in test/verify-properties.test.ts; independent signers in
  * test/verify-independent.test.ts.
@@ -59,11 +61,10 @@ describe("a valid URL", () => {
     });
   });
 
-  test("an IpAddress condition without clientIp is reported as not checked", async () => {
+  test("an IpAddress condition without clientIp is not valid: IP_ADDRESS_NOT_CHECKED (see 'IpAddress fails closed')", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress: "192.0.2.0/24" });
     const r = await verifyUrl(url, opts());
-    expect(r).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
-    expect(r.message).toContain("not checked");
+    expect(r).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", ipAddressChecked: false, ipAddress: "192.0.2.0/24" });
   });
 
   test("now defaults to the current time", async () => {
@@ -75,6 +76,80 @@ describe("a valid URL", () => {
   test("a #fragment is dropped as clients drop it", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES });
     expect((await verifyUrl(url + "#t=10", opts())).reason).toBe("OK");
+  });
+});
+
+describe("IpAddress fails closed", () => {
+  const IP_POLICY = { expires: EXPIRES, ipAddress: "192.0.2.0/24" } as const;
+
+  test("an IP policy without clientIp: IP_ADDRESS_NOT_CHECKED, with the fix in the message", async () => {
+    const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
+    const r = await verifyUrl(url, opts());
+    expect(r).toMatchObject({
+      valid: false,
+      reason: "IP_ADDRESS_NOT_CHECKED",
+      kind: "custom",
+      ipAddress: "192.0.2.0/24",
+      ipAddressChecked: false,
+      expiresAt: new Date(EXPIRES * 1000),
+    });
+    expect(r.message).toContain("192.0.2.0/24");
+    expect(r.message).toContain("pass clientIp");
+    expect(r.message).toContain("ignoreIpAddress: true");
+  });
+
+  test("with clientIp inside the range: OK, checked", async () => {
+    const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
+    for (const clientIp of ["192.0.2.0", "192.0.2.77", "192.0.2.255", "::ffff:192.0.2.9"]) {
+      expect(await verifyUrl(url, opts({ clientIp }))).toMatchObject({ valid: true, reason: "OK", message: "valid", ipAddressChecked: true });
+    }
+  });
+
+  test("with clientIp outside the range: IP_NOT_ALLOWED, checked", async () => {
+    const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
+    for (const clientIp of ["192.0.3.1", "198.51.100.1", "2001:db8::1"]) {
+      expect(await verifyUrl(url, opts({ clientIp }))).toMatchObject({ valid: false, reason: "IP_NOT_ALLOWED", ipAddressChecked: true });
+    }
+  });
+
+  test("with ignoreIpAddress: true: OK, and ipAddressChecked: false says the condition was skipped", async () => {
+    const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
+    const r = await verifyUrl(url, opts({ ignoreIpAddress: true }));
+    expect(r).toMatchObject({ valid: true, reason: "OK", ipAddress: "192.0.2.0/24", ipAddressChecked: false });
+    expect(r.message).toContain("not checked");
+    // Explicit false is the default: still fails closed.
+    expect((await verifyUrl(url, opts({ ignoreIpAddress: false }))).reason).toBe("IP_ADDRESS_NOT_CHECKED");
+  });
+
+  test("ignoreIpAddress changes nothing else: other failures keep their reason, and a policy without IpAddress is unaffected", async () => {
+    const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
+    // The earlier checks still come first, with or without clientIp.
+    expect((await verifyUrl(url, opts({ now: EXPIRES + 1 }))).reason).toBe("EXPIRED");
+    expect((await verifyUrl(url, opts({ now: EXPIRES + 1, ignoreIpAddress: true }))).reason).toBe("EXPIRED");
+    expect((await verifyUrl(url.replace("a.jpg", "b.jpg"), opts())).reason).toBe("RESOURCE_MISMATCH");
+    const plain = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, starts: NOW - 60 });
+    for (const extra of [{}, { ignoreIpAddress: true }]) {
+      const r = await verifyUrl(plain, opts(extra));
+      expect(r).toMatchObject({ valid: true, reason: "OK", message: "valid" });
+      expect(r).not.toHaveProperty("ipAddressChecked");
+    }
+  });
+
+  test("signed cookies: the same three outcomes", async () => {
+    const { cookies } = await signer.signCookies({ resource: `${H}/g/*`, ...IP_POLICY });
+    const jar = cookies as Record<string, string>;
+    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts())).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", via: "cookies", ipAddressChecked: false });
+    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts({ clientIp: "192.0.2.1" }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: true });
+    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts({ clientIp: "192.0.3.1" }))).toMatchObject({ valid: false, reason: "IP_NOT_ALLOWED" });
+    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts({ ignoreIpAddress: true }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
+  });
+
+  test("ignoreIpAddress with clientIp, or not a boolean: INVALID_ARGUMENT", async () => {
+    const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
+    await expect(verifyUrl(url, opts({ clientIp: "192.0.2.1", ignoreIpAddress: true }))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(verifyUrl(url, opts({ ignoreIpAddress: "yes" as never }))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    // clientIp with an explicit false is fine.
+    expect((await verifyUrl(url, opts({ clientIp: "192.0.2.1", ignoreIpAddress: false }))).reason).toBe("OK");
   });
 });
 

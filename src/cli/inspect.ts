@@ -8,12 +8,24 @@
  *
  * {@link inspectSignedUrl} is pure and has no command-line concerns, so the
  * key-less checks can move into the library beside the verifier; the codes of
- * its findings are the verifier's `VerifyReason` codes where one exists.
+ * its findings are the verifier's `VerifyReason` codes where one exists. It
+ * takes the URL apart and rebuilds a canned policy with the verifier's own
+ * functions (src/lib/signed-url.ts), so both read a URL the same way.
  *
  * @module
  */
 import { CfSignError } from "../errors.js";
 import { resourceCovers } from "../lib/resource.js";
+import {
+  SIGNING_PARAMETER_NAMES,
+  cannedPolicyText,
+  isExpiresText,
+  isS3PresignedUrl,
+  splitSignedUrl,
+  unsignedUrl as unsignedUrlOf,
+  usesStandardBase64,
+  type SigningParameterName,
+} from "../lib/signed-url.js";
 import { MAX_EPOCH_SECONDS, toEpochSeconds } from "../lib/time.js";
 import { MAX_URL_BYTES } from "../lib/url.js";
 import { parseArguments } from "./args.js";
@@ -87,9 +99,6 @@ export interface Inspection {
   readonly findings: readonly Finding[];
 }
 
-const SIGNING = ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"] as const;
-type SigningName = (typeof SIGNING)[number];
-
 /**
  * Reads a signed URL without a key and lists the mistakes it can see.
  *
@@ -102,33 +111,14 @@ export function inspectSignedUrl(url: string, nowSeconds: number = Date.now() / 
   const error = (code: FindingCode, message: string): void => void findings.push({ severity: "error", code, message });
   const warn = (code: FindingCode, message: string): void => void findings.push({ severity: "warning", code, message });
 
-  const hash = url.indexOf("#");
-  const fragment = hash === -1 ? undefined : url.slice(hash + 1);
-  const sent = hash === -1 ? url : url.slice(0, hash);
-  const q = sent.indexOf("?");
-  const path = q === -1 ? sent : sent.slice(0, q);
-  const own: { text: string; name: string; afterSigning: boolean }[] = [];
-  const signing = new Map<SigningName, string[]>();
+  const parts = splitSignedUrl(url);
+  const { sent, own, signing, fragment } = parts;
   const caseMistakes = new Set<string>();
-  const names: string[] = [];
-  if (q !== -1) {
-    for (const text of sent.slice(q + 1).split("&")) {
-      const eq = text.indexOf("=");
-      const name = eq === -1 ? text : text.slice(0, eq);
-      names.push(name);
-      const canonical = SIGNING.find((s) => s === name);
-      if (canonical !== undefined) {
-        const list = signing.get(canonical) ?? [];
-        list.push(eq === -1 ? "" : text.slice(eq + 1));
-        signing.set(canonical, list);
-        continue;
-      }
-      const wrongCase = SIGNING.find((s) => s.toLowerCase() === name.toLowerCase());
-      if (wrongCase !== undefined) caseMistakes.add(`${name} (CloudFront's name is ${wrongCase})`);
-      own.push({ text, name, afterSigning: signing.size > 0 });
-    }
+  for (const { name } of own) {
+    const wrongCase = SIGNING_PARAMETER_NAMES.find((s) => s.toLowerCase() === name.toLowerCase());
+    if (wrongCase !== undefined) caseMistakes.add(`${name} (CloudFront's name is ${wrongCase})`);
   }
-  const unsignedUrl = own.length === 0 ? path : `${path}?${own.map((p) => p.text).join("&")}`;
+  const unsignedUrl = unsignedUrlOf(parts);
   const base: Inspection = {
     signed: signing.size > 0,
     kind: null,
@@ -145,8 +135,7 @@ export function inspectSignedUrl(url: string, nowSeconds: number = Date.now() / 
     findings,
   };
 
-  const lowerNames = names.map((n) => n.toLowerCase());
-  if (lowerNames.some((n) => n === "x-amz-signature" || n === "x-amz-credential" || n === "awsaccesskeyid")) {
+  if (isS3PresignedUrl(parts)) {
     error(
       "S3_PRESIGNED_URL",
       "this is an Amazon S3 presigned URL (X-Amz-Signature or AWSAccessKeyId), not a CloudFront signed URL; " +
@@ -177,11 +166,11 @@ export function inspectSignedUrl(url: string, nowSeconds: number = Date.now() / 
     return base;
   }
 
-  for (const name of SIGNING) {
+  for (const name of SIGNING_PARAMETER_NAMES) {
     const count = signing.get(name)?.length ?? 0;
     if (count > 1) error("DUPLICATE_SIGNING_PARAMETER", `${name} appears ${count} times (was the URL signed twice?)`);
   }
-  const one = (name: SigningName): string | undefined => signing.get(name)?.[0];
+  const one = (name: SigningParameterName): string | undefined => signing.get(name)?.[0];
   const keyPairId = one("Key-Pair-Id") ?? null;
   if (keyPairId === null) error("MISSING_KEY_PAIR_ID", "the Key-Pair-Id parameter is missing");
   const declared = one("Hash-Algorithm");
@@ -228,10 +217,10 @@ export function inspectSignedUrl(url: string, nowSeconds: number = Date.now() / 
     if (bytes !== null) policyText = new TextDecoder().decode(bytes);
   } else if (expiresText !== undefined) {
     kind = "canned";
-    if (!/^[0-9]{1,20}$/.test(expiresText)) {
+    if (!isExpiresText(expiresText)) {
       error("MALFORMED_POLICY", "Expires must be whole epoch seconds (digits only)");
     } else {
-      policyText = `{"Statement":[{"Resource":"${unsignedUrl}","Condition":{"DateLessThan":{"AWS:EpochTime":${expiresText}}}}]}`;
+      policyText = cannedPolicyText(unsignedUrl, expiresText);
     }
   }
 
@@ -298,15 +287,27 @@ export function inspectSignedUrl(url: string, nowSeconds: number = Date.now() / 
   return { ...base, kind, keyPairId, hashAlgorithm, resource, expires, starts, ipAddress, policy, policyText, signature };
 }
 
+/**
+ * Decodes a `Signature` or `Policy` value for display, reporting its mistakes as findings. More lenient than
+ * the verifier's decoder (engine `decodeBase64`), on purpose or not: it decodes standard base64 too (so the
+ * rest can still be read) and, through Buffer, ignores non-zero bits after the last byte.
+ */
 function decodeCloudFrontBase64(text: string, name: string, error: (code: FindingCode, message: string) => void): Uint8Array | null {
-  if (/[+/=]|%2B|%2F|%3D/i.test(text)) {
+  if (usesStandardBase64(text)) {
     error(
       "STANDARD_BASE64",
       `${name} uses standard base64 (+ / =, or their %2B %2F %3D escapes); CloudFront expects its URL-safe variant: ` +
         "+ as -, = as _, / as ~",
     );
-    // Decoded anyway (either alphabet, escapes undone) so the rest can still be read.
-    const standard = decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"))
+    // Decoded anyway (either alphabet, escapes undone) so the rest can still be read. An escape that is not
+    // UTF-8 (%AB alone) makes decodeURIComponent throw: then there is nothing to show, and no crash.
+    let unescaped: string;
+    try {
+      unescaped = decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"));
+    } catch {
+      return null;
+    }
+    const standard = unescaped
       .replace(/-/g, "+")
       .replace(/_/g, "=")
       .replace(/~/g, "/");

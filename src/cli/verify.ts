@@ -16,6 +16,7 @@ const OPTIONS = {
   "key-pair-id": { type: "string" },
   now: { type: "string" },
   "client-ip": { type: "string" },
+  "ignore-ip-address": { type: "boolean" },
   cookie: { type: "string" },
   boundary: { type: "string" },
   json: { type: "boolean" },
@@ -38,7 +39,11 @@ Options:
   --cookie "NAME=VALUE; ..."  the Cookie header (CloudFront-Policy=...; CloudFront-Signature=...; ...);
                               ignored by CloudFront, and here, when --url has signing parameters
   --now WHEN                  the time of the request (default: now)
-  --client-ip IP              the client's address, to check an IpAddress condition
+  --client-ip IP              the client's address as CloudFront will see it, to check the policy's
+                              IpAddress condition; without it, a policy with an IpAddress condition is
+                              not valid (IP_ADDRESS_NOT_CHECKED) unless --ignore-ip-address is given
+  --ignore-ip-address         skip the IpAddress condition on purpose and check everything else
+                              (the verdict then says it was not checked); not with --client-ip
   --boundary exclusive|inclusive
                               at exactly DateLessThan the request is expired, and at exactly
                               DateGreaterThan not yet valid (exclusive, default); inclusive accepts both
@@ -50,7 +55,7 @@ WHEN is epoch seconds (1893456000) or ISO 8601 with a zone: 2030-01-01T00:00:00Z
 Reason codes: OK, MISSING_KEY_PAIR_ID, UNKNOWN_KEY, MISSING_SIGNATURE, DUPLICATE_SIGNING_PARAMETER,
   MALFORMED_POLICY, STANDARD_BASE64, HASH_ALGORITHM_MISMATCH, PARAMETER_ADDED_AFTER_SIGNING,
   BAD_SIGNATURE, MILLISECOND_EPOCH, RESOURCE_MISMATCH, EXPIRED, NOT_YET_VALID, IP_NOT_ALLOWED,
-  S3_PRESIGNED_URL, SIGNING_PARAMETERS_IN_FRAGMENT, INVALID_URL
+  IP_ADDRESS_NOT_CHECKED, S3_PRESIGNED_URL, SIGNING_PARAMETERS_IN_FRAGMENT, INVALID_URL
 
 Examples:
   cfsign verify --url 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=...&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F' \\
@@ -82,6 +87,9 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }
+  if (values["client-ip"] !== undefined && values["ignore-ip-address"] === true) {
+    throw usage("--client-ip and --ignore-ip-address exclude each other: with --client-ip the IpAddress condition is checked");
+  }
   const boundary = parseChoice(values.boundary, ["exclusive", "inclusive"] as const, "boundary", usage);
   const publicKey = await readPublicKeyFile(values["public-key"]!);
   const url = values.url!;
@@ -94,6 +102,7 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
       publicKeys: { [keyPairId]: publicKey },
       now: values.now === undefined ? undefined : parseWhen(values.now),
       clientIp: values["client-ip"],
+      ignoreIpAddress: values["ignore-ip-address"] === true,
       boundary,
     };
     result = values.cookie === undefined ? await verifyUrl(url, options) : await verifyCookies(url, values.cookie, options);
@@ -122,14 +131,27 @@ function namedKeyPairId(url: string, cookie: string | undefined): string | undef
   return undefined;
 }
 
+/**
+ * The result's message for the terminal. When the IpAddress condition went unchecked, the message (fixed text
+ * and the policy's CIDR) names the library's options `clientIp` and `ignoreIpAddress`: given here as the flags.
+ */
+function messageForCli(r: VerifyResult): string {
+  if (r.ipAddressChecked !== false) return r.message;
+  return r.message.replace(/\bignoreIpAddress(?:: true)?/g, "--ignore-ip-address").replace(/\bclientIp\b/g, "--client-ip");
+}
+
 const iso = (d: Date): string => d.toISOString().replace(".000Z", "Z");
 
 /** The result in plain words. */
 function describe(r: VerifyResult): string {
   const lines = [
-    r.valid ? "VALID: CloudFront would accept this request" : "NOT VALID: CloudFront would refuse this request (403)",
+    r.valid
+      ? "VALID: CloudFront would accept this request"
+      : r.reason === "IP_ADDRESS_NOT_CHECKED"
+        ? `NOT VALID: CloudFront would refuse this request (403) from any client outside ${r.ipAddress}, and no --client-ip was given`
+        : "NOT VALID: CloudFront would refuse this request (403)",
     `reason:    ${r.reason}`,
-    `why:       ${r.message}`,
+    `why:       ${messageForCli(r)}`,
     `checked:   ${r.via === "url" ? "signed URL" : "signed cookies"}, ${r.kind} policy` +
       (r.keyPairId === undefined ? "" : `, key ${r.keyPairId}`) +
       (r.hashAlgorithm === undefined ? "" : `, ${r.hashAlgorithm === "SHA256" ? "SHA-256" : "SHA-1"}`),
@@ -140,7 +162,10 @@ function describe(r: VerifyResult): string {
     if (r.expiresAt !== undefined) lines.push(`  valid until (not at or after): ${iso(r.expiresAt)} (DateLessThan ${r.expiresAt.getTime() / 1000})`);
     if (r.startsAt !== undefined) lines.push(`  valid from (not at or before): ${iso(r.startsAt)} (DateGreaterThan ${r.startsAt.getTime() / 1000})`);
     if (r.ipAddress !== undefined) {
-      lines.push(`  client IP: ${r.ipAddress}` + (r.ipAddressChecked === false ? " (not checked: pass --client-ip)" : ""));
+      lines.push(
+        `  client IP: ${r.ipAddress}` +
+          (r.ipAddressChecked !== false ? "" : r.valid ? " (not checked: --ignore-ip-address)" : " (not checked: pass --client-ip, or --ignore-ip-address)"),
+      );
     }
   }
   if (r.policyText !== undefined) lines.push(`policy JSON: ${r.policyText}`);
