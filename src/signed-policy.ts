@@ -108,7 +108,7 @@ export class SignedPolicy {
 
   #applyOne(input: string): string {
     const url = validateUrl(input);
-    // The length first: it is O(1), while matching the resource is O(resource × URL).
+    // The length first: it is O(1), while matching a wildcard resource can cost up to O(resource × URL / 32).
     const length = url.length + 1 + this.query.length;
     if (length > MAX_URL_BYTES) {
       fail("URL_TOO_LONG", `the signed URL would be ${length} bytes; CloudFront accepts at most ${MAX_URL_BYTES}`);
