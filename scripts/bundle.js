@@ -1,5 +1,6 @@
 // Bundles src/ into the published dist/*.js with rolldown. Run by `npm run build:ts`
-// after tsc has type-checked src/ and written the declarations (dist/**/*.d.ts).
+// after scripts/clean-dist.js has emptied dist/ and tsc has type-checked src/ and
+// written the declarations (dist/**/*.d.ts).
 //
 // Why bundle: Node's ES module loader costs about a millisecond per module, and
 // the Node entry reached 29 of them, which was most of a cold start (fresh
@@ -18,7 +19,6 @@
 //
 // Output is readable, not minified: JSDoc comments are dropped (they ship in the
 // .d.ts files), `@__PURE__` annotations are kept for bundlers downstream.
-import { rmSync } from "node:fs";
 import { build } from "rolldown";
 
 const root = new URL("../", import.meta.url);
@@ -38,6 +38,9 @@ const builds = [
     input: { index: src("index.ts"), cli: src("cli.ts") },
     platform: "node",
     external: [/^node:/],
+    // Required by includeDependenciesRecursively: false. An entry may then export more than its own API
+    // for another chunk; test/packaging.test.ts checks that index.js exports exactly the API.
+    preserveEntrySignatures: "allow-extension",
     output: {
       ...output,
       codeSplitting: {
@@ -59,11 +62,6 @@ const builds = [
     output: { ...output, dir: new URL("build/", root).pathname },
   },
 ];
-
-// tsc (emitDeclarationOnly) has already written dist/**/*.d.ts; no .js may be left from an older layout.
-for (const name of ["index.js", "cli.js", "web.js", "workerd.js", "shared.js", "worker-signing.js"]) {
-  rmSync(new URL(name, new URL("dist/", root)), { force: true });
-}
 
 for (const options of builds) {
   const { output: out, ...input } = options;
