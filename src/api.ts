@@ -15,15 +15,20 @@ export type {
   BatchResult,
   CloudFrontCookieName,
   CryptoBackend,
+  PlaylistMode,
   SignCookiesOptions,
   SignedCookies,
+  SignedPlaylist,
   SignOptions,
+  SignPlaylistOptions,
   SignPolicyOptions,
   SignerOptions,
   StreamOptions,
   WorkersOption,
 } from "./signer.js";
 export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.js";
+export type { PlaylistFailure } from "./lib/playlist.js";
+export type { PlaylistUriKind } from "./lib/hls.js";
 export { SignedPolicy } from "./signed-policy.js";
 export type { CookieAttributeOptions, SameSite } from "./lib/cookie.js";
 export { verifyCookies, verifyUrl } from "./verify.js";

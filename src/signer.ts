@@ -18,7 +18,9 @@ import type {
 } from "./crypto/types.js";
 import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.js";
 import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./lib/cookie.js";
+import { isHlsPlaylist } from "./lib/hls.js";
 import { normalizeIpAddress } from "./lib/ip.js";
+import { checkBaseUrl, folderOf, signHlsUris, type PlaylistFailure } from "./lib/playlist.js";
 import { resourceCovers, validateResource } from "./lib/resource.js";
 import { toEpochSeconds, type DateInput } from "./lib/time.js";
 import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
@@ -177,6 +179,74 @@ export interface BatchOptions extends Partial<SignOptions> {
 export type BatchResult =
   | { readonly ok: true; readonly url: string }
   | { readonly ok: false; readonly index: number; readonly error: CfSignError };
+
+/**
+ * How {@link Signer.signPlaylist} signs a playlist's URIs:
+ *
+ * - `"per-uri"`: each URI on its own (canned policy, or custom with `starts`/`ipAddress`/`resource`),
+ *   one signature each, through {@link Signer.signUrls}
+ * - `"shared"`: one custom policy for the playlist's folder (`…/folder/*`, or `resource`), signed once
+ *   with {@link Signer.signPolicy} and applied to every URI. Use it for Low-Latency HLS: players add
+ *   `_HLS_msn` and `_HLS_part` to playlist requests, which a per-URI signature refuses
+ */
+export type PlaylistMode = "per-uri" | "shared";
+
+/** Options of {@link Signer.signPlaylist}: the policy options of {@link Signer.signUrls}, and where the playlist is served from. */
+export interface SignPlaylistOptions {
+  /**
+   * The absolute URL the playlist is served from, e.g. `https://cdn.example.com/videos/intro/master.m3u8`.
+   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`). Required.
+   */
+  baseUrl: string;
+  /** `"per-uri"` (default) or `"shared"`; see {@link PlaylistMode}. */
+  mode?: PlaylistMode | undefined;
+  /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
+  expires: DateInput;
+  /** Start of validity (`DateGreaterThan`; no access on or before it). Makes a per-URI policy custom. */
+  starts?: DateInput | undefined;
+  /** IPv4 address or CIDR allowed to use the URLs. Makes a per-URI policy custom. */
+  ipAddress?: string | undefined;
+  /**
+   * Per-URI: a pattern that must cover every URI (a custom policy per URI). Shared: the shared policy's
+   * resource instead of the playlist's folder, e.g. `https://cdn.example.com/videos/*` when segments
+   * live beside the playlist's folder rather than under it.
+   */
+  resource?: string | undefined;
+  /** Allow a `resource` of `*` or with a wildcard in the scheme or host. */
+  allowAnyResource?: boolean | undefined;
+  /** Keep relative URIs relative, with the signing query appended (default: the absolute signed URL). */
+  keepRelative?: boolean | undefined;
+  /** Throw one `BATCH_FAILED` error (its `failures` list each failing URI's index) instead of reporting failures. */
+  strict?: boolean | undefined;
+}
+
+/** What {@link Signer.signPlaylist} returns. */
+export interface SignedPlaylist {
+  /**
+   * The playlist with each signed URI replaced by its absolute signed URL; every other byte (tags,
+   * comments, blank lines, byte ranges, line ends, a BOM, a missing final newline) unchanged. URIs
+   * that were not signed (see `failures`) and URIs that are not http(s) are left exactly as written.
+   */
+  readonly text: string;
+  /** The mode used. */
+  readonly mode: PlaylistMode;
+  /** URIs to sign (http(s) or relative): `signed` + `failures.length`. */
+  readonly uris: number;
+  /** URIs signed. */
+  readonly signed: number;
+  /** URIs left as they were because they are not http(s) (an `skd://` FairPlay key, `data:`). */
+  readonly skipped: number;
+  /** The URIs that could not be signed, in playlist order, with their line; the rest are signed. */
+  readonly failures: readonly PlaylistFailure[];
+  /** `"shared"`: the policy signed for the playlist (its `query` can sign other URLs it covers). */
+  readonly policy: SignedPolicy | undefined;
+  /**
+   * True for a Low-Latency HLS playlist (`EXT-X-PART`, `EXT-X-PRELOAD-HINT`, blocking reload). Its
+   * players add `_HLS_msn`/`_HLS_part` to playlist requests, which per-URI signatures of playlist URIs
+   * refuse: sign it with `mode: "shared"`.
+   */
+  readonly lowLatency: boolean;
+}
 
 /** What an entry point provides to {@link createSignerWith}. */
 export interface SignerPlatform {
@@ -541,6 +611,90 @@ export class Signer {
   rewriteLines(policy: SignedPolicy, input: Uint8Array | string, options: RewriteLinesOptions = {}): RewriteLinesResult {
     if (!(policy instanceof SignedPolicy)) fail("INVALID_ARGUMENT", "rewriteLines takes a SignedPolicy from signer.signPolicy");
     return rewriteLines(this.#hotPath, policy, input, options, this.#clock() / 1000);
+  }
+
+  /**
+   * Signs every URI of an HLS playlist (RFC 8216bis) and returns the playlist with
+   * every other byte unchanged: media segment and variant stream lines, and the
+   * `URI="..."` of `EXT-X-KEY`, `EXT-X-SESSION-KEY`, `EXT-X-MAP`, `EXT-X-MEDIA`,
+   * `EXT-X-I-FRAME-STREAM-INF`, `EXT-X-SESSION-DATA`, `EXT-X-PART`,
+   * `EXT-X-PRELOAD-HINT` and `EXT-X-RENDITION-REPORT`. Relative URIs are resolved
+   * against `baseUrl` and replaced by the absolute signed URL (or kept relative with
+   * `keepRelative`). The same code as `cfsign playlist`.
+   *
+   * A URI that cannot be signed (a space in it, not covered by the shared policy,
+   * a signing parameter already in it, ...) is left unchanged in the text and
+   * reported in `failures` with its line; the other URIs are still signed. URIs that
+   * are not http(s) (`skd://`, `data:`) are left unchanged and counted in `skipped`.
+   *
+   * @param text - the playlist's text (starting with `#EXTM3U`, after an optional BOM)
+   * @param options - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
+   *   `resource`, `allowAnyResource`, `keepRelative`, `strict`
+   * @returns the signed text, counts, and per-URI failures
+   * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an HLS playlist, a bad option), the `baseUrl` codes
+   *   of `signUrl` (`INVALID_URL`, `URL_HAS_FRAGMENT`, ...), the policy codes (`INVALID_DATE`,
+   *   `EXPIRES_IN_PAST`, `INVALID_IP_ADDRESS`, `INVALID_RESOURCE`, ...) once for the whole playlist,
+   *   `BATCH_FAILED` with `strict`, key and platform failures (`SIGNING_FAILED`)
+   * @example
+   * ```ts
+   * const { text: signed, failures } = await signer.signPlaylist(text, {
+   *   baseUrl: "https://cdn.example.com/videos/intro/master.m3u8",
+   *   expires: Math.floor(Date.now() / 1000) + 3600,
+   * });
+   * for (const f of failures) console.error(`line ${f.line}: ${f.error.code}`);
+   * ```
+   */
+  async signPlaylist(text: string, given: SignPlaylistOptions): Promise<SignedPlaylist> {
+    if (typeof given !== "object" || given === null) {
+      fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text and an options object with baseUrl and expires");
+    }
+    if (typeof text !== "string") fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text as a string");
+    if (!isHlsPlaylist(text)) {
+      fail("INVALID_ARGUMENT", "not an HLS playlist: the first line must be #EXTM3U (after an optional byte order mark)");
+    }
+    const options = ownOptions(given);
+    if (options.baseUrl === undefined) {
+      fail("INVALID_ARGUMENT", "signPlaylist needs baseUrl: the absolute URL the playlist is served from");
+    }
+    const base = checkBaseUrl(options.baseUrl, "baseUrl");
+    const mode = options.mode ?? "per-uri";
+    if (mode !== "per-uri" && mode !== "shared") fail("INVALID_ARGUMENT", 'mode must be "per-uri" or "shared"');
+    // The policy options are checked once, in the order of every entry point: a bad date fails the
+    // call, not each URI.
+    requireExpires(options);
+    const { expires, starts, ipAddress } = policyConditions(options, this.#clock() / 1000);
+    const allowAnyResource = options.allowAnyResource === true;
+    const resource = options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
+    let policy: SignedPolicy | undefined;
+    let sign: (urls: string[]) => BatchResult[] | Promise<BatchResult[]>;
+    if (mode === "shared") {
+      const shared = await this.signPolicy({ resource: resource ?? folderOf(base) + "*", expires, starts, ipAddress, allowAnyResource });
+      policy = shared;
+      sign = (urls) => shared.applyAll(urls);
+    } else {
+      sign = (urls) => this.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
+    }
+    const signed = await signHlsUris(text, base, options.keepRelative === true, sign);
+    const { failures } = signed;
+    if (options.strict === true && failures.length > 0) {
+      const shown = failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`).join(", ");
+      throw new CfSignError(
+        "BATCH_FAILED",
+        `${failures.length} of ${signed.uris} URIs of the playlist failed, nothing was returned: ${shown}` +
+          (failures.length > 10 ? ", ..." : ""),
+        { failures: failures.map((f) => ({ index: f.index, code: f.error.code })) },
+      );
+    }
+    return {
+      text: signed.text,
+      mode,
+      uris: signed.uris,
+      signed: signed.signed,
+      skipped: signed.skipped,
+      failures,
+      policy,
+      lowLatency: signed.lowLatency,
+    };
   }
 
   /**

@@ -190,6 +190,12 @@ describe("src/lib/hls.ts: rewriting keeps every other byte", () => {
     }
   });
 
+  test("a byte order mark is not a URI: the #EXTM3U line stays the header", () => {
+    const plain = playlistUris(master).map((u) => [u.line, u.uri]);
+    expect(playlistUris("\uFEFF" + master).map((u) => [u.line, u.uri])).toEqual(plain);
+    expect(plain[0]![0]).toBeGreaterThan(1);
+  });
+
   test("a missing final newline stays missing; whitespace around a URI line stays", () => {
     expect(master.endsWith('"')).toBe(true);
     const out = mark(master);

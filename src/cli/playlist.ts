@@ -1,17 +1,19 @@
 /**
  * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
- * The URIs are found by `src/lib/hls.ts` and `./dash.ts`; this file decides
- * what each one is signed as (resolved against `--base-url`, kept relative or
- * not, one signature each or one shared policy) and where the results go.
+ * The URIs are found by `src/lib/hls.ts` and `./dash.ts`; an HLS playlist is
+ * signed by `src/lib/playlist.ts`, the same code as `Signer.signPlaylist` (what
+ * each URI is signed as: resolved against `--base-url`, kept relative or not).
+ * This file decides how (one signature each or one shared policy), follows
+ * media playlists, and where the results go.
  *
  * @module
  */
 import { mkdir } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { CfSignError } from "../errors.js";
-import { isHlsPlaylist, playlistUris, rewritePlaylist, type PlaylistUri } from "../lib/hls.js";
-import { validateUrl } from "../lib/url.js";
+import { isHlsPlaylist, playlistUris } from "../lib/hls.js";
+import { checkBaseUrl, folderOf, isRelativeUri, safeResolve, signHlsUris } from "../lib/playlist.js";
 import type { SignedPolicy } from "../signed-policy.js";
 import type { BatchResult, Signer } from "../signer.js";
 import { parseOptions, type OptionValues } from "./args.js";
@@ -191,7 +193,7 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
       throw usage("with --recursive, --output must be in another directory than --input: the media playlists would overwrite their originals");
     }
   }
-  const base = values["base-url"] === undefined ? undefined : checkBaseUrl(values["base-url"]);
+  const base = values["base-url"] === undefined ? undefined : baseUrlOption(values["base-url"]);
 
   const signer = await loadSigner(values, io, "playlist");
   const policy = policyFromOptions(values, "playlist");
@@ -316,59 +318,17 @@ function formatOf(given: string | undefined, input: string): "hls" | "dash" | un
   return ext === ".mpd" ? "dash" : ext === ".m3u8" || ext === ".m3u" ? "hls" : undefined;
 }
 
-function checkBaseUrl(text: string): string {
+function baseUrlOption(text: string): string {
   try {
-    return validateUrl(text);
+    return checkBaseUrl(text, "--base-url");
   } catch (err) {
-    if (err instanceof CfSignError) {
-      // The library's message describes the problem without the URL; say which option it is about.
-      throw new CliError("USAGE", `--base-url: ${err.message}`, "Give the absolute URL the playlist is served from.");
-    }
+    if (err instanceof CfSignError) throw new CliError("USAGE", err.message, "Give the absolute URL the playlist is served from.");
     throw err;
   }
 }
 
-/** The folder of a URL: everything up to the last `/` of its path (the query and the file name dropped). */
-export function folderOf(url: string): string {
-  const q = url.indexOf("?");
-  const path = q === -1 ? url : url.slice(0, q);
-  return path.slice(0, path.lastIndexOf("/") + 1);
-}
-
 function where(job: Job, line: number): string {
   return job.name === "" ? `line ${line}` : `${job.name} line ${line}`;
-}
-
-/** A URI of a playlist, with what it resolves to. */
-interface Target {
-  readonly ref: PlaylistUri;
-  /** The absolute URL signed. */
-  readonly resolved: string;
-  readonly relative: boolean;
-}
-
-/**
- * What to do with a URI: sign its absolute form, leave it (not http(s)), or
- * refuse it (a relative URI that is not URL-safe, or with no base to resolve against).
- */
-function targetOf(ref: PlaylistUri, base: string | undefined): Target | "skip" | { code: string; message: string } {
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(ref.uri);
-  if (scheme !== null) {
-    const s = scheme[1]!.toLowerCase();
-    return s === "http" || s === "https" ? { ref, resolved: ref.uri, relative: false } : "skip";
-  }
-  if (base === undefined) return { code: "INVALID_URL", message: "the URI is relative and there is no --base-url" };
-  if (!/^[A-Za-z0-9\-._~:/?@!$&()*+,;=%]*$/.test(ref.uri) || /%(?![0-9A-Fa-f]{2})/.test(ref.uri)) {
-    return {
-      code: "URL_UNSAFE_CHARACTER",
-      message: "the relative URI has a character that must be percent-encoded (a space, non-ASCII, a quote, #...); encode it in the playlist",
-    };
-  }
-  try {
-    return { ref, resolved: new URL(ref.uri, base).href, relative: true };
-  } catch {
-    return { code: "INVALID_URL", message: "the URI cannot be resolved against --base-url" };
-  }
 }
 
 /** A media playlist to follow. */
@@ -383,52 +343,33 @@ async function signHls(
   keepRelative: boolean,
   failures: ItemFailures,
 ): Promise<{ text: string; children: Child[]; lowLatency: boolean }> {
-  const refs = playlistUris(job.text);
-  const firstRelative = job.base === undefined ? refs.find((ref) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.uri)) : undefined;
-  if (firstRelative !== undefined) {
-    throw usage(
-      `the playlist has relative URIs (the first on line ${firstRelative.line}); give --base-url, the URL the playlist is served from`,
-    );
-  }
-  const targets: Target[] = [];
-  const replacements = new Map<number, string>();
-  const children: Child[] = [];
-  const fail = (ref: PlaylistUri, code: string, message: string): void =>
-    failures.add({ where: where(job, ref.line), line: ref.line, ...(job.name === "" ? {} : { file: job.name }), code, message });
-  job.uris = refs.length;
-  for (const ref of refs) {
-    const t = targetOf(ref, job.base);
-    if (t === "skip") job.skipped++;
-    else if ("code" in t) fail(ref, t.code, t.message);
-    else targets.push(t);
-  }
-  job.uris -= job.skipped;
-  let results: BatchResult[];
-  if (mode.kind === "shared") {
-    results = mode.policy.applyAll(targets.map((t) => t.resolved));
-  } else {
-    const { expires, starts, ipAddress, resource, allowAnyResource } = mode.policy;
-    results = await mode.signer.signUrls(
-      targets.map((t) => t.resolved),
-      { expires, starts, ipAddress, resource, allowAnyResource },
-    );
-  }
-  for (let k = 0; k < targets.length; k++) {
-    const t = targets[k]!;
-    const r = results[k]!;
-    if (!r.ok) {
-      fail(t.ref, r.error.code, r.error.message);
-      continue;
+  if (job.base === undefined) {
+    const firstRelative = playlistUris(job.text).find((ref) => isRelativeUri(ref.uri));
+    if (firstRelative !== undefined) {
+      throw usage(
+        `the playlist has relative URIs (the first on line ${firstRelative.line}); give --base-url, the URL the playlist is served from`,
+      );
     }
-    job.signed++;
-    // The signing query: what was appended to the resolved URL (`?...` or `&...`).
-    const suffix = r.url.slice(t.resolved.length);
-    replacements.set(t.ref.index, keepRelative && t.relative ? t.ref.uri + suffix : r.url);
+  }
+  const sign =
+    mode.kind === "shared"
+      ? (urls: string[]): BatchResult[] => mode.policy.applyAll(urls)
+      : (urls: string[]): Promise<BatchResult[]> => {
+          const { expires, starts, ipAddress, resource, allowAnyResource } = mode.policy;
+          return mode.signer.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
+        };
+  const signed = await signHlsUris(job.text, job.base, keepRelative, sign);
+  job.uris = signed.uris;
+  job.signed = signed.signed;
+  job.skipped = signed.skipped;
+  for (const f of signed.failures) {
+    failures.add({ where: where(job, f.line), line: f.line, ...(job.name === "" ? {} : { file: job.name }), code: f.error.code, message: f.error.message });
+  }
+  const children: Child[] = [];
+  for (const t of signed.targets) {
     if (t.ref.playlist && t.ref.kind !== "rendition-report") children.push({ line: t.ref.line, resolved: t.resolved });
   }
-  const text = rewritePlaylist(job.text, (ref) => replacements.get(ref.index));
-  const lowLatency = /^#EXT-X-(?:PART|PRELOAD-HINT|PART-INF|SERVER-CONTROL:.*CAN-BLOCK-RELOAD=YES)/m.test(job.text);
-  return { text, children, lowLatency };
+  return { text: signed.text, children, lowLatency: signed.lowLatency };
 }
 
 /** Where a media playlist is on disk, relative to the input's directory; refused when outside it. */
@@ -473,14 +414,6 @@ function signMpd(job: Job, mode: Extract<Mode, { kind: "shared" }>, failures: It
     job.signed++;
     return (url.value.includes("?") ? "&" : "?") + query;
   });
-}
-
-function safeResolve(value: string, base: string): string | undefined {
-  try {
-    return new URL(value, base).href;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Writes every playlist: each to a temporary file first, then all renamed into place. */

@@ -149,7 +149,9 @@ function scan(text: string): Span[] {
   const spans: Span[] = [];
   let lineNumber = 0;
   let afterStreamInf = false;
-  for (let start = 0; start < text.length; ) {
+  // A byte order mark before #EXTM3U (which isHlsPlaylist allows) is not part of the header line:
+  // U+FEFF is whitespace to trim, so the header would otherwise read as a URI line.
+  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; start < text.length; ) {
     lineNumber++;
     const lf = text.indexOf("\n", start);
     const end = lf === -1 ? text.length : lf;
