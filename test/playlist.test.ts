@@ -14,6 +14,7 @@ import { isHlsPlaylist, playlistUris, rewritePlaylist } from "../src/lib/hls.js"
 import { cfsign, requireBuild, ROOT } from "./helpers/cli.js";
 import { ecKey } from "./helpers/keys.js";
 import { parseSignedUrl, verifySignedUrl } from "./helpers/verify.js";
+import { findUris, type Found } from "./helpers/playlist-uris.js";
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
 const KEY_PAIR_ID = "K2JCJMDEHXQW5F";
@@ -33,33 +34,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const keyArgs = (): string[] => ["--key-pair-id", KEY_PAIR_ID, "--private-key", keyFile, "--date-less-than", String(EXPIRES)];
-
-/** One URI of a playlist, found without cfsign's code: URI lines, and URI="..." in tags. */
-interface Found {
-  line: number;
-  uri: string;
-  /** The line's text before and after the URI. */
-  before: string;
-  after: string;
-}
-
-function findUris(text: string): Found[] {
-  const found: Found[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.startsWith("#")) {
-      for (const m of line.matchAll(/([:,])URI="([^"]*)"/g)) {
-        const start = m.index + m[1]!.length + 5;
-        found.push({ line: i + 1, uri: m[2]!, before: raw.slice(0, start), after: raw.slice(start + m[2]!.length) });
-      }
-    } else if (line.trim() !== "") {
-      const start = line.search(/\S/);
-      const uri = line.trim();
-      found.push({ line: i + 1, uri, before: raw.slice(0, start), after: raw.slice(start + uri.length) });
-    }
-  });
-  return found;
-}
 
 /** A CloudFront wildcard pattern as a regular expression (enough for the folder patterns used here). */
 function covers(pattern: string, url: string): boolean {

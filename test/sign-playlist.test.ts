@@ -15,6 +15,7 @@ import { intendedPolicy, signedUrlProblems, type Grant, type SignedBy } from "./
 import { cfsign, requireBuild, ROOT } from "./helpers/cli.js";
 import { ecKey, rsaKey, type TestKey } from "./helpers/keys.js";
 import { parseSignedUrl } from "./helpers/verify.js";
+import { findUris, type Found } from "./helpers/playlist-uris.js";
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
 const KEY_PAIR_ID = "K2JCJMDEHXQW5F";
@@ -74,36 +75,6 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const by = (key: TestKey): SignedBy => ({ publicKey: key.publicKey, keyPairId: KEY_PAIR_ID, hash: "SHA256" });
-
-/** One URI of a playlist, found without cfsign's code: URI lines, and URI="..." in #EXT tags. */
-interface Found {
-  line: number;
-  uri: string;
-  /** The raw line's text before and after the URI. */
-  before: string;
-  after: string;
-}
-
-function findUris(text: string): Found[] {
-  const found: Found[] = [];
-  text.split("\n").forEach((raw, i) => {
-    // The first line may start with a byte order mark: that is not a URI.
-    const bom = i === 0 && raw.startsWith("\uFEFF") ? 1 : 0;
-    const line = (raw.endsWith("\r") ? raw.slice(0, -1) : raw).slice(bom);
-    if (line.startsWith("#EXT")) {
-      const m = /([:,])URI="([^"]*)"/.exec(line);
-      if (m !== null) {
-        const start = m.index + m[1]!.length + 5;
-        found.push({ line: i + 1, uri: m[2]!, before: raw.slice(0, start), after: raw.slice(start + m[2]!.length) });
-      }
-    } else if (!line.startsWith("#") && line.trim() !== "") {
-      const start = line.search(/\S/);
-      const uri = line.trim();
-      found.push({ line: i + 1, uri, before: raw.slice(0, start), after: raw.slice(start + uri.length) });
-    }
-  });
-  return found;
-}
 
 interface Expect {
   /** The URL the playlist is served from. */
