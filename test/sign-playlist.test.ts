@@ -15,7 +15,7 @@ import { intendedPolicy, signedUrlProblems, type Grant, type SignedBy } from "./
 import { cfsign, requireBuild, ROOT } from "./helpers/cli.js";
 import { ecKey, rsaKey, type TestKey } from "./helpers/keys.js";
 import { parseSignedUrl } from "./helpers/verify.js";
-import { findUris, type Found } from "./helpers/playlist-uris.js";
+import { findUris } from "./helpers/playlist-uris.js";
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
 const KEY_PAIR_ID = "K2JCJMDEHXQW5F";
