@@ -58,6 +58,30 @@ export class SignedPolicy {
   }
 
   /**
+   * What `JSON.stringify` writes: the policy (as its JSON text), resource, expiry, start and IP range,
+   * and never {@link SignedPolicy.query}. The query is a working grant to everything `resource`
+   * covers until `expires`, so it appears only where the code asks for it by name (`policy.query`),
+   * not in a log line that serializes the object. Same for `util.inspect` (console.log) in Node, Deno and Bun.
+   *
+   * @returns a plain object without the query
+   */
+  toJSON(): { policy: string; resource: string; expires: number; starts: number | undefined; ipAddress: string | undefined } {
+    return {
+      policy: new TextDecoder().decode(this.policy),
+      resource: this.resource,
+      expires: this.expires,
+      starts: this.starts,
+      ipAddress: this.ipAddress,
+    };
+  }
+
+  /** `console.log(policy)`: the {@link SignedPolicy.toJSON} view, with the query's length in place of the query. */
+  [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    const view = { ...this.toJSON(), query: `[not shown: ${this.query.length} characters; a working grant, read .query]` };
+    return `SignedPolicy ${inspect(view, options)}`;
+  }
+
+  /**
    * Signs one URL with the shared policy.
    *
    * @param url - absolute `https://` or `http://` URL that the policy's resource covers

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { CfSignError, SignedPolicy, createSigner, verifyUrl, type CustomSigner, type Signer } from "../src/index.js";
 import { sign as nodeSign } from "node:crypto";
+import { inspect } from "node:util";
 import { rsaKey } from "./helpers/keys.js";
 import { parseSignedUrl, verifySignedUrl } from "./helpers/verify.js";
 
@@ -32,6 +33,28 @@ describe("the signed policy", () => {
     expect(policy.query).toMatch(new RegExp(`^Policy=[A-Za-z0-9~_-]+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=${KID}&Hash-Algorithm=SHA256$`));
     expect(policy).toMatchObject({ resource: GALLERY, expires: EXPIRES, starts: NOW - 5, ipAddress: "192.0.2.0/24" });
     expect(String(policy)).toBe(`SignedPolicy(${GALLERY}, expires ${EXPIRES})`);
+  });
+
+  test("JSON and console.log show what it grants but never the query, a working grant", () => {
+    const signature = /Signature=([^&]+)/.exec(policy.query)![1]!;
+    const json = JSON.stringify(policy);
+    expect(JSON.parse(json)).toEqual({
+      policy: new TextDecoder().decode(policy.policy),
+      resource: GALLERY,
+      expires: EXPIRES,
+      starts: NOW - 5,
+      ipAddress: "192.0.2.0/24",
+    });
+    const shown = inspect(policy, { depth: 5 });
+    expect(shown).toMatch(/^SignedPolicy \{/);
+    expect(shown).toContain(GALLERY);
+    expect(shown).toContain(`[not shown: ${policy.query.length} characters`);
+    for (const text of [json, shown]) {
+      expect(text).not.toContain(signature);
+      expect(text).not.toContain("Signature=");
+    }
+    // Asked for by name, it is there.
+    expect(policy.query).toContain(`Signature=${signature}`);
   });
 
   test("apply appends the query with ? or &; every URL verifies independently and with verifyUrl", async () => {
