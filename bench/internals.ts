@@ -10,4 +10,4 @@ export { jsHotPath } from "../src/engine/js.js";
 export { createWasmHotPath } from "../src/engine/wasm.js";
 export { loadWasmModule } from "../src/engine/wasm-module.js";
 export { validateUrl } from "../src/lib/url.js";
-export { rewriteLines, rewritePlan } from "../src/rewrite-lines.js";
+export { rewriteLines, rewriteLinesMaxBytes, rewritePlan } from "../src/rewrite-lines.js";

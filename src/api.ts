@@ -26,6 +26,7 @@ export type {
   StreamOptions,
   WorkersOption,
 } from "./signer.js";
+export { rewriteLinesMaxBytes } from "./rewrite-lines.js";
 export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.js";
 export type { PlaylistFailure } from "./lib/playlist.js";
 export type { PlaylistUriKind } from "./lib/hls.js";

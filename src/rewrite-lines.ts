@@ -11,7 +11,14 @@
  * @module
  */
 import { CfSignError, fail } from "./errors.js";
-import { REWRITE_FLAG_WORDS, type HotPath, type RewritePlan } from "./engine/types.js";
+import {
+  REWRITE_FLAG_WORDS,
+  RewriteIntoTooSmall,
+  rewriteBound,
+  type HotPath,
+  type RewriteOutput,
+  type RewritePlan,
+} from "./engine/types.js";
 import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
 
 /** The parts of a `SignedPolicy` that rewriting uses. */
@@ -33,6 +40,16 @@ export interface RewriteLinesOptions {
    * such a line is a URL like any other, and refused. URIs inside tags (`#EXT-X-KEY:URI="..."`) are not signed.
    */
   readonly keepComments?: boolean | undefined;
+  /**
+   * Write the output into this buffer, from index 0, instead of a new one (like `TextEncoder.encodeInto`):
+   * `result.bytes` is then `into.subarray(0, length)`, and the bytes of `into` after it are not touched.
+   * One buffer reused across calls saves allocating (and first touching) tens of MB per call.
+   * It must hold at least {@link rewriteLinesMaxBytes}`(input, policy)` bytes and must not share memory
+   * with `input`; otherwise `INVALID_ARGUMENT` is thrown and `into` is left untouched. `result.bytes`
+   * is overwritten by the next call with the same buffer: consume or copy it first. (Should the policy
+   * expire during the call, `EXPIRES_IN_PAST` may leave part of an output in `into`.)
+   */
+  readonly into?: Uint8Array | undefined;
 }
 
 /** One line that could not be signed. */
@@ -48,6 +65,7 @@ export interface RewriteLinesResult {
   /**
    * The signed lines, UTF-8, in input order, each with its own line end (`\n` or `\r\n`).
    * Empty lines (and kept comments) are copied; lines that could not be signed are left out.
+   * With the `into` option, a view of the start of `into`.
    */
   readonly bytes: Uint8Array;
   /** Lines in the input (a trailing newline adds none). */
@@ -57,7 +75,99 @@ export interface RewriteLinesResult {
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();
-const decoder = /* @__PURE__ */ new TextDecoder();
+// ignoreBOM: a line that starts with EF BB BF is refused, as SignedPolicy.apply refuses U+FEFF; a
+// default decoder would drop the mark and sign the line.
+const decoder = /* @__PURE__ */ new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * Lines in `bytes`, as the engines count them: one per `\n`, plus a last line without one. Four bytes
+ * at a time (about twice as fast as `indexOf` per line): a word is looked at byte by byte only when
+ * the zero-byte test on `word ^ 0x0a0a0a0a` says it may hold a `\n`.
+ */
+function countLines(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let lines = 0;
+  let i = 0;
+  const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
+  for (; i < head; i++) if (bytes[i] === 0x0a) lines++;
+  const words = (n - i) >>> 2;
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let k = 0; k < words; k++) {
+      const x = view[k]! ^ 0x0a0a0a0a;
+      if (((x - 0x01010101) & ~x & 0x80808080) !== 0) {
+        if ((x & 0xff) === 0) lines++;
+        if ((x & 0xff00) === 0) lines++;
+        if ((x & 0xff0000) === 0) lines++;
+        if (x >>> 24 === 0) lines++;
+      }
+    }
+    i += words * 4;
+  }
+  for (; i < n; i++) if (bytes[i] === 0x0a) lines++;
+  return n > 0 && bytes[n - 1] !== 0x0a ? lines + 1 : lines;
+}
+
+/** UTF-8 length of `text` as `TextEncoder` writes it (a lone surrogate becomes U+FFFD, 3 bytes), and its lines. */
+function measureText(text: string): { bytes: number; lines: number } {
+  let bytes = 0;
+  let newlines = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      bytes++;
+      if (c === 0x0a) newlines++;
+    } else if (c < 0x800) {
+      bytes += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else {
+      bytes += 3;
+    }
+  }
+  return { bytes, lines: n > 0 && text.charCodeAt(n - 1) !== 0x0a ? newlines + 1 : newlines };
+}
+
+/**
+ * The most bytes {@link rewriteLines} can write for `input` under `policy`: the size the `into` option
+ * needs: `input` bytes (UTF-8) + lines × (`policy.query.length` + 1). An upper bound whatever the lines
+ * hold: each input byte is written at most once (empty lines, kept comments and line ends as they are;
+ * refused lines not at all), and each signed line adds exactly `?` or `&` and the query, whether the
+ * scan or the validator accepted it (the validator accepts only ASCII URLs, signed unchanged).
+ * A pure function: no signer, engine or clock.
+ *
+ * @param input - the input that will be passed to `rewriteLines`, as UTF-8 bytes or a string
+ * @param policy - the shared policy (`Signer.signPolicy`); only the length of its `query` is read
+ * @returns the size, in bytes, that `into` must have at least
+ * @throws {@link CfSignError} `INVALID_ARGUMENT` when `input` is neither bytes nor a string, or `policy` has no query
+ * @example
+ * ```ts
+ * const into = new Uint8Array(rewriteLinesMaxBytes(body, gallery)); // once, reused for every call
+ * ```
+ */
+export function rewriteLinesMaxBytes(input: Uint8Array | string, policy: Pick<ShareablePolicy, "query">): number {
+  const query = (policy as Partial<ShareablePolicy> | null | undefined)?.query;
+  if (typeof query !== "string") fail("INVALID_ARGUMENT", "rewriteLinesMaxBytes takes a SignedPolicy from signer.signPolicy");
+  if (typeof input === "string") {
+    const { bytes, lines } = measureText(input);
+    return rewriteBound(bytes, lines, query.length);
+  }
+  if (!(input instanceof Uint8Array)) fail("INVALID_ARGUMENT", "rewriteLinesMaxBytes takes UTF-8 bytes or a string");
+  return rewriteBound(input.length, countLines(input), query.length);
+}
+
+/** Whether two views share at least one byte of memory. */
+function overlaps(a: Uint8Array, b: Uint8Array): boolean {
+  return (
+    a.buffer === b.buffer &&
+    a.byteLength > 0 &&
+    b.byteLength > 0 &&
+    a.byteOffset < b.byteOffset + b.byteLength &&
+    b.byteOffset < a.byteOffset + a.byteLength
+  );
+}
 
 /**
  * What the hot path needs to know about a policy. The fast scan is used only
@@ -95,11 +205,13 @@ export function rewritePlan(resource: string, query: string, keepComments: boole
  * @param hotPath - the engine doing the bulk work
  * @param policy - the shared policy (`Signer.signPolicy`)
  * @param input - lines separated by `\n` (or `\r\n`), as UTF-8 bytes or a string
- * @param options - `keepComments` for playlists
+ * @param options - `keepComments` for playlists; `into`, a buffer of at least {@link rewriteLinesMaxBytes}
+ *   bytes to write the output to
  * @param nowSeconds - the current time, epoch seconds
  * @returns the signed lines as bytes, and the lines left out with the reason
  * @throws {@link CfSignError} `EXPIRES_IN_PAST` when the policy has expired (no line could work),
- *   `INVALID_ARGUMENT` when `input` is neither bytes nor a string
+ *   `INVALID_ARGUMENT` when `input` is neither bytes nor a string, or `into` is not a `Uint8Array`,
+ *   is too small or overlaps `input` (`into` untouched)
  */
 export function rewriteLines(
   hotPath: HotPath,
@@ -110,11 +222,29 @@ export function rewriteLines(
 ): RewriteLinesResult {
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
   if (!(bytes instanceof Uint8Array)) fail("INVALID_ARGUMENT", "rewriteLines takes UTF-8 bytes or a string");
+  const { into } = options;
+  if (into !== undefined) {
+    if (!(into instanceof Uint8Array)) fail("INVALID_ARGUMENT", "rewriteLines: into must be a Uint8Array");
+    if (overlaps(into, bytes)) {
+      fail("INVALID_ARGUMENT", "rewriteLines: into overlaps the input's memory; pass a buffer of its own");
+    }
+  }
   if (policy.expires <= nowSeconds) {
     fail("EXPIRES_IN_PAST", "the shared policy has expired; sign a new one (URLs made with it would only give 403)");
   }
   const plan = rewritePlan(policy.resource, policy.query, options.keepComments === true);
-  const result = hotPath.rewriteLines(bytes, plan);
+  let result: RewriteOutput;
+  try {
+    // The engine counts the lines anyway: it checks `into` against the bound before writing anything.
+    result = hotPath.rewriteLines(bytes, plan, into);
+  } catch (err) {
+    if (!(err instanceof RewriteIntoTooSmall)) throw err;
+    fail(
+      "INVALID_ARGUMENT",
+      `rewriteLines: into holds ${err.available} bytes, the output may need ${err.needed}; ` +
+        "size it with rewriteLinesMaxBytes(input, policy)",
+    );
+  }
   const { flagged } = result;
   if (flagged.length === 0) return { bytes: result.bytes, lines: result.lines, failures: [] };
 
@@ -146,6 +276,23 @@ export function rewriteLines(
 
   let size = result.bytes.length;
   for (const ins of inserts) size += ins.bytes.length;
+  if (into !== undefined) {
+    // Unreachable (see rewriteLinesMaxBytes): an accepted line is ASCII, signed as its own bytes + 1 + query.
+    if (size > into.length) fail("ENGINE_FAILURE", "rewriteLines: internal check failed, the output exceeds its bound");
+    // In place, from the last insert back: each segment of the engine's output moves right once, by the
+    // total length of the inserts before it, then its insert goes just before it. Only bytes still to
+    // move lie left of where a segment and its insert go, so nothing is overwritten before it has moved.
+    let end = result.bytes.length;
+    let shift = size - end;
+    for (let k = inserts.length - 1; k >= 0; k--) {
+      const ins = inserts[k]!;
+      into.copyWithin(ins.at + shift, ins.at, end);
+      shift -= ins.bytes.length;
+      into.set(ins.bytes, ins.at + shift);
+      end = ins.at;
+    }
+    return { bytes: into.subarray(0, size), lines: result.lines, failures };
+  }
   const out = new Uint8Array(size);
   let from = 0;
   let o = 0;

@@ -6,7 +6,16 @@
  *
  * @module
  */
-import { REWRITE_FLAG_WORDS, type HotPath, type PolicySpec, type RewriteOutput, type RewritePlan, type UrlParts } from "./types.js";
+import {
+  REWRITE_FLAG_WORDS,
+  RewriteIntoTooSmall,
+  rewriteBound,
+  type HotPath,
+  type PolicySpec,
+  type RewriteOutput,
+  type RewritePlan,
+  type UrlParts,
+} from "./types.js";
 
 const ENCODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
 const PAD_BYTE = 0x5f; // "_"
@@ -232,14 +241,16 @@ export function asciiBytes(text: string, what: string): Uint8Array {
 }
 
 /** See {@link HotPath.rewriteLines}: the reference for assembly/rewrite.ts. */
-export function rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutput {
+export function rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput {
   const prefix = asciiBytes(plan.prefix, "prefix");
   const query = asciiBytes(plan.query, "query");
   const n = input.length;
   let lines = 0;
   for (let i = 0; i < n; i++) if (input[i] === 0x0a) lines++;
   if (n > 0 && input[n - 1] !== 0x0a) lines++;
-  const out = new Uint8Array(n + lines * (query.length + 1));
+  const bound = rewriteBound(n, lines, query.length);
+  if (into !== undefined && into.length < bound) throw new RewriteIntoTooSmall(bound, into.length);
+  const out = into ?? new Uint8Array(bound);
   const flagged = new Uint32Array(lines * REWRITE_FLAG_WORDS);
   let o = 0;
   let f = 0;
@@ -279,7 +290,8 @@ export function rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutpu
     line++;
     p = nl < n ? nl + 1 : n;
   }
-  // Views, not copies: the buffers are this call's own, and a copy of tens of MiB would cost more than the scan.
+  // Views, not copies: the buffers are this call's own (or the caller's `into`), and a copy of tens of MiB
+  // would cost more than the scan.
   return { bytes: out.subarray(0, o), lines, flagged: flagged.subarray(0, f) };
 }
 

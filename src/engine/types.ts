@@ -59,9 +59,44 @@ export interface RewritePlan {
 /** u32 words per flagged line in {@link RewriteOutput.flagged}. */
 export const REWRITE_FLAG_WORDS = 5;
 
+/**
+ * Thrown by {@link HotPath.rewriteLines}, before anything is written, when `into` is shorter than
+ * {@link rewriteBound}. The caller (src/rewrite-lines.ts) turns it into a `CfSignError`.
+ */
+export class RewriteIntoTooSmall extends RangeError {
+  /** {@link rewriteBound} for this input and plan. */
+  readonly needed: number;
+  /** `into.length`. */
+  readonly available: number;
+
+  constructor(needed: number, available: number) {
+    super(`rewriteLines: into holds ${available} bytes, the output may need ${needed}`);
+    this.name = "RewriteIntoTooSmall";
+    this.needed = needed;
+    this.available = available;
+  }
+}
+
+/**
+ * Most bytes {@link HotPath.rewriteLines} can write, and most the caller's splice of accepted
+ * flagged lines can grow them to: every input byte at most once (a line, its `\r`, its `\n`), plus
+ * for each line `?` or `&` and the query.
+ *
+ * @param inputBytes - bytes of the input
+ * @param lines - lines in the input (a trailing newline adds none)
+ * @param queryLength - bytes of the plan's query (ASCII)
+ * @returns `inputBytes + lines × (queryLength + 1)`
+ */
+export function rewriteBound(inputBytes: number, lines: number, queryLength: number): number {
+  return inputBytes + lines * (queryLength + 1);
+}
+
 /** What {@link HotPath.rewriteLines} returns. */
 export interface RewriteOutput {
-  /** The output, without the flagged lines (each record says where its line goes). */
+  /**
+   * The output, without the flagged lines (each record says where its line goes). With `into`,
+   * `into.subarray(0, length)`; without, a view of a buffer of the call's own.
+   */
   readonly bytes: Uint8Array;
   /** Number of lines in the input (a trailing newline adds none). */
   readonly lines: number;
@@ -105,9 +140,14 @@ export interface HotPath {
    * for the caller to judge with the real validator. Line ends (`\n`, `\r\n`) are kept.
    * Any bytes are accepted; a flagged line may still be valid (the scan is conservative).
    *
+   * With `into`, the output is written to `into` from index 0 (no output buffer is allocated) and
+   * `bytes` is `into.subarray(0, length)`; bytes of `into` past that are not touched. `into` must
+   * not overlap `input` (the caller checks).
+   *
    * @throws {RangeError} when `prefix` or `query` is not ASCII
+   * @throws {RewriteIntoTooSmall} when `into` is shorter than {@link rewriteBound} (nothing written)
    */
-  rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutput;
+  rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput;
 }
 
 /** Engine names accepted by `createSigner({ engine })`. */

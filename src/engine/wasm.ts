@@ -16,6 +16,8 @@
  */
 import {
   REWRITE_FLAG_WORDS,
+  RewriteIntoTooSmall,
+  rewriteBound,
   type HotPath,
   type PolicySpec,
   type RewriteOutput,
@@ -376,19 +378,24 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     return len < 0 ? null : heap.u8.slice(dst, dst + len);
   }
 
-  /** Two calls whatever the input size: count lines (to size the output), then rewrite. */
-  function rewriteLines(input: Uint8Array, plan: RewritePlan): RewriteOutput {
+  /**
+   * Two calls whatever the input size: count lines (to size the output), then rewrite. The result
+   * leaves linear memory in one copy: to a new buffer, or with `into` to the caller's.
+   */
+  function rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput {
     const n = input.length;
     const src = base;
     heap.reserve(src + n);
     heap.u8.set(input, src);
     const lines = wasm.countLines(src, n) >>> 0;
+    const bound = rewriteBound(n, lines, plan.query.length);
+    if (into !== undefined && into.length < bound) throw new RewriteIntoTooSmall(bound, into.length);
     const prefix = align8(src + n);
     const query = prefix + plan.prefix.length;
     const count = align8(query + plan.query.length);
     const flagged = count + 8;
     const out = flagged + lines * REWRITE_FLAG_WORDS * 4;
-    heap.reserve(out + n + lines * (plan.query.length + 1));
+    heap.reserve(out + bound);
     const { u8 } = heap;
     for (const [text, at, what] of [
       [plan.prefix, prefix, "prefix"],
@@ -413,8 +420,15 @@ function wasmHotPath(wasm: WasmExports): HotPath {
         count,
       ) >>> 0;
     const words = heap.u32[count / 4]! * REWRITE_FLAG_WORDS;
+    let bytes: Uint8Array;
+    if (into === undefined) {
+      bytes = heap.u8.slice(out, out + total);
+    } else {
+      into.set(heap.u8.subarray(out, out + total));
+      bytes = into.subarray(0, total);
+    }
     return {
-      bytes: heap.u8.slice(out, out + total),
+      bytes,
       lines,
       flagged: heap.u32.slice(flagged / 4, flagged / 4 + words),
     };

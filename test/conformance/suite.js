@@ -22,6 +22,7 @@ export const VALUE_EXPORTS = Object.freeze([
   "Signer",
   "createSigner",
   "redirectToSigned",
+  "rewriteLinesMaxBytes",
   "sendRedirect",
   "verifyCookies",
   "verifyUrl",
