@@ -20,7 +20,7 @@ import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.j
 import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./lib/cookie.js";
 import { isHlsPlaylist } from "./lib/hls.js";
 import { normalizeIpAddress } from "./lib/ip.js";
-import { checkBaseUrl, folderOf, signHlsUris, type PlaylistFailure } from "./lib/playlist.js";
+import { checkBaseUrl, sharedFolderResource, signHlsUris, type PlaylistFailure } from "./lib/playlist.js";
 import { resourceCovers, validateResource } from "./lib/resource.js";
 import { toEpochSeconds, type DateInput } from "./lib/time.js";
 import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
@@ -678,7 +678,7 @@ export class Signer {
     let policy: SignedPolicy | undefined;
     let sign: (urls: string[]) => BatchResult[] | Promise<BatchResult[]>;
     if (mode === "shared") {
-      const shared = await this.signPolicy({ resource: resource ?? folderOf(base) + "*", expires, starts, ipAddress, allowAnyResource });
+      const shared = await this.signPolicy({ resource: resource ?? sharedFolderResource(base), expires, starts, ipAddress, allowAnyResource });
       policy = shared;
       sign = (urls) => shared.applyAll(urls);
     } else {

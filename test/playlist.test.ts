@@ -267,6 +267,19 @@ describe("cfsign playlist", () => {
     expect(run.stdout).toContain(`\n${HOST}/elsewhere/secret-name.ts\n`);
   });
 
+  test("--shared refuses a folder with * in it (a wildcard in the policy), and takes --policy-resource instead", async () => {
+    const text = `#EXTM3U\n#EXTINF:4,\nseg-1.ts\n#EXT-X-ENDLIST\n`;
+    const base = `${HOST}/vod/a*b/index.m3u8`;
+    const refused = await cfsign(["playlist", "--input", "-", "--base-url", base, "--shared", ...keyArgs()], { stdin: text });
+    expect(refused.status).toBe(1); // refused: the grant would be wider than asked
+    expect(refused.stderr).toContain("URL_HAS_WILDCARD");
+    expect(refused.stderr).toContain("--policy-resource");
+    expect(refused.stdout).toBe("");
+    const explicit = await cfsign(["playlist", "--input", "-", "--base-url", base, "--shared", "--policy-resource", `${HOST}/vod/*`, ...keyArgs()], { stdin: text });
+    expect(explicit.status, explicit.stderr).toBe(0);
+    expect(explicit.stdout).toContain(`${HOST}/vod/a*b/seg-1.ts?Policy=`);
+  });
+
   test("--strict writes nothing when a URI fails; without it the rest is written and the exit status is 1", async () => {
     const text = "#EXTM3U\n#EXTINF:4,\nseg 1.ts\n#EXTINF:4,\nseg-2.ts\n";
     const base = `${HOST}/vod/a/index.m3u8`;

@@ -310,6 +310,10 @@ describe("failures", () => {
     expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, expires: 1_000_000 }))).toBe("EXPIRES_IN_PAST");
     expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, ipAddress: "2001:db8::1" }))).toBe("IPV6_NOT_SUPPORTED");
     expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, mode: "shared", resource: "*" }))).toBe("RESOURCE_TOO_BROAD");
+    // A * in the folder is a character of the URL but would be a wildcard in the shared policy (a wider grant).
+    const starBase = `${HOST}/vod/a*b/index.m3u8`;
+    expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: starBase, mode: "shared" }))).toBe("URL_HAS_WILDCARD");
+    expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: starBase, mode: "shared", resource: `${HOST}/vod/*` }))).toBe("resolved");
     const message = await ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: "/vod/index.m3u8" }).catch((e: Error) => e.message);
     expect(message).toMatch(/^baseUrl: /);
     // A prototype-polluted option never widens the grant.

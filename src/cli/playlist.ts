@@ -13,7 +13,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { CfSignError } from "../errors.js";
 import { isHlsPlaylist, playlistUris } from "../lib/hls.js";
-import { checkBaseUrl, folderOf, isRelativeUri, safeResolve, signHlsUris } from "../lib/playlist.js";
+import { checkBaseUrl, folderOf, isRelativeUri, safeResolve, sharedFolderResource, signHlsUris } from "../lib/playlist.js";
 import type { SignedPolicy } from "../signed-policy.js";
 import type { BatchResult, Signer } from "../signer.js";
 import { parseOptions, type OptionValues } from "./args.js";
@@ -211,11 +211,11 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
 
   let mode: Mode;
   if (shared) {
-    const resource = policy.resource ?? (base === undefined ? undefined : folderOf(base) + "*");
-    if (resource === undefined) {
+    if (policy.resource === undefined && base === undefined) {
       throw usage("--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN");
     }
     try {
+      const resource = policy.resource ?? sharedFolderResource(base!);
       mode = {
         kind: "shared",
         policy: await signer.signPolicy({ resource, expires: policy.expires, starts: policy.starts, ipAddress: policy.ipAddress, allowAnyResource: policy.allowAnyResource }),

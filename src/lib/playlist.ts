@@ -38,6 +38,26 @@ export function folderOf(url: string): string {
   return path.slice(0, path.lastIndexOf("/") + 1);
 }
 
+/**
+ * The shared policy's default resource for a playlist served from `base`: its folder and `*`.
+ * A `*` already in the folder's path is a character of the URL but a wildcard in the policy, and
+ * would widen the grant to sibling folders, so it is refused, as `signUrl` refuses a URL with `*`
+ * when the resource defaults to the URL.
+ *
+ * @throws {@link CfSignError} `URL_HAS_WILDCARD`
+ */
+export function sharedFolderResource(base: string): string {
+  const folder = folderOf(base);
+  if (folder.includes("*")) {
+    throw new CfSignError(
+      "URL_HAS_WILDCARD",
+      "the playlist's folder contains *, which the shared policy would read as a wildcard and widen the grant; " +
+        "percent-encode it (%2A) or pass the policy's resource explicitly",
+    );
+  }
+  return folder + "*";
+}
+
 /** `value` resolved against `base` (WHATWG URL), or `undefined` when it cannot be. */
 export function safeResolve(value: string, base: string): string | undefined {
   try {
