@@ -248,6 +248,18 @@ export interface SignedPlaylist {
   readonly lowLatency: boolean;
 }
 
+/**
+ * The one error of a strict batch: how many of `what` failed, the first ten `named`, every failure in
+ * `failures` (no URL is returned).
+ */
+function batchFailed(what: string, failures: BatchFailure[], named: readonly string[]): CfSignError {
+  return new CfSignError(
+    "BATCH_FAILED",
+    `${failures.length} of ${what} failed, nothing was returned: ${named.join(", ")}` + (failures.length > 10 ? ", ..." : ""),
+    { failures },
+  );
+}
+
 /** What an entry point provides to {@link createSignerWith}. */
 export interface SignerPlatform {
   /** Key importers by backend; a missing one is not available in this runtime. */
@@ -409,13 +421,7 @@ export class Signer {
       const failures: BatchFailure[] = [];
       for (const r of results) if (!r.ok) failures.push({ index: r.index, code: r.error.code });
       if (failures.length > 0) {
-        const shown = failures.slice(0, 10).map((f) => `${f.index} (${f.code})`).join(", ");
-        throw new CfSignError(
-          "BATCH_FAILED",
-          `${failures.length} of ${items.length} items failed, nothing was returned: ${shown}` +
-            (failures.length > 10 ? ", ..." : ""),
-          { failures },
-        );
+        throw batchFailed(`${items.length} items`, failures, failures.slice(0, 10).map((f) => `${f.index} (${f.code})`));
       }
     }
     return results;
@@ -687,12 +693,10 @@ export class Signer {
     const signed = await signHlsUris(text, base, options.keepRelative === true, sign);
     const { failures } = signed;
     if (options.strict === true && failures.length > 0) {
-      const shown = failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`).join(", ");
-      throw new CfSignError(
-        "BATCH_FAILED",
-        `${failures.length} of ${signed.uris} URIs of the playlist failed, nothing was returned: ${shown}` +
-          (failures.length > 10 ? ", ..." : ""),
-        { failures: failures.map((f) => ({ index: f.index, code: f.error.code })) },
+      throw batchFailed(
+        `${signed.uris} URIs of the playlist`,
+        failures.map((f) => ({ index: f.index, code: f.error.code })),
+        failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`),
       );
     }
     return {
