@@ -119,16 +119,17 @@ function tooLong(): never {
 
 function encodeOrCheckCharacters(input: string, from: number, encode: boolean): string {
   // Fast path, the common case: every character allowed as it is, no % to check and no '. Then there is
-  // nothing to refuse and nothing to encode (encoding would return the input unchanged).
-  let i = from;
-  for (; i < input.length; i++) {
-    const code = input.charCodeAt(i);
+  // nothing to refuse and nothing to encode (encoding would return the input unchanged). Otherwise the
+  // characters before the first other one are kept as they are, and the full check starts there.
+  let clean = from;
+  for (; clean < input.length; clean++) {
+    const code = input.charCodeAt(clean);
     if (code >= 128 || ALLOWED[code] !== 1 || code === 0x27 /* ' */) break;
   }
-  if (i === input.length) return input;
-  let out = encode ? input.slice(0, from) : "";
+  if (clean === input.length) return input;
+  let out = encode ? input.slice(0, clean) : "";
   const queryStart = input.indexOf("?");
-  for (let i = from; i < input.length; i++) {
+  for (let i = clean; i < input.length; i++) {
     const code = input.charCodeAt(i);
     let char = input[i]!;
     if (code >= 0xd800 && code <= 0xdfff) {
