@@ -3,7 +3,7 @@
 // query appended to each URL out (Developer Guide, "private-content-signed-urls":
 // the signing parameters go after the URL's own query).
 //
-// The module does not validate URLs the way src/lib/url.ts does. It accepts a
+// The module does not validate URLs the way src/cloudfront/url.ts does. It accepts a
 // line only when a cheap byte scan proves the validator would accept it (same
 // scheme and host as the policy's literal prefix, only RFC 3986 characters, no
 // dot segment, no empty or signing query parameter, short enough), and flags
@@ -29,7 +29,7 @@ const CR: u8 = 11;
 
 /**
  * Class of every byte: RFC 3986 unreserved and reserved characters are allowed
- * (src/lib/url.ts ALLOWED) except `#`, `[` and `]`; `\n` and `\r` end a line;
+ * (src/cloudfront/url.ts ALLOWED) except `#`, `[` and `]`; `\n` and `\r` end a line;
  * everything else, including every byte of a non-ASCII character, is BAD.
  */
 const CLASS = memory.data<u8>([

@@ -6,8 +6,8 @@
  *
  * @module
  */
-export { jsHotPath } from "../src/engine/js.js";
-export { createWasmHotPath } from "../src/engine/wasm.js";
-export { loadWasmModule } from "../src/engine/wasm-module.js";
-export { validateUrl } from "../src/lib/url.js";
-export { rewriteLines, rewriteLinesMaxBytes, rewritePlan } from "../src/rewrite-lines.js";
+export { jsHotPath } from "../src/engine/js.ts";
+export { createWasmHotPath } from "../src/engine/wasm.ts";
+export { loadWasmModule } from "../src/engine/wasm-module.ts";
+export { validateUrl } from "../src/cloudfront/url.ts";
+export { rewriteLines, rewriteLinesMaxBytes, rewritePlan } from "../src/rewrite-lines.ts";

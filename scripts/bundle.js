@@ -19,6 +19,7 @@
 //
 // Output is readable, not minified: JSDoc comments are dropped (they ship in the
 // .d.ts files), `@__PURE__` annotations are kept for bundlers downstream.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "rolldown";
 
 const root = new URL("../", import.meta.url);
@@ -69,4 +70,15 @@ for (const options of builds) {
   for (const chunk of result.output) {
     if (chunk.type === "chunk") console.log(`bundle: ${out.dir.slice(root.pathname.length)}${chunk.fileName} (${(chunk.code.length / 1024).toFixed(0)} KiB)`);
   }
+}
+
+// The sources import each other by their .ts names (what Deno and JSR require); tsc's
+// rewriteRelativeImportExtensions rewrites emitted JavaScript but not declarations, so the
+// published .d.ts files get the .js names that a consumer's TypeScript resolves.
+for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith(".d.ts")) continue;
+  const file = `${entry.parentPath}/${entry.name}`;
+  const text = readFileSync(file, "utf8");
+  const fixed = text.replace(/((?:from|import)\s*\(?\s*")(\.\.?\/[^"]+)\.ts(")/g, "$1$2.js$3");
+  if (fixed !== text) writeFileSync(file, fixed);
 }

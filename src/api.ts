@@ -6,9 +6,9 @@
  *
  * @module
  */
-export { CfSignError } from "./errors.js";
-export type { BatchFailure, CfSignErrorCode } from "./errors.js";
-export { Signer } from "./signer.js";
+export { CfSignError } from "./errors.ts";
+export type { BatchFailure, CfSignErrorCode } from "./errors.ts";
+export { Signer } from "./signer.ts";
 export type {
   BatchItem,
   BatchOptions,
@@ -25,18 +25,18 @@ export type {
   SignerOptions,
   StreamOptions,
   WorkersOption,
-} from "./signer.js";
-export { rewriteLinesMaxBytes } from "./rewrite-lines.js";
-export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.js";
-export type { PlaylistFailure } from "./lib/playlist.js";
-export type { PlaylistUriKind } from "./lib/hls.js";
-export { SignedPolicy } from "./signed-policy.js";
-export type { CookieAttributeOptions, SameSite } from "./lib/cookie.js";
-export { verifyCookies, verifyUrl } from "./verify.js";
-export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult } from "./verify.js";
-export type { PublicKeyInput } from "./crypto/public-key.js";
-export { redirectToSigned, sendRedirect } from "./redirect.js";
-export type { RedirectOptions, ServerResponseLike } from "./redirect.js";
-export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.js";
-export type { DateInput } from "./lib/time.js";
-export type { EngineName } from "./engine/types.js";
+} from "./signer.ts";
+export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
+export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.ts";
+export type { PlaylistFailure } from "./playlist.ts";
+export type { PlaylistUriKind } from "./formats/hls.ts";
+export { SignedPolicy } from "./shared-policy.ts";
+export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";
+export { verifyCookies, verifyUrl } from "./verify/verify.ts";
+export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult } from "./verify/verify.ts";
+export type { PublicKeyInput } from "./crypto/public-key.ts";
+export { redirectToSigned, sendRedirect } from "./redirect.ts";
+export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";
+export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.ts";
+export type { DateInput } from "./cloudfront/time.ts";
+export type { EngineName } from "./engine/types.ts";

@@ -11,17 +11,17 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { suggest } from "./cli/args.js";
-import type { CliIo, Command } from "./cli/command.js";
-import { CliError, EXIT, reportError } from "./cli/report.js";
-import { signCommand } from "./cli/sign.js";
-import { signCookiesCommand } from "./cli/sign-cookies.js";
-import { verifyCommand } from "./cli/verify.js";
-import { playlistCommand } from "./cli/playlist.js";
-import { keygenCommand } from "./cli/keygen.js";
-import { inspectCommand } from "./cli/inspect.js";
+import { suggest } from "./cli/args.ts";
+import type { CliIo, Command } from "./cli/command.ts";
+import { CliError, EXIT, reportError } from "./cli/report.ts";
+import { signCommand } from "./cli/sign.ts";
+import { signCookiesCommand } from "./cli/sign-cookies.ts";
+import { verifyCommand } from "./cli/verify.ts";
+import { playlistCommand } from "./cli/playlist.ts";
+import { keygenCommand } from "./cli/keygen.ts";
+import { inspectCommand } from "./cli/inspect.ts";
 
-export type { CliIo, Command } from "./cli/command.js";
+export type { CliIo, Command } from "./cli/command.ts";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
 export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand];

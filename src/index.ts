@@ -22,12 +22,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { importSigningKey as importNode } from "./crypto/node.js";
-import { importSigningKey as importWeb } from "./crypto/webcrypto.js";
-import { createSyncHotPathLoader } from "./engine/load.js";
-import { createSignerWith, type Signer, type SignerOptions } from "./signer.js";
+import { importSigningKey as importNode } from "./crypto/node.ts";
+import { importSigningKey as importWeb } from "./crypto/webcrypto.ts";
+import { createSyncHotPathLoader } from "./engine/load.ts";
+import { createSignerWith, type Signer, type SignerOptions } from "./signer.ts";
 
-export * from "./api.js";
+export * from "./api.ts";
 
 const loadHotPath = /* @__PURE__ */ createSyncHotPathLoader((base64) => {
   const bytes = Buffer.from(base64, "base64");
@@ -56,6 +56,6 @@ export function createSigner(options: SignerOptions): Promise<Signer> {
     loadHotPath,
     // Node only, loaded on first use of the `workers` option (never otherwise).
     createBatchSigner: async (key, algorithm, workers) =>
-      (await import("./node/worker-signing.js")).createBatchSigner(key, algorithm, workers),
+      (await import("./node/worker-signing.ts")).createBatchSigner(key, algorithm, workers),
   });
 }

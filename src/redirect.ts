@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { fail } from "./errors.js";
-import type { SignOptions, Signer } from "./signer.js";
+import { fail } from "./errors.ts";
+import type { SignOptions, Signer } from "./signer.ts";
 
 /** Options of {@link redirectToSigned}: the policy of the signed URL, and the redirect's status. */
 export interface RedirectOptions extends SignOptions {

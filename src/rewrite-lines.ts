@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { CfSignError, fail } from "./errors.js";
+import { CfSignError, fail } from "./errors.ts";
 import {
   REWRITE_FLAG_WORDS,
   RewriteIntoTooSmall,
@@ -18,9 +18,9 @@ import {
   type HotPath,
   type RewriteOutput,
   type RewritePlan,
-} from "./engine/types.js";
-import { countLines } from "./engine/js.js";
-import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
+} from "./engine/types.ts";
+import { countLines } from "./engine/js.ts";
+import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
 
 /** The parts of a `SignedPolicy` that rewriting uses. */
 export interface ShareablePolicy {

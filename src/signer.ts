@@ -1,13 +1,13 @@
 /**
  * The signer: key imported and checked once, hot path loaded once, then many
- * URLs signed per call; also signed cookies and shared policies (./signed-policy.ts).
+ * URLs signed per call; also signed cookies and shared policies (./shared-policy.ts).
  * Runtime-neutral; the entry points inject the key importer (node:crypto or
  * WebCrypto) and the hot path.
  *
  * @module
  */
-import { CfSignError, fail, type BatchFailure } from "./errors.js";
-import { applySignTimeout, ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.js";
+import { CfSignError, fail, type BatchFailure } from "./errors.ts";
+import { applySignTimeout, ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.ts";
 import type {
   HashAlgorithm,
   KeyAlgorithm,
@@ -15,18 +15,18 @@ import type {
   KeyImportOptions,
   PrivateKeyInput,
   SigningKey,
-} from "./crypto/types.js";
-import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.js";
-import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./lib/cookie.js";
-import { isHlsPlaylist } from "./lib/hls.js";
-import { normalizeIpAddress } from "./lib/ip.js";
-import { checkBaseUrl, sharedFolderResource, signHlsUris, type PlaylistFailure } from "./lib/playlist.js";
-import { resourceCovers, validateResource } from "./lib/resource.js";
-import { toEpochSeconds, type DateInput } from "./lib/time.js";
-import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
-import { SignatureCache } from "./lib/signature-cache.js";
-import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.js";
-import { SignedPolicy } from "./signed-policy.js";
+} from "./crypto/types.ts";
+import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.ts";
+import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./cloudfront/cookie.ts";
+import { isHlsPlaylist } from "./formats/hls.ts";
+import { normalizeIpAddress } from "./cloudfront/ip.ts";
+import { checkBaseUrl, sharedFolderResource, signHlsUris, type PlaylistFailure } from "./playlist.ts";
+import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
+import { toEpochSeconds, type DateInput } from "./cloudfront/time.ts";
+import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
+import { SignatureCache } from "./lib/signature-cache.ts";
+import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.ts";
+import { SignedPolicy } from "./shared-policy.ts";
 
 /** Which platform API performs the private-key operation. */
 export type CryptoBackend = "node" | "webcrypto";

@@ -15,11 +15,11 @@
  *
  * @module
  */
-import { importSigningKey } from "./crypto/webcrypto.js";
-import { loadHotPath } from "./engine/load.js";
-import { createSignerWith, type Signer, type SignerOptions } from "./signer.js";
+import { importSigningKey } from "./crypto/webcrypto.ts";
+import { loadHotPath } from "./engine/load.ts";
+import { createSignerWith, type Signer, type SignerOptions } from "./signer.ts";
 
-export * from "./api.js";
+export * from "./api.ts";
 
 /**
  * Creates a signer: imports and checks the key once with WebCrypto (RSA-2048 or

@@ -9,11 +9,11 @@
  * @module
  */
 import wasmModule from "../build/cfsign.wasm";
-import { importSigningKey } from "./crypto/webcrypto.js";
-import { createHotPathLoader } from "./engine/hot-path-loader.js";
-import { createSignerWith, type Signer, type SignerOptions } from "./signer.js";
+import { importSigningKey } from "./crypto/webcrypto.ts";
+import { createHotPathLoader } from "./engine/hot-path-loader.ts";
+import { createSignerWith, type Signer, type SignerOptions } from "./signer.ts";
 
-export * from "./api.js";
+export * from "./api.ts";
 
 const loadHotPath = /* @__PURE__ */ createHotPathLoader(() => Promise.resolve(wasmModule));
 

@@ -1,6 +1,6 @@
 /**
- * HLS and DASH rewriting: the library's scanner (src/lib/hls.ts), the MPD
- * appender (src/cli/dash.ts), and `cfsign playlist` run for real. Every URI of
+ * HLS and DASH rewriting: the library's scanner (src/formats/hls.ts), the MPD
+ * appender (src/formats/dash.ts), and `cfsign playlist` run for real. Every URI of
  * an output is found here with a separate, deliberately plain parser and
  * verified with node:crypto over the policy rebuilt by hand
  * (test/helpers/verify.ts); every other byte must be unchanged.
@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { appendToMpdUrls, isMpd } from "../src/cli/dash.js";
-import { isHlsPlaylist, playlistUris, rewritePlaylist } from "../src/lib/hls.js";
+import { appendToMpdUrls, isMpd } from "../src/formats/dash.js";
+import { isHlsPlaylist, playlistUris, rewritePlaylist } from "../src/formats/hls.js";
 import { cfsign, requireBuild, ROOT } from "./helpers/cli.js";
 import { ecKey } from "./helpers/keys.js";
 import { parseSignedUrl, verifySignedUrl } from "./helpers/verify.js";
@@ -99,7 +99,7 @@ function checkRewrite(input: string, output: string, o: CheckOptions): number {
   return verified;
 }
 
-describe("src/lib/hls.ts: finding URIs", () => {
+describe("src/formats/hls.ts: finding URIs", () => {
   test("every URI of a master playlist, with its kind, tag and line; URI= inside a quoted attribute is not one", () => {
     expect(
       playlistUris(master).map(({ uri, kind, tag, line, playlist }) => [line, kind, tag ?? "", uri, playlist]),
@@ -144,7 +144,7 @@ describe("src/lib/hls.ts: finding URIs", () => {
   });
 });
 
-describe("src/lib/hls.ts: rewriting keeps every other byte", () => {
+describe("src/formats/hls.ts: rewriting keeps every other byte", () => {
   const mark = (text: string): string => rewritePlaylist(text, ({ uri }) => `[${uri}]`);
 
   test.each([
@@ -186,7 +186,7 @@ describe("src/lib/hls.ts: rewriting keeps every other byte", () => {
   });
 });
 
-describe("src/cli/dash.ts: appending to a DASH manifest", () => {
+describe("src/formats/dash.ts: appending to a DASH manifest", () => {
   const mpd = readFileSync(join(SAMPLE, "manifest.mpd"), "utf8");
 
   test("BaseURL text and SegmentTemplate/SegmentURL/Initialization attributes get the query, XML-escaped", () => {

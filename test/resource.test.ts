@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { resourceCovers, validateResource } from "../src/lib/resource.js";
-import { urlSections } from "../src/lib/url.js";
+import { resourceCovers, validateResource } from "../src/cloudfront/resource.js";
+import { urlSections } from "../src/cloudfront/url.js";
 import { H, WILDCARD_CASES } from "./helpers/wildcard-cases.js";
 
 /**

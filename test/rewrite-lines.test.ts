@@ -14,8 +14,8 @@ import { jsHotPath } from "../src/engine/js.js";
 import { REWRITE_FLAG_WORDS, type EngineName, type HotPath, type RewritePlan } from "../src/engine/types.js";
 import { createWasmHotPath } from "../src/engine/wasm.js";
 import { loadWasmModule } from "../src/engine/wasm-module.js";
-import { resourceCovers } from "../src/lib/resource.js";
-import { MAX_URL_BYTES, validateUrl } from "../src/lib/url.js";
+import { resourceCovers } from "../src/cloudfront/resource.js";
+import { MAX_URL_BYTES, validateUrl } from "../src/cloudfront/url.js";
 import { rewriteLines, rewritePlan, type RewriteLinesResult, type ShareablePolicy } from "../src/rewrite-lines.js";
 import { createSigner, rewriteLinesMaxBytes, type SignedPolicy, type Signer } from "../src/index.js";
 import { rsaKey } from "./helpers/keys.js";
@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 const QUERY = "Policy=eyJTdGF0ZW1lbnQiOlt7fV19&Signature=abc-~_&Key-Pair-Id=K2JCJMDEHXQW5F&Hash-Algorithm=SHA256";
 
-/** What `SignedPolicy.apply` does for one URL (src/signed-policy.ts), for a policy that never expires here. */
+/** What `SignedPolicy.apply` does for one URL (src/shared-policy.ts), for a policy that never expires here. */
 function fakePolicy(resource: string, query = QUERY): ShareablePolicy {
   return {
     resource,

@@ -1,5 +1,5 @@
 /**
- * `signer.signPlaylist`: the library's HLS playlist signing (src/lib/playlist.ts,
+ * `signer.signPlaylist`: the library's HLS playlist signing (src/playlist.ts,
  * shared with `cfsign playlist`). Every output is taken apart here with a
  * separate, deliberately plain parser; every byte that is not a URI must be
  * unchanged, and every signed URL must verify with node:crypto over the policy

@@ -1,12 +1,12 @@
 /**
- * The key-less reading of a signed URL (src/lib/signed-url.ts) that the
- * verifier (src/verify.ts) and `cfsign inspect` (src/cli/inspect.ts) share:
+ * The key-less reading of a signed URL (src/cloudfront/signed-url.ts) that the
+ * verifier (src/verify/verify.ts) and `cfsign inspect` (src/cli/inspect.ts) share:
  * splitting own and signing parameters, the URL a canned policy covers, the
  * canned policy text, and the text checks. Internal: not in the public API.
  */
 import { describe, expect, test } from "vitest";
 import * as api from "../src/index.js";
-import * as signedUrl from "../src/lib/signed-url.js";
+import * as signedUrl from "../src/cloudfront/signed-url.js";
 
 const H = "https://cdn.example.com";
 const { SIGNING_PARAMETER_NAMES, cannedPolicyText, isExpiresText, isS3PresignedUrl, isSigningParameterName, splitSignedUrl, unsignedUrl, usesStandardBase64 } = signedUrl;

@@ -1,5 +1,5 @@
 /**
- * The verifier (src/verify.ts): one reason per failure, CloudFront's order, the
+ * The verifier (src/verify/verify.ts): one reason per failure, CloudFront's order, the
  * time boundary, an IpAddress condition failing closed without `clientIp`
  * (`IP_ADDRESS_NOT_CHECKED`, `ignoreIpAddress`), every accepted key form, the
  * named common mistakes, and the

@@ -7,7 +7,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CliError } from "./report.js";
+import { CliError } from "./report.ts";
 
 /** One option of a command. */
 export interface OptionSpec {

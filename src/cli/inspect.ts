@@ -10,12 +10,12 @@
  * key-less checks can move into the library beside the verifier; the codes of
  * its findings are the verifier's `VerifyReason` codes where one exists. It
  * takes the URL apart and rebuilds a canned policy with the verifier's own
- * functions (src/lib/signed-url.ts), so both read a URL the same way.
+ * functions (src/cloudfront/signed-url.ts), so both read a URL the same way.
  *
  * @module
  */
-import { CfSignError } from "../errors.js";
-import { resourceCovers } from "../lib/resource.js";
+import { CfSignError } from "../errors.ts";
+import { resourceCovers } from "../cloudfront/resource.ts";
 import {
   SIGNING_PARAMETER_NAMES,
   cannedPolicyText,
@@ -25,14 +25,14 @@ import {
   unsignedUrl as unsignedUrlOf,
   usesStandardBase64,
   type SigningParameterName,
-} from "../lib/signed-url.js";
-import { MAX_EPOCH_SECONDS, toEpochSeconds } from "../lib/time.js";
-import { MAX_URL_BYTES } from "../lib/url.js";
-import { parseArguments } from "./args.js";
-import type { CliIo, Command } from "./command.js";
-import { readWholeInput } from "./io.js";
-import { CliError, EXIT } from "./report.js";
-import { parseWhen } from "./shared-inputs.js";
+} from "../cloudfront/signed-url.ts";
+import { MAX_EPOCH_SECONDS, toEpochSeconds } from "../cloudfront/time.ts";
+import { MAX_URL_BYTES } from "../cloudfront/url.ts";
+import { parseArguments } from "./args.ts";
+import type { CliIo, Command } from "./command.ts";
+import { readWholeInput } from "./io.ts";
+import { CliError, EXIT } from "./report.ts";
+import { parseWhen } from "./shared-inputs.ts";
 
 /** What a finding is about; the verifier's reason codes where they mean the same. */
 export type FindingCode =

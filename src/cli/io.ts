@@ -15,8 +15,8 @@ import { mkdtemp, open, readFile, rename, rmdir, stat, unlink, type FileHandle }
 import { tmpdir } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import type { CliIo } from "./command.js";
-import { CliError } from "./report.js";
+import type { CliIo } from "./command.ts";
+import { CliError } from "./report.ts";
 
 /** The bulk input formats. */
 export type BulkFormat = "lines" | "json" | "csv";

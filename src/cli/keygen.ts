@@ -12,10 +12,10 @@ import { generateKeyPair } from "node:crypto";
 import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parseOptions } from "./args.js";
-import type { CliIo, Command } from "./command.js";
-import { describeFsError } from "./io.js";
-import { CliError, EXIT } from "./report.js";
+import { parseOptions } from "./args.ts";
+import type { CliIo, Command } from "./command.ts";
+import { describeFsError } from "./io.ts";
+import { CliError, EXIT } from "./report.ts";
 
 const OPTIONS = {
   type: { type: "string" },

@@ -1,8 +1,8 @@
 /**
  * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
- * The URIs are found by `src/lib/hls.ts` and `./dash.ts`; an HLS playlist is
- * signed by `src/lib/playlist.ts`, the same code as `Signer.signPlaylist` (what
+ * The URIs are found by `src/formats/hls.ts` and `./dash.ts`; an HLS playlist is
+ * signed by `src/playlist.ts`, the same code as `Signer.signPlaylist` (what
  * each URI is signed as: resolved against `--base-url`, kept relative or not).
  * This file decides how (one signature each or one shared policy), follows
  * media playlists, and where the results go.
@@ -11,18 +11,18 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
-import { CfSignError } from "../errors.js";
-import { isHlsPlaylist, playlistUris } from "../lib/hls.js";
-import { checkBaseUrl, folderOf, isRelativeUri, safeResolve, sharedFolderResource, signHlsUris } from "../lib/playlist.js";
-import type { SignedPolicy } from "../signed-policy.js";
-import type { BatchResult, Signer } from "../signer.js";
-import { parseOptions, type OptionValues } from "./args.js";
-import type { CliIo, Command } from "./command.js";
-import { appendToMpdUrls, isMpd } from "./dash.js";
-import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.js";
-import { formatCount } from "./progress.js";
-import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.js";
-import { REFUSED_OPTIONS } from "./shared-inputs.js";
+import { CfSignError } from "../errors.ts";
+import { isHlsPlaylist, playlistUris } from "../formats/hls.ts";
+import { checkBaseUrl, folderOf, isRelativeUri, safeResolve, sharedFolderResource, signHlsUris } from "../playlist.ts";
+import type { SignedPolicy } from "../shared-policy.ts";
+import type { BatchResult, Signer } from "../signer.ts";
+import { parseOptions, type OptionValues } from "./args.ts";
+import type { CliIo, Command } from "./command.ts";
+import { appendToMpdUrls, isMpd } from "../formats/dash.ts";
+import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.ts";
+import { formatCount } from "./progress.ts";
+import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
+import { REFUSED_OPTIONS } from "./shared-inputs.ts";
 import {
   KEY_OPTIONS,
   KEY_OPTIONS_HELP,
@@ -33,7 +33,7 @@ import {
   WHEN_HELP,
   withOptionNames,
   type BulkPolicy,
-} from "./sign.js";
+} from "./sign.ts";
 
 const OPTIONS = {
   input: { type: "string" },

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { CfSignError, type CfSignErrorCode } from "../errors.js";
-import type { CliIo } from "./command.js";
+import { CfSignError, type CfSignErrorCode } from "../errors.ts";
+import type { CliIo } from "./command.ts";
 
 /** Codes only the command line produces (the library's codes are {@link CfSignErrorCode}). */
 export type CliErrorCode =

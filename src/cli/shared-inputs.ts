@@ -8,10 +8,10 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import type { PrivateKeyInput } from "../crypto/types.js";
-import type { CliIo } from "./command.js";
-import { describeFsError } from "./io.js";
-import { CliError } from "./report.js";
+import type { PrivateKeyInput } from "../crypto/types.ts";
+import type { CliIo } from "./command.ts";
+import { describeFsError } from "./io.ts";
+import { CliError } from "./report.ts";
 
 const NO_PASSPHRASE_ARGUMENT =
   "a passphrase on the command line shows in ps and in shell history; put it in an environment variable " +

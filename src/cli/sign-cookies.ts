@@ -4,15 +4,15 @@
  *
  * @module
  */
-import type { HashAlgorithm } from "../crypto/types.js";
-import type { EngineName } from "../engine/types.js";
-import type { SameSite } from "../lib/cookie.js";
-import { resourceCovers, validateResource } from "../lib/resource.js";
-import { validateUrl } from "../lib/url.js";
-import { parseOptions } from "./args.js";
-import type { CliIo, Command } from "./command.js";
-import { CliError, EXIT, exitStatusHelp } from "./report.js";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
+import type { HashAlgorithm } from "../crypto/types.ts";
+import type { EngineName } from "../engine/types.ts";
+import type { SameSite } from "../cloudfront/cookie.ts";
+import { resourceCovers, validateResource } from "../cloudfront/resource.ts";
+import { validateUrl } from "../cloudfront/url.ts";
+import { parseOptions } from "./args.ts";
+import type { CliIo, Command } from "./command.ts";
+import { CliError, EXIT, exitStatusHelp } from "./report.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -119,7 +119,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
   const privateKey = await readPrivateKeyFile(values["private-key"]!);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../index.js");
+  const { createSigner, CfSignError } = await import("../index.ts");
   let output: string;
   try {
     const resource = values["policy-resource"];

@@ -8,15 +8,15 @@
  *
  * @module
  */
-import type { HashAlgorithm } from "../crypto/types.js";
-import type { EngineName } from "../engine/types.js";
-import { CfSignError, fail } from "../errors.js";
-import { normalizeIpAddress } from "../lib/ip.js";
-import { validateResource } from "../lib/resource.js";
-import { toEpochSeconds } from "../lib/time.js";
-import type { Signer } from "../signer.js";
-import { parseOptions, type OptionValues } from "./args.js";
-import type { CliIo, Command } from "./command.js";
+import type { HashAlgorithm } from "../crypto/types.ts";
+import type { EngineName } from "../engine/types.ts";
+import { CfSignError, fail } from "../errors.ts";
+import { normalizeIpAddress } from "../cloudfront/ip.ts";
+import { validateResource } from "../cloudfront/resource.ts";
+import { toEpochSeconds } from "../cloudfront/time.ts";
+import type { Signer } from "../signer.ts";
+import { parseOptions, type OptionValues } from "./args.ts";
+import type { CliIo, Command } from "./command.ts";
 import {
   bulkFormat,
   fileSink,
@@ -26,10 +26,10 @@ import {
   stderrTerminal,
   stdoutSink,
   type BulkRecord,
-} from "./io.js";
-import { formatCount, Progress } from "./progress.js";
-import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.js";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.js";
+} from "./io.ts";
+import { formatCount, Progress } from "./progress.ts";
+import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
@@ -375,7 +375,7 @@ export async function loadSigner(
   const passphrase = readPassphrase(values["passphrase-env"], io, usage);
   const privateKey = await readPrivateKeyFile(values["private-key"]!);
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner } = await import("../index.js");
+  const { createSigner } = await import("../index.ts");
   try {
     return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine });
   } catch (err) {

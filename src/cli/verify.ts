@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { VerifyResult } from "../verify.js";
-import { parseOptions } from "./args.js";
-import type { CliIo, Command } from "./command.js";
-import { CliError, EXIT } from "./report.js";
-import { optionNamesHint, parseChoice, parseWhen, readPublicKeyFile } from "./shared-inputs.js";
+import type { VerifyResult } from "../verify/verify.ts";
+import { parseOptions } from "./args.ts";
+import type { CliIo, Command } from "./command.ts";
+import { CliError, EXIT } from "./report.ts";
+import { optionNamesHint, parseChoice, parseWhen, readPublicKeyFile } from "./shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -95,7 +95,7 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
   const url = values.url!;
   const keyPairId = values["key-pair-id"] ?? namedKeyPairId(url, values.cookie) ?? "none";
 
-  const { verifyCookies, verifyUrl, CfSignError } = await import("../index.js");
+  const { verifyCookies, verifyUrl, CfSignError } = await import("../index.ts");
   let result: VerifyResult;
   try {
     const options = {

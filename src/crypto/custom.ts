@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { CfSignError, fail } from "../errors.js";
-import { ecdsaDerToP1363, ecdsaP1363ToDer } from "./der.js";
-import { isCustomSigner, type CustomSigner, type HashAlgorithm, type PrivateKeyInput, type SigningKey } from "./types.js";
+import { CfSignError, fail } from "../errors.ts";
+import { ecdsaDerToP1363, ecdsaP1363ToDer } from "./der.ts";
+import { isCustomSigner, type CustomSigner, type HashAlgorithm, type PrivateKeyInput, type SigningKey } from "./types.ts";
 
 /** RSA-2048 signatures are exactly the modulus size (RFC 8017 §8.2.1). */
 export const RSA_2048_SIGNATURE_BYTES = 256;

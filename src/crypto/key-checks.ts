@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { CfSignError, fail } from "../errors.js";
-import type { SigningKey } from "./types.js";
+import { CfSignError, fail } from "../errors.ts";
+import type { SigningKey } from "./types.ts";
 
 /**
  * Recognises inputs that are clearly not a private key (a public key, a

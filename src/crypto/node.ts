@@ -6,9 +6,9 @@
  * @module
  */
 import { KeyObject, createECDH, createPrivateKey, sign as nodeSign } from "node:crypto";
-import { CfSignError, fail } from "../errors.js";
-import { wrapCustomSigner } from "./custom.js";
-import { checkHashSupported, describeKeyProblem } from "./key-checks.js";
+import { CfSignError, fail } from "../errors.ts";
+import { wrapCustomSigner } from "./custom.ts";
+import { checkHashSupported, describeKeyProblem } from "./key-checks.ts";
 import {
   isCryptoKey,
   isCustomSigner,
@@ -17,7 +17,7 @@ import {
   type KeyAlgorithm,
   type KeyImportOptions,
   type SigningKey,
-} from "./types.js";
+} from "./types.ts";
 
 const DIGEST: Record<HashAlgorithm, string> = { SHA1: "sha1", SHA256: "sha256" };
 

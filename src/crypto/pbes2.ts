@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { CfSignError, fail } from "../errors.js";
-import { pkcs8Algorithm, readTlv, type Tlv } from "./der.js";
+import { CfSignError, fail } from "../errors.ts";
+import { pkcs8Algorithm, readTlv, type Tlv } from "./der.ts";
 
 const SEQUENCE = 0x30;
 const INTEGER = 0x02;

@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { CfSignError, fail } from "../errors.js";
-import { ecdsaDerToP1363, encodeTlv, OID_EC_PUBLIC_KEY, OID_P256, OID_RSA_ENCRYPTION, parsePem, readTlv } from "./der.js";
-import { isCryptoKey, isKeyObjectLike, type HashAlgorithm, type KeyAlgorithm, type KeyObjectLike } from "./types.js";
+import { CfSignError, fail } from "../errors.ts";
+import { ecdsaDerToP1363, encodeTlv, OID_EC_PUBLIC_KEY, OID_P256, OID_RSA_ENCRYPTION, parsePem, readTlv } from "./der.ts";
+import { isCryptoKey, isKeyObjectLike, type HashAlgorithm, type KeyAlgorithm, type KeyObjectLike } from "./types.ts";
 
 /**
  * A public key in any form the verifier accepts: SPKI PEM (`BEGIN PUBLIC KEY`,

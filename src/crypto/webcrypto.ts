@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { CfSignError, fail } from "../errors.js";
-import { wrapCustomSigner } from "./custom.js";
-import { ecdsaP1363ToDer, parsePem, pkcs8Algorithm, wrapPkcs1RsaKey, wrapSec1EcKey } from "./der.js";
-import { checkHashSupported, describeKeyProblem } from "./key-checks.js";
-import { decryptPkcs8 } from "./pbes2.js";
+import { CfSignError, fail } from "../errors.ts";
+import { wrapCustomSigner } from "./custom.ts";
+import { ecdsaP1363ToDer, parsePem, pkcs8Algorithm, wrapPkcs1RsaKey, wrapSec1EcKey } from "./der.ts";
+import { checkHashSupported, describeKeyProblem } from "./key-checks.ts";
+import { decryptPkcs8 } from "./pbes2.ts";
 import {
   isCryptoKey,
   isCustomSigner,
@@ -19,7 +19,7 @@ import {
   type KeyAlgorithm,
   type KeyImportOptions,
   type SigningKey,
-} from "./types.js";
+} from "./types.ts";
 
 const WEB_HASH: Record<HashAlgorithm, string> = { SHA1: "SHA-1", SHA256: "SHA-256" };
 

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { CfSignError } from "../errors.js";
-import { jsHotPath } from "./js.js";
-import type { EngineName, HotPath } from "./types.js";
-import { createWasmHotPath, createWasmHotPathSync } from "./wasm.js";
+import { CfSignError } from "../errors.ts";
+import { jsHotPath } from "./js.ts";
+import type { EngineName, HotPath } from "./types.ts";
+import { createWasmHotPath, createWasmHotPathSync } from "./wasm.ts";
 
 /** Where an entry point obtains the compiled cfsign WebAssembly module. */
 export type WasmModuleSource = () => Promise<WebAssembly.Module>;

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { createHotPathLoader, type HotPathLoader } from "./hot-path-loader.js";
-import { compileWasmModuleSync, loadWasmModule } from "./wasm-module.js";
+import { createHotPathLoader, type HotPathLoader } from "./hot-path-loader.ts";
+import { compileWasmModuleSync, loadWasmModule } from "./wasm-module.ts";
 
 /** The hot path called `name`; `"wasm"` compiles the inlined module on first use. */
 export const loadHotPath: HotPathLoader = /* @__PURE__ */ createHotPathLoader(loadWasmModule);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { wasmBase64 } from "./wasm-bytes.generated.js";
+import { wasmBase64 } from "./wasm-bytes.generated.ts";
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 

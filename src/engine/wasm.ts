@@ -23,7 +23,7 @@ import {
   type RewriteOutput,
   type RewritePlan,
   type UrlParts,
-} from "./types.js";
+} from "./types.ts";
 
 /** The module's exports (assembly/index.ts). `usize` results arrive as signed i32: use `>>> 0`. */
 interface WasmExports {

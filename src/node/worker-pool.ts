@@ -24,8 +24,8 @@
 import type { KeyObject } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { CfSignError } from "../errors.js";
-import type { HashAlgorithm, KeyAlgorithm } from "../crypto/types.js";
+import { CfSignError } from "../errors.ts";
+import type { HashAlgorithm, KeyAlgorithm } from "../crypto/types.ts";
 
 /** Options of {@link createSigningPool}. */
 export interface SigningPoolOptions {

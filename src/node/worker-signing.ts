@@ -8,11 +8,11 @@
  */
 import { KeyObject } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { fail } from "../errors.js";
-import { toKeyObject } from "../crypto/node.js";
-import { isCryptoKey, isCustomSigner, type KeyAlgorithm, type KeyImportOptions } from "../crypto/types.js";
-import type { BatchSigner, WorkersOption } from "../signer.js";
-import { createSigningPool } from "./worker-pool.js";
+import { fail } from "../errors.ts";
+import { toKeyObject } from "../crypto/node.ts";
+import { isCryptoKey, isCustomSigner, type KeyAlgorithm, type KeyImportOptions } from "../crypto/types.ts";
+import type { BatchSigner, WorkersOption } from "../signer.ts";
+import { createSigningPool } from "./worker-pool.ts";
 
 /**
  * A worker-thread batch signer for an already imported and checked key, or

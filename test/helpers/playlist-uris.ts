@@ -1,5 +1,5 @@
 /**
- * An HLS playlist's URIs found without cfsign's code (src/lib/hls.ts), for the
+ * An HLS playlist's URIs found without cfsign's code (src/formats/hls.ts), for the
  * tests of the scanner, the CLI and `signer.signPlaylist` to compare against:
  * URI lines, and `URI="..."` attributes in `#EXT` tag lines.
  */

@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { CfSignError, type CfSignErrorCode } from "../errors.js";
-import type { BatchResult } from "../signer.js";
-import { playlistUris, rewritePlaylist, type PlaylistUri, type PlaylistUriKind } from "./hls.js";
-import { validateUrl } from "./url.js";
+import { CfSignError, type CfSignErrorCode } from "./errors.ts";
+import type { BatchResult } from "./signer.ts";
+import { playlistUris, rewritePlaylist, type PlaylistUri, type PlaylistUriKind } from "./formats/hls.ts";
+import { validateUrl } from "./cloudfront/url.ts";
 
 /**
  * Checks the URL a playlist is served from (the base of its relative URIs).

@@ -1,6 +1,6 @@
 /**
  * Reading a signed URL apart, key-less: the one way the verifier
- * (`verifyUrl`, src/verify.ts) and `cfsign inspect` (src/cli/inspect.ts) split
+ * (`verifyUrl`, src/verify/verify.ts) and `cfsign inspect` (src/cli/inspect.ts) split
  * a URL into its own query parameters and CloudFront's signing parameters,
  * rebuild the canned policy CloudFront would check, and recognise the text
  * mistakes that need no key (standard base64, an S3 presigned URL).

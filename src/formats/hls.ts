@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { fail } from "../errors.js";
+import { fail } from "../errors.ts";
 
 /**
  * What a URI in a playlist points at:

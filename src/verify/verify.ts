@@ -11,18 +11,18 @@
  * 4. the policy's conditions: one statement, `Resource` (wildcards), `DateLessThan`,
  *    `DateGreaterThan`, `IpAddress` (which fails closed: without `clientIp` it is
  *    `IP_ADDRESS_NOT_CHECKED`, unless `ignoreIpAddress` is set).
- * The URL is taken apart by ./lib/signed-url.ts, which `cfsign inspect` shares.
+ * The URL is taken apart by ../cloudfront/signed-url.ts, which `cfsign inspect` shares.
  * When a check fails, a few likely causes are tried (the other hash, a query
  * parameter added after signing, another known key) to name the mistake.
  *
  * @module
  */
-import { fail } from "./errors.js";
-import { importVerifyKey, verifySignature, type PublicKeyInput, type VerifyKey } from "./crypto/public-key.js";
-import type { HashAlgorithm } from "./crypto/types.js";
-import { decodeBase64 } from "./engine/js.js";
-import { resourceCovers } from "./lib/resource.js";
-import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "./lib/time.js";
+import { fail } from "../errors.ts";
+import { importVerifyKey, verifySignature, type PublicKeyInput, type VerifyKey } from "../crypto/public-key.ts";
+import type { HashAlgorithm } from "../crypto/types.ts";
+import { decodeBase64 } from "../engine/js.ts";
+import { resourceCovers } from "../cloudfront/resource.ts";
+import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "../cloudfront/time.ts";
 import {
   SIGNING_PARAMETER_NAMES,
   cannedPolicyText,
@@ -34,8 +34,8 @@ import {
   usesStandardBase64,
   type SignedUrlParts,
   type SigningParameterName,
-} from "./lib/signed-url.js";
-import { MAX_URL_BYTES } from "./lib/url.js";
+} from "../cloudfront/signed-url.ts";
+import { MAX_URL_BYTES } from "../cloudfront/url.ts";
 
 /**
  * Why a request is accepted or refused; one stable code per outcome.

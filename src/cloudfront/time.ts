@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fail } from "../errors.js";
+import { fail } from "../errors.ts";
 
 /** A point in time: a `Date`, integer epoch seconds, or an ISO-8601 string with a zone. */
 export type DateInput = Date | number | string;

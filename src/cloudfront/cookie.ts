@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { fail } from "../errors.js";
+import { fail } from "../errors.ts";
 
 /** `SameSite` values (RFC 6265bis §4.1.2.7). */
 export type SameSite = "Strict" | "Lax" | "None";

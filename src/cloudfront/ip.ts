@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fail } from "../errors.js";
+import { fail } from "../errors.ts";
 
 const OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
 

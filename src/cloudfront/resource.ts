@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { fail } from "../errors.js";
-import { MAX_URL_BYTES, urlSections } from "./url.js";
+import { fail } from "../errors.ts";
+import { MAX_URL_BYTES, urlSections } from "./url.ts";
 
 /** What {@link validateResource} learned about a pattern. */
 export interface ResourceInfo {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { fail } from "../errors.js";
+import { fail } from "../errors.ts";
 
 /** CloudFront's signing parameters (`private-content-signed-urls`), lower-cased. */
 export const SIGNING_PARAMETERS: readonly string[] = [

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { CfSignError, fail } from "./errors.js";
-import { resourceCovers } from "./lib/resource.js";
-import { MAX_URL_BYTES, validateUrl } from "./lib/url.js";
-import type { BatchResult } from "./signer.js";
+import { CfSignError, fail } from "./errors.ts";
+import { resourceCovers } from "./cloudfront/resource.ts";
+import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
+import type { BatchResult } from "./signer.ts";
 
 /** @internal What `Signer.signPolicy` hands to the constructor. */
 export interface SignedPolicyInit {
