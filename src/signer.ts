@@ -307,7 +307,7 @@ export class Signer {
    * are not http(s) (`skd://`, `data:`) are left unchanged and counted in `skipped`.
    *
    * @param text - the playlist's text (starting with `#EXTM3U`, after an optional BOM)
-   * @param options - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
+   * @param given - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
    *   `resource`, `allowAnyResource`, `keepRelative`, `strict`
    * @returns the signed text, counts, and per-URI failures
    * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an HLS playlist, a bad option), the `baseUrl` codes
