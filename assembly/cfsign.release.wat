@@ -2,14 +2,13 @@
  (type $0 (func (param i32 i32 i32) (result i32)))
  (type $1 (func (param i32 i32) (result i32)))
  (type $2 (func (param i32 i32 i32 i32) (result i32)))
- (type $3 (func (param i32 i64) (result i32)))
- (type $4 (func (param i32 i32) (result i64)))
- (type $5 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
- (type $6 (func (param i32 i32 i32) (result f64)))
- (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
- (type $8 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
- (type $9 (func (param i32 i32) (result f64)))
- (type $10 (func (result i32)))
+ (type $3 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $4 (func (param i32 i64) (result i32)))
+ (type $5 (func (param i32 i32) (result i64)))
+ (type $6 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
+ (type $7 (func (param i32 i32 i32) (result f64)))
+ (type $8 (func (param i32 i32) (result f64)))
+ (type $9 (func (result i32)))
  (global $assembly/rewrite/lineStop (mut i32) (i32.const 0))
  (global $assembly/rewrite/lineNl (mut i32) (i32.const 0))
  (memory $0 1)
@@ -1882,7 +1881,14 @@
   end
   i32.const -1
  )
- (func $assembly/rewrite/rewriteLines (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32) (param $10 i32) (param $11 i32) (result i32)
+ (func $assembly/rewrite/rewriteLines (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (result i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
   (local $12 i32)
   (local $13 i32)
   (local $14 i32)
@@ -1893,19 +1899,39 @@
   (local $19 i64)
   (local $20 i32)
   (local $21 i32)
+  local.get $2
+  i32.load
+  local.set $11
+  local.get $2
+  i32.load offset=8
+  local.set $13
+  local.get $2
+  i32.load offset=12
+  local.set $14
+  local.get $2
+  i32.load offset=16
+  local.set $12
+  local.get $2
+  i32.load offset=20
+  local.set $15
+  local.get $2
+  i32.load offset=24
+  local.set $16
   local.get $0
   local.get $1
   i32.add
-  local.set $14
-  local.get $9
-  local.set $16
-  local.get $10
-  local.set $15
+  local.set $7
+  local.get $3
+  local.set $9
+  local.get $4
+  local.set $8
   local.get $0
   local.set $1
-  local.get $3
+  local.get $2
+  i32.load offset=4
+  local.tee $17
   if (result i32)
-   local.get $2
+   local.get $11
    i32.load8_u
   else
    i32.const 256
@@ -1913,7 +1939,7 @@
   local.set $18
   loop $while-continue|0
    local.get $1
-   local.get $14
+   local.get $7
    i32.lt_u
    if
     local.get $1
@@ -1922,12 +1948,12 @@
     i32.eq
     if
      local.get $1
-     local.get $14
-     local.get $2
-     local.get $3
-     local.get $4
+     local.get $7
+     local.get $11
+     local.get $17
+     local.get $13
      call $assembly/rewrite/scanLine
-     local.tee $12
+     local.tee $5
      i32.const -1
      i32.ne
      if (result i32)
@@ -1936,15 +1962,15 @@
       i32.sub
       i32.const 1
       i32.add
-      local.get $6
+      local.get $12
       i32.add
-      local.get $7
+      local.get $15
       i32.le_u
      else
       i32.const 0
      end
      if
-      local.get $16
+      local.get $9
       local.get $1
       global.get $assembly/rewrite/lineStop
       local.get $1
@@ -1953,7 +1979,7 @@
       local.tee $1
       i32.const 38
       i32.const 63
-      local.get $12
+      local.get $5
       i32.const 1
       i32.eq
       select
@@ -1961,29 +1987,29 @@
       local.get $1
       i32.const 1
       i32.add
-      local.get $5
-      local.get $6
+      local.get $14
+      local.get $12
       call $assembly/bytes/copy
       global.get $assembly/rewrite/lineStop
       global.get $assembly/rewrite/lineNl
       global.get $assembly/rewrite/lineStop
       i32.sub
-      local.get $14
+      local.get $7
       global.get $assembly/rewrite/lineNl
       i32.gt_u
       i32.add
       call $assembly/bytes/copy
-      local.set $16
-      local.get $17
+      local.set $9
+      local.get $10
       i32.const 1
       i32.add
-      local.set $17
+      local.set $10
       global.get $assembly/rewrite/lineNl
       i32.const 1
       i32.add
-      local.get $14
+      local.get $7
       global.get $assembly/rewrite/lineNl
-      local.get $14
+      local.get $7
       i32.lt_u
       select
       local.set $1
@@ -1991,16 +2017,16 @@
      end
     end
     local.get $1
-    local.set $12
+    local.set $5
     loop $for-loop|0
-     local.get $12
+     local.get $5
      i32.const 8
      i32.add
-     local.tee $13
-     local.get $14
+     local.tee $6
+     local.get $7
      i32.le_u
      if
-      local.get $12
+      local.get $5
       i64.load
       i64.const 723401728380766730
       i64.xor
@@ -2015,44 +2041,44 @@
       i64.and
       i64.eqz
       if
-       local.get $13
-       local.set $12
+       local.get $6
+       local.set $5
        br $for-loop|0
       end
      end
     end
     block $__inlined_func$assembly/rewrite/lineEnd$10
      loop $for-loop|1
-      local.get $12
-      local.get $14
+      local.get $5
+      local.get $7
       i32.lt_u
       if
-       local.get $12
+       local.get $5
        i32.load8_u
        i32.const 10
        i32.eq
        br_if $__inlined_func$assembly/rewrite/lineEnd$10
-       local.get $12
+       local.get $5
        i32.const 1
        i32.add
-       local.set $12
+       local.set $5
        br $for-loop|1
       end
      end
-     local.get $14
-     local.set $12
+     local.get $7
+     local.set $5
     end
-    local.get $12
-    local.get $12
+    local.get $5
+    local.get $5
     i32.const 1
     i32.sub
-    local.tee $13
-    local.get $12
+    local.tee $6
+    local.get $5
     local.get $1
-    local.get $12
+    local.get $5
     i32.lt_u
     if (result i32)
-     local.get $13
+     local.get $6
      i32.load8_u
      i32.const 13
      i32.eq
@@ -2062,17 +2088,17 @@
     select
     local.tee $20
     i32.sub
-    local.get $12
-    local.get $14
+    local.get $5
+    local.get $7
     i32.lt_u
     i32.add
     local.set $21
     local.get $20
     local.get $1
     i32.sub
-    local.tee $13
+    local.tee $6
     if (result i32)
-     local.get $8
+     local.get $16
      i32.const 1
      i32.and
      if (result i32)
@@ -2087,65 +2113,65 @@
      i32.const 1
     end
     if
-     local.get $16
+     local.get $9
      local.get $1
-     local.get $13
+     local.get $6
      local.get $21
      i32.add
      call $assembly/bytes/copy
-     local.set $16
+     local.set $9
     else
-     local.get $15
-     local.get $17
+     local.get $8
+     local.get $10
      i32.store
-     local.get $15
+     local.get $8
      local.get $1
      local.get $0
      i32.sub
      i32.store offset=4
-     local.get $15
+     local.get $8
      local.get $20
      local.get $0
      i32.sub
      i32.store offset=8
-     local.get $15
+     local.get $8
      local.get $21
      i32.store offset=12
-     local.get $15
-     local.get $16
+     local.get $8
      local.get $9
+     local.get $3
      i32.sub
      i32.store offset=16
-     local.get $15
+     local.get $8
      i32.const 20
      i32.add
-     local.set $15
+     local.set $8
     end
-    local.get $17
+    local.get $10
     i32.const 1
     i32.add
-    local.set $17
-    local.get $12
+    local.set $10
+    local.get $5
     i32.const 1
     i32.add
-    local.get $14
-    local.get $12
-    local.get $14
+    local.get $7
+    local.get $5
+    local.get $7
     i32.lt_u
     select
     local.set $1
     br $while-continue|0
    end
   end
-  local.get $11
-  local.get $15
-  local.get $10
+  local.get $2
+  local.get $8
+  local.get $4
   i32.sub
   i32.const 20
   i32.div_u
-  i32.store
-  local.get $16
+  i32.store offset=28
   local.get $9
+  local.get $3
   i32.sub
  )
  (func $assembly/rewrite/countLines (param $0 i32) (param $1 i32) (result i32)

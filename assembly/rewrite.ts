@@ -12,6 +12,10 @@
 // src/engine/js.ts byte for byte.
 
 import { copy, hasByte } from "./bytes";
+import {
+  FLAG_WORDS, R_FLAGGED_COUNT, R_KEEP_COMMENTS, R_MAX_URL_BYTES, R_OPTIONS, R_PREFIX_LEN, R_PREFIX_PTR,
+  R_QUERY_LEN, R_QUERY_PTR, R_SCAN_FROM,
+} from "./layout";
 
 // Byte classes for the scan.
 const PLAIN: u8 = 0;
@@ -65,12 +69,6 @@ const NAMES = memory.data<u8>([
   0x6b, 0x65, 0x79, 0x2d, 0x70, 0x61, 0x69, 0x72, 0x2d, 0x69, 0x64,
   0x68, 0x61, 0x73, 0x68, 0x2d, 0x61, 0x6c, 0x67, 0x6f, 0x72, 0x69, 0x74, 0x68, 0x6d,
 ]);
-
-/** Option bit: copy lines that start with `#` verbatim (HLS playlist tags and comments). */
-export const KEEP_COMMENTS: u32 = 1;
-
-/** u32 words per flagged-line record: line index, start, end (without CR), end-of-line bytes, output offset. */
-export const FLAG_WORDS: usize = 5;
 
 // @ts-ignore: decorator
 @inline function isHex(b: u32): bool {
@@ -224,22 +222,24 @@ function lineEnd(p: usize, end: usize): usize {
 }
 
 /**
- * Rewrites `n` bytes of lines at `input` to `out`: an empty line, and with
- * {@link KEEP_COMMENTS} a line starting with `#`, is copied; a clean URL line
- * gets `?` (or `&` if it has a query) and the `queryLen` bytes at `query`; any
- * other line writes nothing and appends a {@link FLAG_WORDS}-word record to
- * `flagged`. Line ends (`\n` or `\r\n`) are kept. `prefixLen == 0` flags every
- * URL line. `out` needs room for `n + lines * (queryLen + 1)` bytes, `flagged`
- * for `lines * FLAG_WORDS` u32s.
+ * Rewrites `n` bytes of lines at `input` to `out` under the settings row at
+ * `settings` (layout.ts `R_*`): an empty line, and with {@link R_KEEP_COMMENTS}
+ * a line starting with `#`, is copied; a clean URL line gets `?` (or `&` if it
+ * has a query) and the query; any other line writes nothing and appends a
+ * {@link FLAG_WORDS}-word record to `flagged`. Line ends (`\n` or `\r\n`) are
+ * kept. A prefix length of 0 flags every URL line. `out` needs room for
+ * `n + lines * (queryLen + 1)` bytes, `flagged` for `lines * FLAG_WORDS` u32s.
  *
- * @returns the bytes written to `out`; the number of flagged lines is stored at `flaggedCount`.
+ * @returns the bytes written to `out`; the number of flagged lines is stored in the row's `R_FLAGGED_COUNT`.
  */
-export function rewriteLines(
-  input: usize, n: usize,
-  prefix: usize, prefixLen: usize, scanFrom: usize,
-  query: usize, queryLen: usize, maxUrlBytes: usize, options: u32,
-  out: usize, flagged: usize, flaggedCount: usize,
-): usize {
+export function rewriteLines(input: usize, n: usize, settings: usize, out: usize, flagged: usize): usize {
+  const prefix = <usize>load<u32>(settings, R_PREFIX_PTR);
+  const prefixLen = <usize>load<u32>(settings, R_PREFIX_LEN);
+  const scanFrom = <usize>load<u32>(settings, R_SCAN_FROM);
+  const query = <usize>load<u32>(settings, R_QUERY_PTR);
+  const queryLen = <usize>load<u32>(settings, R_QUERY_LEN);
+  const maxUrlBytes = <usize>load<u32>(settings, R_MAX_URL_BYTES);
+  const options = load<u32>(settings, R_OPTIONS);
   const end = input + n;
   let dst = out;
   let f = flagged;
@@ -267,7 +267,7 @@ export function rewriteLines(
     if (stop > p && load<u8>(stop - 1) == 0x0d) stop--;
     const eol = (nl < end ? <usize>1 : 0) + (nl - stop);
     const len = stop - p;
-    if (len == 0 || ((options & KEEP_COMMENTS) && load<u8>(p) == 0x23)) {
+    if (len == 0 || ((options & R_KEEP_COMMENTS) && load<u8>(p) == 0x23)) {
       dst = copy(dst, p, len + eol);
     } else {
       store<u32>(f, line);
@@ -280,6 +280,6 @@ export function rewriteLines(
     line++;
     p = nl < end ? nl + 1 : end;
   }
-  store<u32>(flaggedCount, <u32>((f - flagged) / (FLAG_WORDS << 2)));
+  store<u32>(settings, <u32>((f - flagged) / (FLAG_WORDS << 2)), R_FLAGGED_COUNT);
   return dst - out;
 }

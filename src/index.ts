@@ -24,16 +24,15 @@
 import { Buffer } from "node:buffer";
 import { importSigningKey as importNode } from "./crypto/node.ts";
 import { importSigningKey as importWeb } from "./crypto/webcrypto.ts";
-import { createSyncHotPathLoader } from "./engine/load.ts";
+import { createHotPathLoader } from "./engine/load.ts";
+import { wasmBase64 } from "./engine/wasm-bytes.generated.ts";
 import { createSignerWith, type Signer } from "./signer.ts";
 import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";
 
-const loadHotPath = /* @__PURE__ */ createSyncHotPathLoader((base64) => {
-  const bytes = Buffer.from(base64, "base64");
-  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
-});
+// Compiled and instantiated synchronously on first use, from Node's native base64 decoding.
+const loadHotPath = /* @__PURE__ */ createHotPathLoader({ compileSync: () => new WebAssembly.Module(Buffer.from(wasmBase64, "base64")) });
 
 /**
  * Creates a signer: imports and checks the key once (RSA-2048 or ECDSA P-256,

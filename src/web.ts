@@ -16,11 +16,14 @@
  * @module
  */
 import { importSigningKey } from "./crypto/webcrypto.ts";
-import { loadHotPath } from "./engine/load.ts";
+import { base64Bytes, createHotPathLoader } from "./engine/load.ts";
+import { wasmBase64 } from "./engine/wasm-bytes.generated.ts";
 import { createSignerWith, type Signer } from "./signer.ts";
 import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";
+
+const loadHotPath = /* @__PURE__ */ createHotPathLoader(() => WebAssembly.compile(base64Bytes(wasmBase64)));
 
 /**
  * Creates a signer: imports and checks the key once with WebCrypto (RSA-2048 or

@@ -10,7 +10,7 @@
  */
 import wasmModule from "../build/cfsign.wasm";
 import { importSigningKey } from "./crypto/webcrypto.ts";
-import { createHotPathLoader } from "./engine/hot-path-loader.ts";
+import { createHotPathLoader } from "./engine/load.ts";
 import { createSignerWith, type Signer } from "./signer.ts";
 import type { SignerOptions } from "./types.ts";
 

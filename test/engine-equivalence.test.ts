@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { jsHotPath } from "../src/engine/js.js";
 import type { HotPath, PolicySpec, UrlParts } from "../src/engine/types.js";
 import { createWasmHotPath } from "../src/engine/wasm.js";
-import { loadWasmModule } from "../src/engine/wasm-module.js";
+import { loadWasmModule } from "./helpers/wasm.js";
 
 const RUNS = 3000;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";

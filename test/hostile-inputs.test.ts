@@ -15,7 +15,7 @@ import { CfSignError, createSigner, redirectToSigned, type Signer } from "../src
 import { importSigningKey } from "../src/crypto/node.js";
 import { jsHotPath } from "../src/engine/js.js";
 import { createWasmHotPath } from "../src/engine/wasm.js";
-import { loadWasmModule } from "../src/engine/wasm-module.js";
+import { loadWasmModule } from "./helpers/wasm.js";
 import { createSignerWith } from "../src/signer.js";
 import {
   cidr,

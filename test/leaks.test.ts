@@ -30,7 +30,7 @@ import {
   type SignerOptions,
 } from "../src/index.js";
 import { importSigningKey } from "../src/crypto/node.js";
-import { createHotPathLoader } from "../src/engine/hot-path-loader.js";
+import { createHotPathLoader } from "../src/engine/load.js";
 import { createSignerWith } from "../src/signer.js";
 import { hostileRows } from "./helpers/hostile-inputs.js";
 

@@ -13,7 +13,7 @@ import { CfSignError } from "../src/errors.js";
 import { jsHotPath } from "../src/engine/js.js";
 import { REWRITE_FLAG_WORDS, type EngineName, type HotPath, type RewritePlan } from "../src/engine/types.js";
 import { createWasmHotPath } from "../src/engine/wasm.js";
-import { loadWasmModule } from "../src/engine/wasm-module.js";
+import { loadWasmModule } from "./helpers/wasm.js";
 import { resourceCovers } from "../src/cloudfront/resource.js";
 import { MAX_URL_BYTES, validateUrl } from "../src/cloudfront/url.js";
 import { rewriteLines, rewritePlan, type RewriteLinesResult, type ShareablePolicy } from "../src/rewrite-lines.js";

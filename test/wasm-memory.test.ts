@@ -3,11 +3,13 @@
  * page boundaries, several MiB), memory grows between and within calls with
  * views rebuilt, and results are copies that later calls cannot change.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { jsHotPath } from "../src/engine/js.js";
 import type { HotPath, PolicySpec, UrlParts } from "../src/engine/types.js";
 import { createWasmHotPath } from "../src/engine/wasm.js";
-import { loadWasmModule } from "../src/engine/wasm-module.js";
+import { createHotPathLoader } from "../src/engine/load.js";
+import { loadWasmModule } from "./helpers/wasm.js";
 
 const PAGE = 65536;
 const EXPIRES = 1767225600;
@@ -204,7 +206,36 @@ describe("growth and ownership", () => {
     samePolicies(w, [{ resource: "r", expires: 2 ** 53 }]);
   });
 
-  test("the module is compiled once", async () => {
-    expect(await loadWasmModule()).toBe(module);
+  test("a loader instantiates the module once and every signer of the entry shares it; a failed load is retried", async () => {
+    let calls = 0;
+    const load = createHotPathLoader(() => {
+      calls++;
+      return Promise.resolve(module);
+    });
+    const [a, b] = await Promise.all([load("wasm"), load("wasm")]);
+    expect(a).toBe(b);
+    expect(await load("wasm")).toBe(a);
+    expect(calls).toBe(1);
+
+    let attempts = 0;
+    const flaky = createHotPathLoader(() => (++attempts === 1 ? Promise.reject(new Error("first")) : Promise.resolve(module)));
+    await expect(flaky("wasm")).rejects.toMatchObject({ code: "ENGINE_FAILURE" });
+    expect((await flaky("wasm")).name).toBe("wasm");
+    expect(attempts).toBe(2);
+  });
+});
+
+describe("the row layout", () => {
+  test("src/engine/layout.generated.ts holds exactly the constants of assembly/layout.ts, with the same values", async () => {
+    const source = readFileSync(new URL("../assembly/layout.ts", import.meta.url), "utf8");
+    const expected: Record<string, number> = {};
+    for (const m of source.matchAll(/^export const (\w+): \w+ = (\d+);/gm)) expected[m[1]!] = Number(m[2]);
+    expect(Object.keys(expected).length).toBeGreaterThan(20);
+    expect({ ...(await import("../src/engine/layout.generated.js")) }).toEqual(expected);
+  });
+
+  test("the WebAssembly rewriteLines export takes five numbers (input, length, settings row, output, flagged), not twelve", async () => {
+    const instance = await WebAssembly.instantiate(await loadWasmModule(), {});
+    expect((instance.exports.rewriteLines as (...args: number[]) => number).length).toBe(5);
   });
 });

@@ -1,25 +1,72 @@
 /**
- * The default hot-path loader: WASM compiled from the bytes inlined at build
- * time (./wasm-module.ts), which works in Node, Deno, Bun and browsers with no
- * file to host. The WASM instance is created once per process and shared.
+ * The hot-path loader. Each entry point says where the compiled cfsign module
+ * comes from, in a line: Node compiles the inlined bytes synchronously
+ * (../index.ts), Deno, Bun and browsers compile them asynchronously (../web.ts),
+ * Workers get the `WebAssembly.Module` their bundler made from the imported
+ * `.wasm` file (../workerd.ts), because they refuse to compile bytes at run time.
+ * No bytes and no `WebAssembly.compile` here, so the Workers entry has neither.
  *
  * @module
  */
-import { createHotPathLoader, type HotPathLoader } from "./hot-path-loader.ts";
-import { compileWasmModuleSync, loadWasmModule } from "./wasm-module.ts";
-
-/** The hot path called `name`; `"wasm"` compiles the inlined module on first use. */
-export const loadHotPath: HotPathLoader = /* @__PURE__ */ createHotPathLoader(loadWasmModule);
+import { CfSignError } from "../errors.ts";
+import { jsHotPath } from "./js.ts";
+import type { EngineName, HotPath } from "./types.ts";
+import { createWasmHotPath, createWasmHotPathSync } from "./wasm.ts";
 
 /**
- * {@link loadHotPath} for Node's entry: decodes with `decode` (Node's native
- * base64), then compiles and instantiates synchronously on first use, which Node
- * allows on its main thread (browsers do not, for this size). About 5 ms less
- * of a cold start than the asynchronous path (bench/suites/cold-start.js).
- *
- * @param decode - base64 to bytes
- * @returns the loader
+ * Where an entry point obtains the compiled cfsign module: a function returning it (asynchronously), or
+ * `{ compileSync }` to compile and instantiate without awaiting (Node's main thread allows it for a
+ * module this size, a browser's does not; it saves about 5 ms of a cold start, bench/suites/cold-start.js).
  */
-export function createSyncHotPathLoader(decode: (base64: string) => Uint8Array<ArrayBuffer>): HotPathLoader {
-  return createHotPathLoader({ compileSync: () => compileWasmModuleSync(decode) });
+export type WasmSource = (() => Promise<WebAssembly.Module>) | { readonly compileSync: () => WebAssembly.Module };
+
+/** Loads a hot path by name. */
+export type HotPathLoader = (name: EngineName) => Promise<HotPath>;
+
+/**
+ * Makes a loader whose WASM instance is created on first use and then shared by
+ * every signer of the entry point (hot-path calls are synchronous, so signers
+ * never interleave in it). A failed load is not cached: a later call retries.
+ *
+ * @param source - where the compiled module comes from (called at most once per success)
+ * @returns a loader: `"js"` is the TypeScript twin, `"wasm"` the shared instance
+ * @throws {@link CfSignError} `ENGINE_FAILURE` (as a rejection of the loader's promise)
+ *   when the module cannot be obtained or instantiated
+ * @example
+ * ```ts
+ * import wasmModule from "../build/cfsign.wasm"; // a WebAssembly.Module on Workers
+ * const loadHotPath = createHotPathLoader(() => Promise.resolve(wasmModule));
+ * ```
+ */
+export function createHotPathLoader(source: WasmSource): HotPathLoader {
+  let wasm: Promise<HotPath> | undefined;
+  return (name) => {
+    if (name === "js") return Promise.resolve(jsHotPath);
+    wasm ??= Promise.resolve()
+      .then(() => (typeof source === "function" ? source().then(createWasmHotPath) : createWasmHotPathSync(source.compileSync())))
+      .catch((cause: unknown) => {
+        wasm = undefined;
+        throw new CfSignError(
+          "ENGINE_FAILURE",
+          "the WebAssembly hot path could not be loaded in this runtime; engine: \"js\" gives the same bytes " +
+            "(on Cloudflare Workers, which refuse to compile WebAssembly from bytes, make sure the bundler " +
+            'picks the "workerd" export of cfsign, which imports the .wasm file)',
+          { cause },
+        );
+      });
+    return wasm;
+  };
+}
+
+/**
+ * Standard base64 to bytes with `atob`, which every runtime has (Node's entry uses its faster `Buffer`).
+ *
+ * @param text - standard base64 (the inlined module)
+ * @returns the bytes
+ */
+export function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { FLAG_WORDS } from "./layout.generated.ts";
 
 /** The statement of one policy. Canned and custom policies share this shape. */
 export interface PolicySpec {
@@ -37,7 +38,7 @@ export interface UrlParts {
 
 /**
  * What {@link HotPath.rewriteLines} needs to know about one shared policy,
- * computed once per policy (src/lib/rewrite-plan.ts).
+ * computed once per policy (`rewritePlan` in src/rewrite-lines.ts).
  */
 export interface RewritePlan {
   /** Appended to each URL after `?` or `&`: `Policy=...&Signature=...&Key-Pair-Id=...`. ASCII. */
@@ -56,8 +57,8 @@ export interface RewritePlan {
   readonly keepComments: boolean;
 }
 
-/** u32 words per flagged line in {@link RewriteOutput.flagged}. */
-export const REWRITE_FLAG_WORDS = 5;
+/** u32 words per flagged line in {@link RewriteOutput.flagged} (assembly/layout.ts `FLAG_WORDS`). */
+export const REWRITE_FLAG_WORDS: number = FLAG_WORDS;
 
 /**
  * Thrown by {@link HotPath.rewriteLines}, before anything is written, when `into` is shorter than

@@ -4,7 +4,8 @@
  *
  * Boundary: only numbers cross it. This file owns every byte of linear memory
  * from the module's `heapBase()` up; each call lays out, from there,
- * 8-aligned: a table of 40-byte rows (assembly/layout.ts), a u32 array of string
+ * 8-aligned: a table of rows (assembly/layout.ts, read here from the generated
+ * ./layout.generated.ts, so the offsets cannot drift apart), a u32 array of string
  * lengths, a u32 array of output offsets, the UTF-8 of all input strings (one
  * `TextEncoder.encodeInto` per ~1 MiB of text, not one per string), any binary
  * inputs, then the output. A batch costs a constant number of calls (lengths,
@@ -24,6 +25,37 @@ import {
   type RewritePlan,
   type UrlParts,
 } from "./types.ts";
+import {
+  P_EXPIRES,
+  P_FLAGS,
+  P_HAS_IP,
+  P_HAS_STARTS,
+  P_IP_LEN,
+  P_IP_PTR,
+  P_RESOURCE_LEN,
+  P_RESOURCE_PTR,
+  P_STARTS,
+  R_FLAGGED_COUNT,
+  R_KEEP_COMMENTS,
+  R_MAX_URL_BYTES,
+  R_OPTIONS,
+  R_PREFIX_LEN,
+  R_PREFIX_PTR,
+  R_QUERY_LEN,
+  R_QUERY_PTR,
+  R_SCAN_FROM,
+  R_SIZE,
+  ROW_SIZE,
+  U_EXPIRES,
+  U_FLAGS,
+  U_HAS_POLICY,
+  U_POLICY_LEN,
+  U_POLICY_PTR,
+  U_SIGNATURE_LEN,
+  U_SIGNATURE_PTR,
+  U_URL_LEN,
+  U_URL_PTR,
+} from "./layout.generated.ts";
 
 /** The module's exports (assembly/index.ts). `usize` results arrive as signed i32: use `>>> 0`. */
 interface WasmExports {
@@ -44,20 +76,7 @@ interface WasmExports {
   base64Encode(src: number, n: number, dst: number): number;
   base64Decode(src: number, n: number, dst: number): number;
   countLines(input: number, n: number): number;
-  rewriteLines(
-    input: number,
-    n: number,
-    prefix: number,
-    prefixLen: number,
-    scanFrom: number,
-    query: number,
-    queryLen: number,
-    maxUrlBytes: number,
-    options: number,
-    out: number,
-    flagged: number,
-    flaggedCount: number,
-  ): number;
+  rewriteLines(input: number, n: number, settings: number, out: number, flagged: number): number;
 }
 
 const EXPORTED_FUNCTIONS = [
@@ -72,14 +91,6 @@ const EXPORTED_FUNCTIONS = [
   "countLines",
   "rewriteLines",
 ] as const;
-
-// Row layout, mirrored from assembly/layout.ts (byte offsets; /4 and /8 give view indexes).
-const ROW = 40;
-const P_HAS_IP = 1;
-const P_HAS_STARTS = 2;
-const U_HAS_POLICY = 1;
-/** assembly/rewrite.ts KEEP_COMMENTS. */
-const KEEP_COMMENTS = 1;
 
 const PAGE = 65536;
 /** A 32-bit memory addresses at most 65,536 pages (4 GiB). */
@@ -240,7 +251,7 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     const n = specs.length;
     if (n === 0) return [];
     const table = base;
-    const lens = table + n * ROW;
+    const lens = table + n * ROW_SIZE;
     const offsets = lens + 8 * n;
     const text = align8(offsets + 4 * (n + 1));
     heap.reserve(text);
@@ -255,22 +266,22 @@ function wasmHotPath(wasm: WasmExports): HotPath {
 
     const { f64, u32 } = heap;
     let p = text;
-    for (let i = 0, row = table / 4, len = lens / 4; i < n; i++, row += ROW / 4, len += 2) {
+    for (let i = 0, row = table, len = lens >>> 2; i < n; i++, row += ROW_SIZE, len += 2) {
       const spec = specs[i]!;
       let flags = 0;
-      f64[row / 2] = checkEpoch(spec.expires, i, "expires");
+      f64[(row + P_EXPIRES) >>> 3] = checkEpoch(spec.expires, i, "expires");
       if (spec.starts !== undefined) {
         flags |= P_HAS_STARTS;
-        f64[row / 2 + 1] = checkEpoch(spec.starts, i, "starts");
+        f64[(row + P_STARTS) >>> 3] = checkEpoch(spec.starts, i, "starts");
       }
       if (spec.ipAddress !== undefined) flags |= P_HAS_IP;
       const resourceLen = u32[len]!;
       const ipLen = u32[len + 1]!;
-      u32[row + 4] = flags;
-      u32[row + 5] = p;
-      u32[row + 6] = resourceLen;
-      u32[row + 7] = p + resourceLen;
-      u32[row + 8] = ipLen;
+      u32[(row + P_FLAGS) >>> 2] = flags;
+      u32[(row + P_RESOURCE_PTR) >>> 2] = p;
+      u32[(row + P_RESOURCE_LEN) >>> 2] = resourceLen;
+      u32[(row + P_IP_PTR) >>> 2] = p + resourceLen;
+      u32[(row + P_IP_LEN) >>> 2] = ipLen;
       p += resourceLen + ipLen;
     }
 
@@ -289,7 +300,7 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     const n = parts.length;
     if (n === 0) return [];
     const table = base;
-    const lens = table + n * ROW;
+    const lens = table + n * ROW_SIZE;
     const offsets = lens + 4 * (n + 1);
     const text = align8(offsets + 4 * (n + 1));
     heap.reserve(text);
@@ -309,25 +320,25 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     const { u8, u32, f64 } = heap;
     let p = text;
     let b = binary;
-    for (let i = 0, row = table / 4, len = lens / 4; i < n; i++, row += ROW / 4, len++) {
+    for (let i = 0, row = table, len = lens >>> 2; i < n; i++, row += ROW_SIZE, len++) {
       const part = parts[i]!;
       const urlLen = u32[len]!;
-      u32[row + 3] = p;
-      u32[row + 4] = urlLen;
+      u32[(row + U_URL_PTR) >>> 2] = p;
+      u32[(row + U_URL_LEN) >>> 2] = urlLen;
       p += urlLen;
       if (part.policy === undefined) {
-        f64[row / 2] = checkEpoch(part.expires as number, i, "expires");
-        u32[row + 2] = 0;
+        f64[(row + U_EXPIRES) >>> 3] = checkEpoch(part.expires as number, i, "expires");
+        u32[(row + U_FLAGS) >>> 2] = 0;
       } else {
-        u32[row + 2] = U_HAS_POLICY;
+        u32[(row + U_FLAGS) >>> 2] = U_HAS_POLICY;
         u8.set(part.policy, b);
-        u32[row + 5] = b;
-        u32[row + 6] = part.policy.length;
+        u32[(row + U_POLICY_PTR) >>> 2] = b;
+        u32[(row + U_POLICY_LEN) >>> 2] = part.policy.length;
         b += part.policy.length;
       }
       u8.set(part.signature, b);
-      u32[row + 7] = b;
-      u32[row + 8] = part.signature.length;
+      u32[(row + U_SIGNATURE_PTR) >>> 2] = b;
+      u32[(row + U_SIGNATURE_LEN) >>> 2] = part.signature.length;
       b += part.signature.length;
     }
     const suffixLen = u32[lens / 4 + n]!;
@@ -392,11 +403,11 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     if (into !== undefined && into.length < bound) throw new RewriteIntoTooSmall(bound, into.length);
     const prefix = align8(src + n);
     const query = prefix + plan.prefix.length;
-    const count = align8(query + plan.query.length);
-    const flagged = count + 8;
+    const settings = align8(query + plan.query.length);
+    const flagged = align8(settings + R_SIZE);
     const out = flagged + lines * REWRITE_FLAG_WORDS * 4;
     heap.reserve(out + bound);
-    const { u8 } = heap;
+    const { u8, u32 } = heap;
     for (const [text, at, what] of [
       [plan.prefix, prefix, "prefix"],
       [plan.query, query, "query"],
@@ -404,22 +415,15 @@ function wasmHotPath(wasm: WasmExports): HotPath {
       const { read, written } = encoder.encodeInto(text, u8.subarray(at, at + text.length));
       if (read !== text.length || written !== text.length) throw new RangeError(`rewriteLines: ${what} must be ASCII`);
     }
-    const total =
-      wasm.rewriteLines(
-        src,
-        n,
-        prefix,
-        plan.prefix.length,
-        plan.scanFrom,
-        query,
-        plan.query.length,
-        plan.maxUrlBytes,
-        plan.keepComments ? KEEP_COMMENTS : 0,
-        out,
-        flagged,
-        count,
-      ) >>> 0;
-    const words = heap.u32[count / 4]! * REWRITE_FLAG_WORDS;
+    u32[(settings + R_PREFIX_PTR) >>> 2] = prefix;
+    u32[(settings + R_PREFIX_LEN) >>> 2] = plan.prefix.length;
+    u32[(settings + R_SCAN_FROM) >>> 2] = plan.scanFrom;
+    u32[(settings + R_QUERY_PTR) >>> 2] = query;
+    u32[(settings + R_QUERY_LEN) >>> 2] = plan.query.length;
+    u32[(settings + R_MAX_URL_BYTES) >>> 2] = plan.maxUrlBytes;
+    u32[(settings + R_OPTIONS) >>> 2] = plan.keepComments ? R_KEEP_COMMENTS : 0;
+    const total = wasm.rewriteLines(src, n, settings, out, flagged) >>> 0;
+    const words = heap.u32[(settings + R_FLAGGED_COUNT) >>> 2]! * REWRITE_FLAG_WORDS;
     let bytes: Uint8Array;
     if (into === undefined) {
       bytes = heap.u8.slice(out, out + total);
