@@ -9,7 +9,7 @@
  * @module
  */
 import { CfSignError, type CfSignErrorCode } from "./errors.ts";
-import type { BatchResult } from "./types.ts";
+import type { BatchResult, ItemFailure } from "./types.ts";
 import { playlistUris, rewritePlaylist, type PlaylistUri, type PlaylistUriKind } from "./formats/hls.ts";
 import { validateUrl } from "./cloudfront/url.ts";
 
@@ -116,16 +116,16 @@ export function isLowLatencyPlaylist(text: string): boolean {
   return /^#EXT-X-(?:PART|PRELOAD-HINT|PART-INF|SERVER-CONTROL:.*CAN-BLOCK-RELOAD=YES)/m.test(text);
 }
 
-/** A URI of a playlist that was not signed; it is left in the playlist as it was. */
-export interface PlaylistFailure {
+/**
+ * A URI of a playlist that was not signed; it is left in the playlist as it was. The
+ * {@link ItemFailure} of a URI: `index` is its 0-based position among the playlist's URIs
+ * (`error.index` is the same), `line` its 1-based line.
+ */
+export interface PlaylistFailure extends ItemFailure {
   /** 1-based line number of the URI. */
   readonly line: number;
-  /** 0-based position among the playlist's URIs, in order of appearance. */
-  readonly index: number;
   /** What the URI points at (`segment`, `variant`, `key`, `map`, ...). */
   readonly kind: PlaylistUriKind;
-  /** Why; `error.index` is the URI's `index`. The message never contains the URI. */
-  readonly error: CfSignError;
 }
 
 /** What {@link signHlsUris} returns. */

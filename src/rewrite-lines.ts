@@ -21,6 +21,7 @@ import {
 } from "./engine/types.ts";
 import { countLines } from "./engine/js.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
+import type { ItemFailure } from "./types.ts";
 
 /** The parts of a `SignedPolicy` that rewriting uses. */
 export interface ShareablePolicy {
@@ -45,7 +46,7 @@ export interface RewriteLinesOptions {
    * Write the output into this buffer, from index 0, instead of a new one (like `TextEncoder.encodeInto`):
    * `result.bytes` is then `into.subarray(0, length)`, and the bytes of `into` after it are not touched.
    * One buffer reused across calls saves allocating (and first touching) tens of MB per call.
-   * It must hold at least {@link rewriteLinesMaxBytes}`(input, policy)` bytes and must not share memory
+   * It must hold at least {@link rewriteLinesMaxBytes}`(policy, input)` bytes and must not share memory
    * with `input`; otherwise `INVALID_ARGUMENT` is thrown and `into` is left untouched. `result.bytes`
    * is overwritten by the next call with the same buffer: consume or copy it first. (Should the policy
    * expire during the call, `EXPIRES_IN_PAST` may leave part of an output in `into`.)
@@ -53,12 +54,13 @@ export interface RewriteLinesOptions {
   readonly into?: Uint8Array | undefined;
 }
 
-/** One line that could not be signed. */
-export interface RewriteFailure {
-  /** Line number, from 0. */
+/**
+ * One line that could not be signed: the {@link ItemFailure} of a line. `index` counts lines from 0
+ * (`error.index` is the same), `line` from 1, as an editor shows it: the third line has index 2, line 3.
+ */
+export interface RewriteFailure extends ItemFailure {
+  /** Line number, from 1. */
   readonly line: number;
-  /** Why; `error.index` is the line number too. */
-  readonly error: CfSignError;
 }
 
 /** What {@link Signer.rewriteLines} returns. */
@@ -110,18 +112,29 @@ function measureText(text: string): { bytes: number; lines: number } {
  * scan or the validator accepted it (the validator accepts only ASCII URLs, signed unchanged).
  * A pure function: no signer, engine or clock.
  *
- * @param input - the input that will be passed to `rewriteLines`, as UTF-8 bytes or a string
+ * The arguments come in the order of `signer.rewriteLines(policy, input)`.
+ *
  * @param policy - the shared policy (`Signer.signPolicy`); only the length of its `query` is read
+ * @param input - the input that will be passed to `rewriteLines`, as UTF-8 bytes or a string
  * @returns the size, in bytes, that `into` must have at least
- * @throws {@link CfSignError} `INVALID_ARGUMENT` when `input` is neither bytes nor a string, or `policy` has no query
+ * @throws {@link CfSignError} `INVALID_ARGUMENT` when `input` is neither bytes nor a string, or `policy` has no
+ *   query (the message says when the two were passed the other way round)
  * @example
  * ```ts
- * const into = new Uint8Array(rewriteLinesMaxBytes(body, gallery)); // once, reused for every call
+ * const into = new Uint8Array(rewriteLinesMaxBytes(gallery, body)); // once, reused for every call
  * ```
  */
-export function rewriteLinesMaxBytes(input: Uint8Array | string, policy: Pick<ShareablePolicy, "query">): number {
+export function rewriteLinesMaxBytes(policy: Pick<ShareablePolicy, "query">, input: Uint8Array | string): number {
   const query = (policy as Partial<ShareablePolicy> | null | undefined)?.query;
-  if (typeof query !== "string") fail("INVALID_ARGUMENT", "rewriteLinesMaxBytes takes a SignedPolicy from signer.signPolicy");
+  if (typeof query !== "string") {
+    const swapped = typeof policy === "string" || policy instanceof Uint8Array;
+    fail(
+      "INVALID_ARGUMENT",
+      swapped
+        ? "rewriteLinesMaxBytes takes (policy, input), in the order of signer.rewriteLines; the input came first"
+        : "rewriteLinesMaxBytes takes a SignedPolicy from signer.signPolicy",
+    );
+  }
   if (typeof input === "string") {
     const { bytes, lines } = measureText(input);
     return rewriteBound(bytes, lines, query.length);
@@ -214,7 +227,7 @@ export function rewriteLines(
     fail(
       "INVALID_ARGUMENT",
       `rewriteLines: into holds ${err.available} bytes, the output may need ${err.needed}; ` +
-        "size it with rewriteLinesMaxBytes(input, policy)",
+        "size it with rewriteLinesMaxBytes(policy, input)",
     );
   }
   const { flagged } = result;
@@ -241,7 +254,7 @@ export function rewriteLines(
           ? err.withIndex(line)
           : new CfSignError("INVALID_ARGUMENT", "the line could not be processed", { cause: err, index: line });
       if (error.code === "EXPIRES_IN_PAST") throw error; // the policy itself expired: no line can be signed
-      failures.push({ line, error });
+      failures.push({ index: line, line: line + 1, error });
     }
   }
   if (inserts.length === 0) return { bytes: result.bytes, lines: result.lines, failures };

@@ -270,20 +270,20 @@ export class Signer {
    * @param options - `keepComments`: copy lines starting with `#` unchanged (HLS tags); `into`: write the
    *   output into this buffer from index 0 instead of a new one (then `bytes` is `into.subarray(0, length)`
    *   and the rest of `into` is not touched), so one buffer can serve every call with no output allocation.
-   *   `into` must hold at least `rewriteLinesMaxBytes(input, policy)` bytes (input bytes + lines ×
+   *   `into` must hold at least `rewriteLinesMaxBytes(policy, input)` bytes (input bytes + lines ×
    *   (query length + 1)) and must not overlap `input`; the next call with it overwrites `bytes`.
    * @returns `bytes` (signed lines with their own line ends; empty lines kept, refused lines left out),
-   *   `lines`, and `failures` (`{ line, error }`, with `error.index === line`)
+   *   `lines`, and `failures` (`{ index, line, error }`: `index` and `error.index` count lines from 0, `line` from 1)
    * @throws {@link CfSignError} `EXPIRES_IN_PAST` when the policy has expired; `INVALID_ARGUMENT` for a
    *   policy not from `signPolicy`, an input neither bytes nor a string, or an `into` that is not a
-   *   `Uint8Array`, is smaller than `rewriteLinesMaxBytes(input, policy)` (the message gives both sizes)
+   *   `Uint8Array`, is smaller than `rewriteLinesMaxBytes(policy, input)` (the message gives both sizes)
    *   or overlaps `input` (in these cases `into` is left untouched)
    * @example
    * ```ts
    * const gallery = await signer.signPolicy({ resource: "https://cdn.example.com/gallery/*", expires });
    * const { bytes, failures } = signer.rewriteLines(gallery, await readFile("gallery.txt"));
    * // Reusing one buffer (sized once, here for this input; any larger size works too):
-   * const into = new Uint8Array(rewriteLinesMaxBytes(body, gallery));
+   * const into = new Uint8Array(rewriteLinesMaxBytes(gallery, body));
    * const { bytes: signed } = signer.rewriteLines(gallery, body, { into }); // signed: a view of into
    * ```
    */

@@ -292,7 +292,7 @@ describe.each(ENGINES)("engine %s", (engine) => {
           if (out.failures.length !== 0 || text !== `${good}\n${single}\r\n\n${good}`) {
             rewrite.problems.push(`rewriteLines / ${row.name}: output differs from apply`);
           }
-        } else if (out.failures.length !== 1 || out.failures[0]!.line !== 1 || text !== `${good}\n\n${good}`) {
+        } else if (out.failures.length !== 1 || out.failures[0]!.index !== 1 || out.failures[0]!.line !== 2 || text !== `${good}\n\n${good}`) {
           rewrite.problems.push(`rewriteLines / ${row.name}: expected line 1 left out and reported`);
         } else {
           rewrite.refused(row, expected, out.failures[0]!.error);
@@ -435,7 +435,7 @@ describe("inputs sized around WebAssembly's 64 KiB pages, on a fresh instance ea
       await expect(signer.signCookies({ resource, expires: EXPIRES })).rejects.toMatchObject({ code: "INVALID_RESOURCE" });
       await expect(signer.signUrl(GOOD, { expires: EXPIRES, resource })).rejects.toMatchObject({ code: "INVALID_RESOURCE" });
       expect(() => shared.apply(url)).toThrow(expect.objectContaining({ code: "URL_TOO_LONG" }));
-      expect(signer.rewriteLines(shared, `${GOOD}\n${url}\n${GOOD}`).failures.map((f) => [f.line, f.error.code])).toEqual([[1, "URL_TOO_LONG"]]);
+      expect(signer.rewriteLines(shared, `${GOOD}\n${url}\n${GOOD}`).failures.map((f) => [f.index, f.line, f.error.code])).toEqual([[1, 2, "URL_TOO_LONG"]]);
     }
   });
 
@@ -465,7 +465,7 @@ describe("inputs sized around WebAssembly's 64 KiB pages, on a fresh instance ea
       // A refused line is left out with its line end.
       const last = lines.length - 1;
       expect(Buffer.from(out.bytes).toString("utf8")).toBe(expected.map((e, i) => (e === "" ? "" : e + (i < last ? "\n" : ""))).join(""));
-      expect(out.failures.map((f) => f.line)).toEqual(lines.flatMap((l, i) => (expected[i] === "" ? [i] : [])));
+      expect(out.failures.map((f) => f.index)).toEqual(lines.flatMap((l, i) => (expected[i] === "" ? [i] : [])));
     }
   });
 

@@ -118,7 +118,7 @@ const planAndInput = fc.constantFrom(...RESOURCES).chain((resource) =>
 /** Reference for the whole operation: split, apply line by line, join. */
 function lineByLine(policy: ShareablePolicy, text: string, keepComments: boolean) {
   const out: string[] = [];
-  const failures: { line: number; code: string }[] = [];
+  const failures: { index: number; line: number; code: string }[] = [];
   const parts = text.split("\n");
   if (parts.at(-1) === "") parts.pop();
   parts.forEach((raw, i) => {
@@ -133,7 +133,7 @@ function lineByLine(policy: ShareablePolicy, text: string, keepComments: boolean
     try {
       out.push(policy.apply(line) + eol);
     } catch (err) {
-      failures.push({ line: i, code: (err as CfSignError).code });
+      failures.push({ index: i, line: i + 1, code: (err as CfSignError).code });
     }
   });
   return { text: out.join(""), failures, lines: parts.length };
@@ -241,8 +241,8 @@ describe("rewriteLines (validation parity with applying the policy line by line)
         const input8 = useWasm ? encoder.encode(input) : input;
         const got = rewriteLines(useWasm ? wasm : jsHotPath, policy, input8, { keepComments }, 0);
         expect(decoder.decode(got.bytes)).toBe(expected.text);
-        expect(got.failures.map((f) => ({ line: f.line, code: f.error.code }))).toEqual(expected.failures);
-        for (const f of got.failures) expect(f.error.index).toBe(f.line);
+        expect(got.failures.map((f) => ({ index: f.index, line: f.line, code: f.error.code }))).toEqual(expected.failures);
+        for (const f of got.failures) expect(f.error.index).toBe(f.index);
         expect(got.lines).toBe(expected.lines);
       }),
       { numRuns: RUNS },
@@ -283,7 +283,7 @@ describe("rewriteLines (validation parity with applying the policy line by line)
     expect(() => policy.apply(`\uFEFF${p}a.jpg`)).toThrow(CfSignError);
     for (const hotPath of [wasm, jsHotPath]) {
       const got = rewriteLines(hotPath, policy, encoder.encode(`\uFEFF${p}a.jpg\n${p}b.jpg\n`), {}, 0);
-      expect(got.failures.map((f) => f.line)).toEqual([0]);
+      expect(got.failures.map((f) => [f.index, f.line])).toEqual([[0, 1]]);
       expect(decoder.decode(got.bytes)).toBe(`${p}b.jpg?${QUERY}\n`);
     }
   });
@@ -328,9 +328,9 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
           const policy = fakePolicy(resource);
           const bytes = encoder.encode(input);
           const arg = asString ? input : bytes;
-          const bound = rewriteLinesMaxBytes(arg, policy);
+          const bound = rewriteLinesMaxBytes(policy, arg);
           const scan = jsHotPath.rewriteLines(bytes, rewritePlan(resource, QUERY, keepComments));
-          expect([bound, rewriteLinesMaxBytes(bytes, policy)]).toEqual(Array(2).fill(bytes.length + scan.lines * (QUERY.length + 1)));
+          expect([bound, rewriteLinesMaxBytes(policy, bytes)]).toEqual(Array(2).fill(bytes.length + scan.lines * (QUERY.length + 1)));
           for (const engine of [jsHotPath, wasm]) {
             const plain = rewriteLines(engine, policy, arg, { keepComments }, 0);
             expect(plain.bytes.length).toBeLessThanOrEqual(bound);
@@ -373,7 +373,7 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
     const policy = fakePolicy(resource);
     // Clean lines, a line the scan flags and the validator accepts, CRLF, no final newline.
     const input = encoder.encode(`${p}a.jpg\r\n${p}%2Ex.jpg\n${p}b.jpg?w=1\n${p}.c.jpg`);
-    const bound = rewriteLinesMaxBytes(input, policy);
+    const bound = rewriteLinesMaxBytes(policy, input);
     expect(bound).toBe(input.length + 4 * (QUERY.length + 1));
     for (const engine of [jsHotPath, wasm]) {
       const into = new Uint8Array(bound);
@@ -391,13 +391,13 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
     for (const text of ["", "\n", "a", "a\n", "a\r\nb", "é😀\n\uD800x\n\uDC00", "\n\n\n", "😀"]) {
       const bytes = encoder.encode(text);
       const lines = jsHotPath.rewriteLines(bytes, rewritePlan(RESOURCES[0]!, QUERY, false)).lines;
-      expect(rewriteLinesMaxBytes(text, policy), JSON.stringify(text)).toBe(bytes.length + lines * (QUERY.length + 1));
-      expect(rewriteLinesMaxBytes(bytes, policy)).toBe(bytes.length + lines * (QUERY.length + 1));
+      expect(rewriteLinesMaxBytes(policy, text), JSON.stringify(text)).toBe(bytes.length + lines * (QUERY.length + 1));
+      expect(rewriteLinesMaxBytes(policy, bytes)).toBe(bytes.length + lines * (QUERY.length + 1));
     }
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 40 }), (a, b) => {
         for (const text of [a, b, `${a}\n${b}`]) {
-          expect(rewriteLinesMaxBytes(text, policy)).toBe(rewriteLinesMaxBytes(encoder.encode(text), policy));
+          expect(rewriteLinesMaxBytes(policy, text)).toBe(rewriteLinesMaxBytes(policy, encoder.encode(text)));
         }
       }),
       { numRuns: INTO_RUNS },
@@ -409,12 +409,22 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
       fc.property(fc.array(byte, { maxLength: 80 }), fc.nat({ max: 7 }), fc.nat({ max: 7 }), (raw, from, cut) => {
         const bytes = Uint8Array.from(raw).subarray(Math.min(from, raw.length), Math.max(from, raw.length - cut));
         const lines = jsHotPath.rewriteLines(bytes, rewritePlan(RESOURCES[0]!, QUERY, false)).lines;
-        expect(rewriteLinesMaxBytes(bytes, policy)).toBe(bytes.length + lines * (QUERY.length + 1));
+        expect(rewriteLinesMaxBytes(policy, bytes)).toBe(bytes.length + lines * (QUERY.length + 1));
       }),
       { numRuns: INTO_RUNS },
     );
     for (const [input, p] of [[42, policy], ["x", {}], ["x", null]] as const) {
-      expect(() => rewriteLinesMaxBytes(input as never, p as never)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+      expect(() => rewriteLinesMaxBytes(p as never, input as never)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    }
+  });
+
+  test("rewriteLinesMaxBytes takes (policy, input), the order of signer.rewriteLines; the old order is refused by name", () => {
+    const policy = fakePolicy(RESOURCES[0]!);
+    expect(rewriteLinesMaxBytes(policy, "a\nb")).toBe(3 + 2 * (QUERY.length + 1));
+    for (const input of ["a\nb", encoder.encode("a\nb")]) {
+      expect(() => rewriteLinesMaxBytes(input as never, policy as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("takes (policy, input)") }),
+      );
     }
   });
 
@@ -427,10 +437,10 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
       lines.push(i % 97 === 0 ? `${p}%2E${i}.jpg` : i % 101 === 0 ? `https://x.example.com/${i}` : `${p}${i}.jpg`);
     }
     const bytes = encoder.encode(lines.join("\r\n"));
-    const into = new Uint8Array(rewriteLinesMaxBytes(bytes, policy));
+    const into = new Uint8Array(rewriteLinesMaxBytes(policy, bytes));
     for (const engine of [wasm, jsHotPath, wasm]) {
       const plain = rewriteLines(engine, policy, bytes, {}, 0);
-      expect(plain.failures.map((f) => f.line)).toEqual(lines.flatMap((l, i) => (l.startsWith("https://x.") ? [i] : [])));
+      expect(plain.failures.map((f) => f.index)).toEqual(lines.flatMap((l, i) => (l.startsWith("https://x.") ? [i] : [])));
       into.fill(0xee);
       const got = rewriteLines(engine, policy, bytes, { into }, 0);
       expect(Buffer.from(got.bytes).equals(Buffer.from(plain.bytes))).toBe(true);
@@ -489,7 +499,7 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
     const a = galleryText("a", 400);
     const b = galleryText("b", 150) + "\n";
     const aBytes = encoder.encode(a);
-    const into = new Uint8Array(Math.max(rewriteLinesMaxBytes(aBytes, policy), rewriteLinesMaxBytes(b, policy)) + 16);
+    const into = new Uint8Array(Math.max(rewriteLinesMaxBytes(policy, aBytes), rewriteLinesMaxBytes(policy, b)) + 16);
     for (const engine of ["wasm", "js"] as const) {
       const signer = signers[engine];
       for (const [input, keepComments] of [[aBytes, false], [b, true], [aBytes, true], [b, false]] as const) {
@@ -516,7 +526,7 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
     const garbage = encoder.encode("garbage!");
     for (const engine of ["wasm", "js"] as const) {
       for (const input of [text, encoder.encode(text), ""]) {
-        const bound = rewriteLinesMaxBytes(input, policy);
+        const bound = rewriteLinesMaxBytes(policy, input);
         for (const size of bound === 0 ? [] : [0, 1, bound >> 1, bound - 1]) {
           const into = garbageFilled(size, garbage);
           const before = into.slice();
@@ -546,7 +556,7 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
   test("an into that shares memory with the input is refused and untouched; one beside it in the same buffer works", () => {
     const input = encoder.encode(galleryText("a", 40));
     const n = input.length;
-    const bound = rewriteLinesMaxBytes(input, policy);
+    const bound = rewriteLinesMaxBytes(policy, input);
     for (const engine of ["wasm", "js"] as const) {
       // [bound bytes][the input][bound bytes], one ArrayBuffer.
       const memory = new Uint8Array(bound + n + bound);
@@ -588,7 +598,7 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
     try {
       const shortLived = await signer.signPolicy({ resource: `${HOST}/gallery/*`, expires: EXPIRES });
       const input = galleryText("b", 10);
-      const into = garbageFilled(rewriteLinesMaxBytes(input, shortLived), encoder.encode("xyz"));
+      const into = garbageFilled(rewriteLinesMaxBytes(shortLived, input), encoder.encode("xyz"));
       const before = into.slice();
       now = (EXPIRES + 1) * 1000;
       expect(() => signer.rewriteLines(shortLived, input, { into })).toThrow(expect.objectContaining({ code: "EXPIRES_IN_PAST" }));

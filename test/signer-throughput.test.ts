@@ -271,7 +271,7 @@ describe("rewriteLines with a real shared policy", () => {
         const text = lines.join("\n");
         const got = (useJs ? js : wasm).rewriteLines(policy, new TextEncoder().encode(text));
         const expected: string[] = [];
-        const failures: { line: number; code: string }[] = [];
+        const failures: { index: number; line: number; code: string }[] = [];
         const parts = text.split("\n");
         if (text === "") parts.pop();
         parts.forEach((l, i) => {
@@ -280,11 +280,11 @@ describe("rewriteLines with a real shared policy", () => {
           try {
             expected.push(policy.apply(l) + eol);
           } catch (err) {
-            failures.push({ line: i, code: (err as { code: string }).code });
+            failures.push({ index: i, line: i + 1, code: (err as { code: string }).code });
           }
         });
         expect(new TextDecoder().decode(got.bytes)).toBe(expected.join(""));
-        expect(got.failures.map((f) => ({ line: f.line, code: f.error.code }))).toEqual(failures);
+        expect(got.failures.map((f) => ({ index: f.index, line: f.line, code: f.error.code }))).toEqual(failures);
       }),
       { numRuns: 500 },
     );

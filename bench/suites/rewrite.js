@@ -29,7 +29,7 @@ export async function rewriteSuite({ ci }) {
   const smallBytes = new TextEncoder().encode(small.join("\n") + "\n");
   const now = Date.now() / 1000;
   // Allocated once, of the bound's size, and reused by every `into` call of both engines.
-  const into = new Uint8Array(rewriteLinesMaxBytes(bytes, policy));
+  const into = new Uint8Array(rewriteLinesMaxBytes(policy, bytes));
 
   // Same bytes from all three paths, checked before timing (in a block, so nothing large stays alive).
   {
