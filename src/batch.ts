@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { CfSignError, fail, type BatchFailure } from "./errors.ts";
+import { CfSignError, fail, itemError, type BatchFailure } from "./errors.ts";
 import { ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/custom.ts";
 import type { SigningKey } from "./crypto/types.ts";
 import type { HotPath, PolicySpec, UrlParts } from "./engine/types.ts";
@@ -96,7 +96,7 @@ interface Staged {
 /** `Signer.signUrl`: one URL through the batch pipeline; its failure is thrown. */
 export async function signUrl(core: SignerCore, url: string, options: SignOptions): Promise<string> {
   const [result] = await runBatch(core, [url], options);
-  if (result === undefined) fail("INVALID_ARGUMENT", "internal: no result");
+  if (result === undefined) fail("INTERNAL", "the batch returned no result for the URL");
   if (!result.ok) throw result.error;
   return result.url;
 }
@@ -344,18 +344,14 @@ async function signAll(core: SignerCore, payloads: readonly Uint8Array[]): Promi
 /** Signs one policy (cookies, shared policies); a signing failure is thrown. */
 export async function signOne(core: SignerCore, policy: Uint8Array): Promise<Uint8Array> {
   const [sig] = await signAll(core, [policy]);
-  if (sig === undefined) fail("SIGNING_FAILED", "internal: no signature");
+  if (sig === undefined) fail("INTERNAL", "the batch returned no signature");
   if (sig instanceof CfSignError) throw sig;
   return sig;
 }
 
-/** The failed result of item `index`; an error that is not a `CfSignError` is wrapped. */
+/** The failed result of item `index`; an error that is not a `CfSignError` is a bug, reported as `INTERNAL`. */
 function failure(err: unknown, index: number): BatchResult {
-  const error =
-    err instanceof CfSignError
-      ? err.withIndex(index)
-      : new CfSignError("INVALID_ARGUMENT", "the item could not be processed", { cause: err, index });
-  return { ok: false, index, error };
+  return { ok: false, index, error: itemError(err, index) };
 }
 
 /** Removes one trailing `\n` or `\r\n`. */

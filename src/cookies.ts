@@ -56,7 +56,7 @@ export async function signCookies(core: SignerCore, given: SignCookiesOptions): 
   }
   const attributes = cookieAttributes(options);
   const [policy] = core.hotPath.serializePolicies([spec]);
-  if (policy === undefined) fail("INVALID_ARGUMENT", "internal: no policy");
+  if (policy === undefined) fail("INTERNAL", "the hot path returned no policy");
   const policyValue = canned ? undefined : core.hotPath.encodeBase64(policy);
   // Check the size before signing: the signature's length is known in advance.
   const head: [string, string] = canned ? ["CloudFront-Expires", String(spec.expires)] : ["CloudFront-Policy", policyValue!];

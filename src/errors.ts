@@ -53,8 +53,13 @@ export type CfSignErrorCode =
   | "SIGNING_FAILED"
   /** A strict batch had failing items; see {@link CfSignError.failures}. */
   | "BATCH_FAILED"
-  /** The WebAssembly hot path could not be loaded or failed an internal check. */
+  /** The WebAssembly hot path could not be loaded in this runtime. */
   | "ENGINE_FAILURE"
+  /**
+   * A bug in cfsign: one of its own checks failed (an invariant, not the caller's input), or an item
+   * failed with an error that is not a `CfSignError`; `cause` holds it. Please report it.
+   */
+  | "INTERNAL"
   /**
    * A signed cookie's `domain` is `cloudfront.net` or under it; CloudFront's guide does not allow
    * `*.cloudfront.net` there (`private-content-setting-signed-cookie-custom-policy`): serve the
@@ -134,6 +139,20 @@ export class CfSignError extends Error {
       ? { name: this.name, code: this.code, message: this.message }
       : { name: this.name, code: this.code, message: this.message, index: this.index };
   }
+}
+
+/**
+ * The error of item `index` of a batch (a URL, a line, a URI): a `CfSignError` gets the index; anything
+ * else is a bug in cfsign, reported as `INTERNAL` with the original as `cause`.
+ *
+ * @param err - what processing the item threw
+ * @param index - the item's position, from 0
+ * @returns the error to report for the item
+ */
+export function itemError(err: unknown, index: number): CfSignError {
+  return err instanceof CfSignError
+    ? err.withIndex(index)
+    : new CfSignError("INTERNAL", "the item could not be processed: an unexpected error (a bug in cfsign; see cause)", { cause: err, index });
 }
 
 /** Shorthand used across the library. */

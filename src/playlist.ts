@@ -183,7 +183,7 @@ export async function signHlsUris(
     const t = targets[k]!;
     const r = results[k];
     if (r === undefined) {
-      refuse(t.ref, new CfSignError("SIGNING_FAILED", "internal: no result for the URI", { index: t.ref.index }));
+      refuse(t.ref, new CfSignError("INTERNAL", "the signer returned no result for the URI", { index: t.ref.index }));
       continue;
     }
     if (!r.ok) {

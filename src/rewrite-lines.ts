@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { CfSignError, fail } from "./errors.ts";
+import { fail, itemError } from "./errors.ts";
 import {
   REWRITE_FLAG_WORDS,
   RewriteIntoTooSmall,
@@ -249,10 +249,7 @@ export function rewriteLines(
       withEol.set(bytes.subarray(end, end + eol), encoded.length);
       inserts.push({ at: flagged[k + 4]!, bytes: withEol });
     } catch (err) {
-      const error =
-        err instanceof CfSignError
-          ? err.withIndex(line)
-          : new CfSignError("INVALID_ARGUMENT", "the line could not be processed", { cause: err, index: line });
+      const error = itemError(err, line);
       if (error.code === "EXPIRES_IN_PAST") throw error; // the policy itself expired: no line can be signed
       failures.push({ index: line, line: line + 1, error });
     }
@@ -263,7 +260,7 @@ export function rewriteLines(
   for (const ins of inserts) size += ins.bytes.length;
   if (into !== undefined) {
     // Unreachable (see rewriteLinesMaxBytes): an accepted line is ASCII, signed as its own bytes + 1 + query.
-    if (size > into.length) fail("ENGINE_FAILURE", "rewriteLines: internal check failed, the output exceeds its bound");
+    if (size > into.length) fail("INTERNAL", "rewriteLines: the output exceeds its bound");
     // In place, from the last insert back: each segment of the engine's output moves right once, by the
     // total length of the inserts before it, then its insert goes just before it. Only bytes still to
     // move lie left of where a segment and its insert go, so nothing is overwritten before it has moved.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CfSignError, fail } from "./errors.ts";
+import { fail, itemError } from "./errors.ts";
 import { signOne, type SignerCore } from "./batch.ts";
 import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
@@ -32,7 +32,7 @@ export async function signPolicy(core: SignerCore, given: SignPolicyOptions): Pr
   const c = policyConditions(options, core.clock() / 1000);
   const spec: PolicySpec = { resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
   const [shared] = core.hotPath.serializePolicies([spec]);
-  if (shared === undefined) fail("INVALID_ARGUMENT", "internal: no policy");
+  if (shared === undefined) fail("INTERNAL", "the hot path returned no policy");
   const policy = shared.slice(); // the hot path may return a view into a buffer it reuses
   const signature = await signOne(core, policy);
   const query =
@@ -150,11 +150,7 @@ export class SignedPolicy {
       try {
         out[i] = { ok: true, url: this.#applyOne(urls[i]!) };
       } catch (err) {
-        const error =
-          err instanceof CfSignError
-            ? err.withIndex(i)
-            : new CfSignError("INVALID_ARGUMENT", "the item could not be processed", { cause: err, index: i });
-        out[i] = { ok: false, index: i, error };
+        out[i] = { ok: false, index: i, error: itemError(err, i) };
       }
     }
     return out;

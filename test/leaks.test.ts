@@ -30,6 +30,7 @@ import {
   type SignerOptions,
 } from "../src/index.js";
 import { importSigningKey } from "../src/crypto/node.js";
+import { jsHotPath } from "../src/engine/js.js";
 import { createHotPathLoader } from "../src/engine/load.js";
 import { createSignerWith } from "../src/signer.js";
 import { hostileRows } from "./helpers/hostile-inputs.js";
@@ -181,6 +182,7 @@ const ALL_CODES: Record<CfSignErrorCode, true> = {
   SIGNING_FAILED: true,
   BATCH_FAILED: true,
   ENGINE_FAILURE: true,
+  INTERNAL: true,
   COOKIE_DOMAIN_NOT_ALLOWED: true,
   INVALID_COOKIE_ATTRIBUTE: true,
   COOKIE_TOO_LARGE: true,
@@ -284,6 +286,12 @@ describe("the library", () => {
         { ...base, privateKey: KEYS.ecPem },
         { importers: { node: importSigningKey }, defaultBackend: "node", loadHotPath: createHotPathLoader(() => Promise.reject(new Error("no wasm"))) },
       ));
+    // A hot path that breaks its contract (no policy for a spec): a bug, reported as INTERNAL.
+    const broken = await createSignerWith(
+      { ...base, privateKey: KEYS.ecPem },
+      { importers: { node: importSigningKey }, defaultBackend: "node", loadHotPath: async () => ({ ...jsHotPath, serializePolicies: () => [] }) },
+    );
+    await provoke("hot path returning no policy", "INTERNAL", () => broken.signCookies({ resource: `${HOST}/a.jpg`, expires: EXPIRES }));
     await provoke("strict batch", "BATCH_FAILED", () =>
       s.signUrls([`${HOST}/a.jpg`, `${HOST}/b c.jpg`, `${HOST}/a.jpg#x`], { expires: EXPIRES, strict: true }));
     // Every hostile row, through every signer (URL codes, date codes, IP codes, resource codes).

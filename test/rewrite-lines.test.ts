@@ -418,6 +418,15 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
     }
   });
 
+  test("a line that fails with an error other than CfSignError is a bug: INTERNAL with the cause, not INVALID_ARGUMENT", () => {
+    const boom = new TypeError("boom");
+    const policy = { ...fakePolicy(RESOURCES[0]!, "Policy=x"), resource: "https://x.example/*.jpg", apply: () => { throw boom; } };
+    for (const hotPath of [wasm, jsHotPath]) {
+      const [f] = rewriteLines(hotPath, policy, "https://x.example/a.jpg\n", {}, 0).failures;
+      expect(f).toMatchObject({ index: 0, line: 1, error: { code: "INTERNAL", index: 0, cause: boom } });
+    }
+  });
+
   test("rewriteLinesMaxBytes takes (policy, input), the order of signer.rewriteLines; the old order is refused by name", () => {
     const policy = fakePolicy(RESOURCES[0]!);
     expect(rewriteLinesMaxBytes(policy, "a\nb")).toBe(3 + 2 * (QUERY.length + 1));
