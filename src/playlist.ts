@@ -2,7 +2,7 @@
  * Signing the URIs of one HLS playlist: which URIs are signed, as what absolute
  * URL (resolved against the URL the playlist is served from, with WHATWG URL
  * rules), and how the signed URLs are put back with every other byte unchanged
- * (./hls.ts). One implementation for `Signer.signPlaylist` and `cfsign playlist`
+ * (./formats/hls.ts). One implementation for `Signer.signPlaylist` and `cfsign playlist`
  * (src/cli/playlist.ts); runtime-neutral (no `node:` imports). How a batch of
  * URLs is signed (one signature each, or one shared policy) is the caller's.
  *

@@ -1,5 +1,5 @@
 /**
- * cfsign for Cloudflare Workers (the `workerd` and `worker` exports). Workers
+ * cfsign for Cloudflare Workers (the `workerd` export condition). Workers
  * refuse to compile WebAssembly from bytes at run time ("Wasm code generation
  * disallowed by embedder"), so this entry imports the compiled `.wasm` file,
  * which wrangler and miniflare turn into a `WebAssembly.Module` at deploy time,

@@ -309,7 +309,7 @@ describe.each(ENGINES)("engine %s", (engine) => {
 
 const SIG_CHARS = { RSA: 344, ECDSA: 96 } as const; // base64 of 256 bytes; of the longest (72-byte) DER ECDSA signature
 
-/** Bytes a signature and the parameters around a URL of `n` bytes add, computed from CLOUDFRONT.md alone. */
+/** Bytes a signature and the parameters around a URL of `n` bytes add, computed from CloudFront's parameter formats alone. */
 function signedLength(n: number, kind: "canned" | "custom", alg: "RSA" | "ECDSA", hash: "SHA1" | "SHA256", starts: number): number {
   const suffix = `&Key-Pair-Id=${KID}` + (hash === "SHA256" ? "&Hash-Algorithm=SHA256" : "");
   const url = urlOfLength(n);

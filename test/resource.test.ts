@@ -1,6 +1,6 @@
 /**
  * Resource patterns: per-section wildcard semantics
- * (`private-content-creating-signed-url-custom-policy`, see CLOUDFRONT.md "Wildcards").
+ * (Developer Guide `private-content-creating-signed-url-custom-policy`).
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";

@@ -1,6 +1,6 @@
 /**
  * `cfsign keygen`: a new key pair for CloudFront, the two kinds it accepts
- * (RSA-2048 or ECDSA P-256, CLOUDFRONT.md "Signatures and keys"), made with
+ * (RSA-2048 or ECDSA P-256, Developer Guide `private-content-trusted-signers`), made with
  * node:crypto `generateKeyPair`. The private key is written as PKCS#8 PEM,
  * mode 0600, created exclusively (never over an existing file without
  * `--force`, and then by an atomic rename); the public key as SPKI PEM, the

@@ -1,7 +1,7 @@
 /**
  * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
- * The URIs are found by `src/formats/hls.ts` and `./dash.ts`; an HLS playlist is
+ * The URIs are found by `src/formats/hls.ts` and `src/formats/dash.ts`; an HLS playlist is
  * signed by `src/playlist.ts`, the same code as `Signer.signPlaylist` (what
  * each URI is signed as: resolved against `--base-url`, kept relative or not).
  * This file decides how (one signature each or one shared policy), follows

@@ -14,7 +14,7 @@ export type DateInput = Date | number | string;
  * Epoch seconds at or above this are refused as milliseconds or microseconds:
  * 10^11 s is the year 5138, while 10^11 ms is March 1973, so a value this large
  * is almost certainly `Date.now()` passed where seconds were meant (the trap
- * `@aws-sdk/cloudfront-signer` falls into, see CLOUDFRONT.md).
+ * `@aws-sdk/cloudfront-signer` falls into).
  */
 export const MAX_EPOCH_SECONDS = 1e11;
 

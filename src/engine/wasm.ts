@@ -108,7 +108,7 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
  * serves every call (calls are synchronous and never re-enter), so create one
  * per signer, not per batch.
  *
- * @param module the compiled module, usually from `loadWasmModule()` (./wasm-module.ts).
+ * @param module - the compiled cfsign module (see ./load.ts for where each entry gets it)
  * @returns a {@link HotPath} whose output is byte for byte that of `jsHotPath`.
  * @throws {TypeError} (as a rejection) if `module` is not the cfsign module.
  * @throws {RangeError} from the returned functions: when an epoch is not an
@@ -116,7 +116,7 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
  *   as JavaScript does), or when a batch would need more than 4 GiB of memory.
  * @example
  * ```ts
- * const hotPath = await createWasmHotPath(await loadWasmModule());
+ * const hotPath = await createWasmHotPath(await WebAssembly.compile(bytes));
  * const [policy] = hotPath.serializePolicies([{ resource: "https://d.example/a", expires: 1767225600 }]);
  * ```
  */

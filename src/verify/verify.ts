@@ -1,9 +1,9 @@
 /**
  * The verifier: checks a signed URL or a set of signed cookies the way
  * CloudFront does, and says in one stable reason code why it would give 403.
- * Runtime-neutral: WebCrypto for the public-key operation (./crypto/public-key.ts).
+ * Runtime-neutral: WebCrypto for the public-key operation (../crypto/public-key.ts).
  *
- * The order follows CloudFront's (CLOUDFRONT.md "How CloudFront checks a request"):
+ * The order follows CloudFront's own checks of a request:
  * 1. any signing parameter in the query makes it a signed URL, otherwise the cookies count;
  * 2. `Key-Pair-Id` present and known;
  * 3. the signature over the decoded `Policy`, or over the canned policy rebuilt from

@@ -1,6 +1,6 @@
 /**
  * The wildcard table: resource pattern, URL, whether the pattern covers the URL
- * (`private-content-creating-signed-url-custom-policy`, see CLOUDFRONT.md "Wildcards").
+ * (Developer Guide `private-content-creating-signed-url-custom-policy`).
  * Read by test/resource.test.ts (the matcher alone) and test/verify.test.ts (through
  * a signed policy and the verifier).
  */
