@@ -37,11 +37,11 @@ export async function signPolicy(core: SignerCore, given: SignPolicyOptions): Pr
   const signature = await signOne(core, policy);
   const query =
     "Policy=" + core.hotPath.encodeBase64(policy) + "&Signature=" + core.hotPath.encodeBase64(signature) + core.suffix;
-  return new SignedPolicy({ policy, query, resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress, clock: core.clock });
+  return newSignedPolicy({ policy, query, resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress, clock: core.clock });
 }
 
-/** @internal What `Signer.signPolicy` hands to the constructor. */
-export interface SignedPolicyInit {
+/** What `signPolicy` hands to the constructor. */
+interface SignedPolicyInit {
   readonly policy: Uint8Array;
   readonly query: string;
   readonly resource: string;
@@ -50,6 +50,9 @@ export interface SignedPolicyInit {
   readonly ipAddress: string | undefined;
   readonly clock: () => number;
 }
+
+/** The one way to construct a {@link SignedPolicy}, set by its static block: its constructor is private. */
+let newSignedPolicy: (init: SignedPolicyInit) => SignedPolicy;
 
 /**
  * A custom policy signed once by `Signer.signPolicy`. Every URL its `resource`
@@ -76,8 +79,8 @@ export class SignedPolicy {
   readonly ipAddress: string | undefined;
   readonly #clock: () => number;
 
-  /** @internal Use `Signer.signPolicy`. */
-  constructor(init: SignedPolicyInit) {
+  /** Use `Signer.signPolicy`. */
+  private constructor(init: SignedPolicyInit) {
     this.policy = init.policy;
     this.query = init.query;
     this.resource = init.resource;
@@ -86,6 +89,11 @@ export class SignedPolicy {
     this.ipAddress = init.ipAddress;
     this.#clock = init.clock;
   }
+
+  static {
+    newSignedPolicy = (init) => new SignedPolicy(init);
+  }
+
 
   /**
    * What `JSON.stringify` writes: the policy (as its JSON text), resource, expiry, start and IP range,
