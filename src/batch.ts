@@ -47,7 +47,7 @@ export interface SignerCore {
 }
 
 /** The settings of {@link createCore} beyond key and hot path. */
-export interface CoreSettings {
+interface CoreSettings {
   readonly keyPairId: string;
   readonly concurrency: number;
   readonly clock: () => number;

@@ -72,7 +72,7 @@ export interface SignedPlaylist {
 }
 
 /** What an entry point provides to {@link createSignerWith}. */
-export interface SignerPlatform {
+interface SignerPlatform {
   /** Key importers by backend; a missing one is not available in this runtime. */
   readonly importers: Partial<Record<CryptoBackend, KeyImporter>>;
   /** The default backend of this entry point. */

@@ -16,7 +16,7 @@ export const RSA_2048_SIGNATURE_BYTES = 256;
 /** Largest DER encoding of a P-256 ECDSA signature (2 × 33-byte INTEGER + headers). */
 export const ECDSA_P256_MAX_DER_BYTES = 72;
 /** Longest delay `setTimeout` keeps (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_SIGN_TIMEOUT_MS = 2_147_483_647;
+const MAX_SIGN_TIMEOUT_MS = 2_147_483_647;
 
 /**
  * Wraps a custom signer after checking its shape.
@@ -71,7 +71,7 @@ export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgori
  * @returns a custom signer with the same `algorithm` and `signatureFormat`
  * @throws {@link CfSignError} `INVALID_ARGUMENT` for a bad `ms`
  */
-export function withSignTimeout(signer: CustomSigner, ms: number): CustomSigner {
+function withSignTimeout(signer: CustomSigner, ms: number): CustomSigner {
   checkTimeout(ms);
   const wrapped: { -readonly [K in keyof CustomSigner]: CustomSigner[K] } = {
     algorithm: signer.algorithm,

@@ -116,7 +116,7 @@ export function wrapSec1EcKey(sec1: Uint8Array): Uint8Array | null {
 }
 
 /** The key algorithm named inside a PKCS#8 `PrivateKeyInfo`. */
-export type Pkcs8Algorithm = { kind: "rsa" } | { kind: "ec"; p256: boolean } | { kind: "other" };
+type Pkcs8Algorithm = { kind: "rsa" } | { kind: "ec"; p256: boolean } | { kind: "other" };
 
 /** Reads the algorithm of a PKCS#8 key; `null` if `der` is not PKCS#8. */
 export function pkcs8Algorithm(der: Uint8Array): Pkcs8Algorithm | null {
@@ -183,7 +183,7 @@ export function ecdsaDerToP1363(der: Uint8Array, size = 32): Uint8Array | null {
 }
 
 /** PEM: the label and the DER bytes of the first block in `text`. */
-export interface PemBlock {
+interface PemBlock {
   readonly label: string;
   readonly der: Uint8Array;
   /** Headers such as `Proc-Type: 4,ENCRYPTED` (legacy OpenSSL encryption). */

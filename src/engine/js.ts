@@ -125,7 +125,7 @@ export function decodeBase64(text: string): Uint8Array | null {
 }
 
 /** One signed URL (see {@link HotPath.assembleUrls}). */
-export function assembleUrl(part: UrlParts, suffix: string): string {
+function assembleUrl(part: UrlParts, suffix: string): string {
   const sep = part.url.includes("?") ? "&" : "?";
   const head =
     part.policy === undefined
@@ -234,7 +234,7 @@ function cleanLine(buf: Uint8Array, start: number, end: number, prefix: Uint8Arr
 }
 
 /** ASCII bytes of `text`, or a RangeError naming `what`. */
-export function asciiBytes(text: string, what: string): Uint8Array {
+function asciiBytes(text: string, what: string): Uint8Array {
   const bytes = encoder.encode(text);
   if (bytes.length !== text.length) throw new RangeError(`rewriteLines: ${what} must be ASCII`);
   return bytes;

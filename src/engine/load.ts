@@ -18,10 +18,10 @@ import { createWasmHotPath, createWasmHotPathSync } from "./wasm.ts";
  * `{ compileSync }` to compile and instantiate without awaiting (Node's main thread allows it for a
  * module this size, a browser's does not; it saves about 5 ms of a cold start, bench/suites/cold-start.js).
  */
-export type WasmSource = (() => Promise<WebAssembly.Module>) | { readonly compileSync: () => WebAssembly.Module };
+type WasmSource = (() => Promise<WebAssembly.Module>) | { readonly compileSync: () => WebAssembly.Module };
 
 /** Loads a hot path by name. */
-export type HotPathLoader = (name: EngineName) => Promise<HotPath>;
+type HotPathLoader = (name: EngineName) => Promise<HotPath>;
 
 /**
  * Makes a loader whose WASM instance is created on first use and then shared by

@@ -36,7 +36,7 @@ export function requireExpires(o: { expires?: DateInput | undefined }): void {
 }
 
 /** The validated conditions of a policy. */
-export interface Conditions {
+interface Conditions {
   readonly expires: number;
   readonly starts: number | undefined;
   readonly ipAddress: string | undefined;

@@ -28,7 +28,7 @@ import { CfSignError } from "../errors.ts";
 import type { HashAlgorithm, KeyAlgorithm } from "../crypto/types.ts";
 
 /** Options of {@link createSigningPool}. */
-export interface SigningPoolOptions {
+interface SigningPoolOptions {
   /** Number of worker threads. Default: `os.availableParallelism()`. */
   readonly size?: number | undefined;
   /** Most policies in one job. Default 32 for RSA (about 1 ms each), 256 for ECDSA. */
