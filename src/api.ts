@@ -15,12 +15,9 @@ export type {
   BatchResult,
   CloudFrontCookieName,
   CryptoBackend,
-  PlaylistMode,
   SignCookiesOptions,
   SignedCookies,
-  SignedPlaylist,
   SignOptions,
-  SignPlaylistOptions,
   SignPolicyOptions,
   SignerOptions,
   StreamOptions,
@@ -28,7 +25,16 @@ export type {
 } from "./signer.ts";
 export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
 export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.ts";
-export type { PlaylistFailure } from "./playlist.ts";
+export type {
+  PlaylistFailure,
+  PlaylistMode,
+  SignedPlaylist,
+  SignedPlaylists,
+  SignedPlaylistsEntry,
+  SignPlaylistOptions,
+  SignPlaylistsOptions,
+} from "./playlist.ts";
+export type { ManifestFailure, SignedManifest, SignManifestOptions } from "./manifest.ts";
 export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";
 export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";

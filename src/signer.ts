@@ -18,9 +18,9 @@ import type {
 } from "./crypto/types.ts";
 import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.ts";
 import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./cloudfront/cookie.ts";
-import { isHlsPlaylist } from "./formats/hls.ts";
 import { normalizeIpAddress } from "./cloudfront/ip.ts";
-import { checkBaseUrl, sharedFolderResource, signHlsUris, type PlaylistFailure } from "./playlist.ts";
+import { signPlaylist, signPlaylists, type SignedPlaylist, type SignedPlaylists, type SignPlaylistOptions, type SignPlaylistsOptions, type StreamingContext } from "./playlist.ts";
+import { signManifest, type SignedManifest, type SignManifestOptions } from "./manifest.ts";
 import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
 import { toEpochSeconds, type DateInput } from "./cloudfront/time.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
@@ -180,73 +180,8 @@ export type BatchResult =
   | { readonly ok: true; readonly url: string }
   | { readonly ok: false; readonly index: number; readonly error: CfSignError };
 
-/**
- * How {@link Signer.signPlaylist} signs a playlist's URIs:
- *
- * - `"per-uri"`: each URI on its own (canned policy, or custom with `starts`/`ipAddress`/`resource`),
- *   one signature each, through {@link Signer.signUrls}
- * - `"shared"`: one custom policy for the playlist's folder (`…/folder/*`, or `resource`), signed once
- *   with {@link Signer.signPolicy} and applied to every URI. Use it for Low-Latency HLS: players add
- *   `_HLS_msn` and `_HLS_part` to playlist requests, which a per-URI signature refuses
- */
-export type PlaylistMode = "per-uri" | "shared";
-
-/** Options of {@link Signer.signPlaylist}: the policy options of {@link Signer.signUrls}, and where the playlist is served from. */
-export interface SignPlaylistOptions {
-  /**
-   * The absolute URL the playlist is served from, e.g. `https://cdn.example.com/videos/intro/master.m3u8`.
-   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`). Required.
-   */
-  baseUrl: string;
-  /** `"per-uri"` (default) or `"shared"`; see {@link PlaylistMode}. */
-  mode?: PlaylistMode | undefined;
-  /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
-  expires: DateInput;
-  /** Start of validity (`DateGreaterThan`; no access on or before it). Makes a per-URI policy custom. */
-  starts?: DateInput | undefined;
-  /** IPv4 address or CIDR allowed to use the URLs. Makes a per-URI policy custom. */
-  ipAddress?: string | undefined;
-  /**
-   * Per-URI: a pattern that must cover every URI (a custom policy per URI). Shared: the shared policy's
-   * resource instead of the playlist's folder, e.g. `https://cdn.example.com/videos/*` when segments
-   * live beside the playlist's folder rather than under it.
-   */
-  resource?: string | undefined;
-  /** Allow a `resource` of `*` or with a wildcard in the scheme or host. */
-  allowAnyResource?: boolean | undefined;
-  /** Keep relative URIs relative, with the signing query appended (default: the absolute signed URL). */
-  keepRelative?: boolean | undefined;
-  /** Throw one `BATCH_FAILED` error (its `failures` list each failing URI's index) instead of reporting failures. */
-  strict?: boolean | undefined;
-}
-
-/** What {@link Signer.signPlaylist} returns. */
-export interface SignedPlaylist {
-  /**
-   * The playlist with each signed URI replaced by its absolute signed URL; every other byte (tags,
-   * comments, blank lines, byte ranges, line ends, a BOM, a missing final newline) unchanged. URIs
-   * that were not signed (see `failures`) and URIs that are not http(s) are left exactly as written.
-   */
-  readonly text: string;
-  /** The mode used. */
-  readonly mode: PlaylistMode;
-  /** URIs to sign (http(s) or relative): `signed` + `failures.length`. */
-  readonly uris: number;
-  /** URIs signed. */
-  readonly signed: number;
-  /** URIs left as they were because they are not http(s) (an `skd://` FairPlay key, `data:`). */
-  readonly skipped: number;
-  /** The URIs that could not be signed, in playlist order, with their line; the rest are signed. */
-  readonly failures: readonly PlaylistFailure[];
-  /** `"shared"`: the policy signed for the playlist (its `query` can sign other URLs it covers). */
-  readonly policy: SignedPolicy | undefined;
-  /**
-   * True for a Low-Latency HLS playlist (`EXT-X-PART`, `EXT-X-PRELOAD-HINT`, blocking reload). Its
-   * players add `_HLS_msn`/`_HLS_part` to playlist requests, which per-URI signatures of playlist URIs
-   * refuse: sign it with `mode: "shared"`.
-   */
-  readonly lowLatency: boolean;
-}
+export type { PlaylistMode, SignedPlaylist, SignedPlaylists, SignPlaylistOptions, SignPlaylistsOptions } from "./playlist.ts";
+export type { SignedManifest, SignManifestOptions } from "./manifest.ts";
 
 /**
  * The one error of a strict batch: how many of `what` failed, the first ten `named`, every failure in
@@ -660,54 +595,72 @@ export class Signer {
    * for (const f of failures) console.error(`line ${f.line}: ${f.error.code}`);
    * ```
    */
-  async signPlaylist(text: string, given: SignPlaylistOptions): Promise<SignedPlaylist> {
-    if (typeof given !== "object" || given === null) {
-      fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text and an options object with baseUrl and expires");
-    }
-    if (typeof text !== "string") fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text as a string");
-    if (!isHlsPlaylist(text)) {
-      fail("INVALID_ARGUMENT", "not an HLS playlist: the first line must be #EXTM3U (after an optional byte order mark)");
-    }
-    const options = ownOptions(given);
-    if (options.baseUrl === undefined) {
-      fail("INVALID_ARGUMENT", "signPlaylist needs baseUrl: the absolute URL the playlist is served from");
-    }
-    const base = checkBaseUrl(options.baseUrl, "baseUrl");
-    const mode = options.mode ?? "per-uri";
-    if (mode !== "per-uri" && mode !== "shared") fail("INVALID_ARGUMENT", 'mode must be "per-uri" or "shared"');
-    // The policy options are checked once, in the order of every entry point: a bad date fails the
-    // call, not each URI.
-    requireExpires(options);
-    const { expires, starts, ipAddress } = policyConditions(options, this.#clock() / 1000);
-    const allowAnyResource = options.allowAnyResource === true;
-    const resource = options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
-    let policy: SignedPolicy | undefined;
-    let sign: (urls: string[]) => BatchResult[] | Promise<BatchResult[]>;
-    if (mode === "shared") {
-      const shared = await this.signPolicy({ resource: resource ?? sharedFolderResource(base), expires, starts, ipAddress, allowAnyResource });
-      policy = shared;
-      sign = (urls) => shared.applyAll(urls);
-    } else {
-      sign = (urls) => this.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
-    }
-    const signed = await signHlsUris(text, base, options.keepRelative === true, sign);
-    const { failures } = signed;
-    if (options.strict === true && failures.length > 0) {
-      throw batchFailed(
-        `${signed.uris} URIs of the playlist`,
-        failures.map((f) => ({ index: f.index, code: f.error.code })),
-        failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`),
-      );
-    }
+  signPlaylist(text: string, options: SignPlaylistOptions): Promise<SignedPlaylist> {
+    return signPlaylist(this.#streaming(), text, options);
+  }
+
+  /**
+   * Signs an HLS master playlist and the media playlists it names (variant streams, `EXT-X-MEDIA`,
+   * `EXT-X-I-FRAME-STREAM-INF`) together, as `cfsign playlist --recursive` does: each is loaded with
+   * `load(url)` (the master from `baseUrl`, the others at the URL a player resolves from the master)
+   * and signed as {@link Signer.signPlaylist} signs it, under one shared policy in `mode: "shared"`.
+   * In per-URI mode a variant whose media playlist is Low-Latency is refused (`PLAYER_ADDS_QUERY`),
+   * and media playlists get the master's variables for `EXT-X-DEFINE:IMPORT`.
+   *
+   * @param options - those of {@link Signer.signPlaylist} (`baseUrl` is the master's URL), `load`, `maxPlaylists`
+   * @returns every playlist's signed text with its URL, totals, failures with their playlist's URL
+   * @throws {@link CfSignError} as {@link Signer.signPlaylist}; `INVALID_ARGUMENT` when a loaded text is not
+   *   a playlist or there are more than `maxPlaylists`; whatever `load` throws
+   * @example
+   * ```ts
+   * const { playlists } = await signer.signPlaylists({
+   *   baseUrl: "https://cdn.example.com/videos/intro/master.m3u8",
+   *   mode: "shared",
+   *   expires: Math.floor(Date.now() / 1000) + 3600,
+   *   load: async (url) => (await fetch(url.replace("https://cdn.example.com", origin))).text(),
+   * });
+   * for (const p of playlists) await store(p.url, p.text);
+   * ```
+   */
+  signPlaylists(options: SignPlaylistsOptions): Promise<SignedPlaylists> {
+    return signPlaylists(this.#streaming(), options);
+  }
+
+  /**
+   * Signs a DASH manifest (MPD, ISO/IEC 23009-1) under one shared policy: the policy's query is
+   * appended to every `SegmentTemplate` `media`/`initialization`/`index`, segment-list URL,
+   * `BaseURL` that is itself the media URL, `Location` and `PatchLocation`, after checking that
+   * the policy covers every URL a player builds from it (BaseURLs resolved MPD → Period →
+   * AdaptationSet → Representation; a template by its part before the first `$Number$`/`$Time$`).
+   * One not covered is left as it was and reported (`RESOURCE_MISMATCH`); every other byte is unchanged.
+   *
+   * @param text - the MPD's text
+   * @param options - `baseUrl` (the MPD's URL) and `expires` (required), `starts`, `ipAddress`,
+   *   `resource` (default: the MPD's folder and `*`), `allowAnyResource`, `strict`
+   * @returns the signed text, counts, failures (1-based line, where, code) and the policy
+   * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an MPD, a bad option), the `baseUrl` and policy
+   *   codes once for the whole manifest, `BATCH_FAILED` with `strict`, key and platform failures
+   * @example
+   * ```ts
+   * const { text: signed, failures } = await signer.signManifest(mpd, {
+   *   baseUrl: "https://cdn.example.com/videos/intro/manifest.mpd",
+   *   expires: Math.floor(Date.now() / 1000) + 3600,
+   * });
+   * ```
+   */
+  signManifest(text: string, options: SignManifestOptions): Promise<SignedManifest> {
+    return signManifest(this.#streaming(), text, options);
+  }
+
+  /** What the playlist and manifest operations (./playlist.ts, ./manifest.ts) use of this signer. */
+  #streaming(): StreamingContext {
     return {
-      text: signed.text,
-      mode,
-      uris: signed.uris,
-      signed: signed.signed,
-      skipped: signed.skipped,
-      failures,
-      policy,
-      lowLatency: signed.lowLatency,
+      signUrls: (urls, options) => this.signUrls(urls, options),
+      signPolicy: (options) => this.signPolicy(options),
+      conditions: (options) => {
+        requireExpires(options);
+        return policyConditions(options, this.#clock() / 1000);
+      },
     };
   }
 
