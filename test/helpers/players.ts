@@ -78,7 +78,7 @@ export function hlsJsParse(text: string, base: string): { shape: unknown; urls: 
  */
 export function mpdParse(text: string, manifestUri: string): { shape: unknown; urls: string[] } {
   const m = parseMpd(text, { manifestUri });
-  const playlists: { segments?: { resolvedUri: string; map?: { resolvedUri: string }; duration: number }[]; sidx?: { resolvedUri: string } }[] = [...m.playlists];
+  const playlists: { segments?: { resolvedUri: string; map?: { uri: string; resolvedUri: string }; duration: number }[]; sidx?: { resolvedUri: string } }[] = [...m.playlists];
   for (const type of ["AUDIO", "SUBTITLES"]) {
     for (const group of Object.values((m.mediaGroups as Record<string, Record<string, Record<string, { playlists: typeof playlists }>>>)[type] ?? {})) {
       for (const rendition of Object.values(group)) playlists.push(...rendition.playlists);
@@ -90,7 +90,8 @@ export function mpdParse(text: string, manifestUri: string): { shape: unknown; u
     if (p.sidx !== undefined) urls.push(p.sidx.resolvedUri);
     for (const s of p.segments ?? []) {
       urls.push(s.resolvedUri);
-      if (s.map !== undefined) urls.push(s.map.resolvedUri);
+      // mpd-parser gives a template without `initialization` a map of uri "" (the BaseURL itself), which no player requests.
+      if (s.map !== undefined && s.map.uri !== "") urls.push(s.map.resolvedUri);
     }
   }
   return { shape, urls: [...new Set(urls)] };
