@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { DOMParser } from "@xmldom/xmldom";
+import { DOMParser, type Element as XElement, type Node as XNode } from "@xmldom/xmldom";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createSigner, type Signer } from "../src/index.js";
 import { resourceCovers } from "../src/cloudfront/resource.js";
@@ -163,7 +163,7 @@ function compareXml(a: string, b: string): string[] {
   const problems: string[] = [];
   const errors: string[] = [];
   const parse = (t: string) => new DOMParser({ onError: (level: string, msg: string) => { if (level !== "warning") errors.push(msg); } }).parseFromString(t, "text/xml");
-  let da: Document;
+  let da: ReturnType<typeof parse>;
   try {
     da = parse(a);
   } catch {
@@ -178,14 +178,14 @@ function compareXml(a: string, b: string): string[] {
       problems.push(`${where}: ${JSON.stringify(x.slice(0, 60))} became ${JSON.stringify(y.slice(0, 60))}`);
     }
   };
-  const walk = (x: Node, y: Node, path: string): void => {
+  const walk = (x: XNode, y: XNode, path: string): void => {
     if (x.nodeType !== y.nodeType || x.nodeName !== y.nodeName) {
       problems.push(`${path}: ${x.nodeName} became ${y.nodeName}`);
       return;
     }
     if (x.nodeType === 1) {
-      const ex = x as Element;
-      const ey = y as Element;
+      const ex = x as XElement;
+      const ey = y as XElement;
       if (ex.attributes.length !== ey.attributes.length) problems.push(`${path}: attribute count`);
       for (let i = 0; i < ex.attributes.length; i++) {
         const at = ex.attributes[i]!;
@@ -202,6 +202,6 @@ function compareXml(a: string, b: string): string[] {
     }
     for (let i = 0; i < cx.length; i++) walk(cx[i]!, cy[i]!, `${path}/${cx[i]!.nodeName}`);
   };
-  walk(da as unknown as Node, db as unknown as Node, "");
+  walk(da, db, "");
   return problems;
 }
