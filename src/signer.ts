@@ -566,12 +566,18 @@ export class Signer {
 
   /**
    * Signs every URI of an HLS playlist (RFC 8216bis) and returns the playlist with
-   * every other byte unchanged: media segment and variant stream lines, and the
+   * every other byte unchanged: media segment and variant stream lines, the
    * `URI="..."` of `EXT-X-KEY`, `EXT-X-SESSION-KEY`, `EXT-X-MAP`, `EXT-X-MEDIA`,
    * `EXT-X-I-FRAME-STREAM-INF`, `EXT-X-SESSION-DATA`, `EXT-X-PART`,
-   * `EXT-X-PRELOAD-HINT` and `EXT-X-RENDITION-REPORT`. Relative URIs are resolved
+   * `EXT-X-PRELOAD-HINT` and `EXT-X-RENDITION-REPORT`, the `X-ASSET-URI`/`X-ASSET-LIST`
+   * of `EXT-X-DATERANGE` and the `SERVER-URI` of `EXT-X-CONTENT-STEERING`. `EXT-X-DEFINE`
+   * variables are substituted as a player does. Relative URIs are resolved
    * against `baseUrl` and replaced by the absolute signed URL (or kept relative with
-   * `keepRelative`). The same code as `cfsign playlist`.
+   * `keepRelative`). The same code as `cfsign playlist` (./playlist.ts; docs/streaming.md).
+   *
+   * Per URI, URIs a player extends with its own query (Low-Latency rendition reports,
+   * interstitial assets, the steering server) are refused with `PLAYER_ADDS_QUERY` unless
+   * `playerQueries: "sign"`; a variable with no value in reach is `URI_HAS_VARIABLE`.
    *
    * A URI that cannot be signed (a space in it, not covered by the shared policy,
    * a signing parameter already in it, ...) is left unchanged in the text and
@@ -580,7 +586,7 @@ export class Signer {
    *
    * @param text - the playlist's text (starting with `#EXTM3U`, after an optional BOM)
    * @param options - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
-   *   `resource`, `allowAnyResource`, `keepRelative`, `strict`
+   *   `resource`, `allowAnyResource`, `keepRelative`, `variables`, `playerQueries`, `strict`
    * @returns the signed text, counts, and per-URI failures
    * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an HLS playlist, a bad option), the `baseUrl` codes
    *   of `signUrl` (`INVALID_URL`, `URL_HAS_FRAGMENT`, ...), the policy codes (`INVALID_DATE`,
