@@ -7,7 +7,7 @@
  * @module
  */
 export { CfSignError } from "./errors.ts";
-export type { BatchFailure, CfSignErrorCode } from "./errors.ts";
+export type { BatchFailure, CfSignErrorCode, CfSignErrorOptions } from "./errors.ts";
 export { Signer } from "./signer.ts";
 export type {
   BatchItem,
@@ -24,7 +24,7 @@ export type {
   WorkersOption,
 } from "./signer.ts";
 export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
-export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.ts";
+export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult, ShareablePolicy } from "./rewrite-lines.ts";
 export type {
   PlaylistFailure,
   PlaylistMode,

@@ -744,7 +744,7 @@ export class Signer {
    * The `Set-Cookie` values carry no `Expires`/`Max-Age` (the guide advises against
    * them: the policy decides how long access lasts), and default to `Path=/; Secure; HttpOnly`.
    *
-   * @param options - `expires` (required), `resource` (required unless `allowAnyResource`),
+   * @param given - `expires` (required), `resource` (required unless `allowAnyResource`),
    *   `starts`, `ipAddress`, and the cookie attributes `domain`, `path`, `secure`, `httpOnly`, `sameSite`
    * @returns the cookie values by name, and one `Set-Cookie` header value per cookie
    * @throws {@link CfSignError} the URL and policy codes of {@link Signer.signUrl} (`INVALID_URL`,
@@ -817,7 +817,7 @@ export class Signer {
    * parameters, with no signature per URL. The usual use is a wildcard resource
    * such as `https://cdn.example.com/gallery/*` for all the files of one page.
    *
-   * @param options - `resource` (required) and `expires` (required), optional `starts`, `ipAddress`, `allowAnyResource`
+   * @param given - `resource` (required) and `expires` (required), optional `starts`, `ipAddress`, `allowAnyResource`
    * @returns a {@link SignedPolicy}; its `apply(url)` and `applyAll(urls)` add the precomputed query to URLs
    * @throws {@link CfSignError} `INVALID_RESOURCE`, `RESOURCE_TOO_BROAD`, `INVALID_DATE`, `DATE_IN_MILLISECONDS`,
    *   `EXPIRES_IN_PAST`, `INVALID_DATE_RANGE`, `INVALID_IP_ADDRESS`, `IPV6_NOT_SUPPORTED`, `SIGNING_FAILED`
