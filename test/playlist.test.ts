@@ -357,6 +357,22 @@ describe("cfsign playlist", () => {
     expect(checkRewrite(mediaLL, readFileSync(out, "utf8"), { base: liveBase, keepRelative: false, shared: true })).toBe(13);
   });
 
+  test("DASH: a template on another host exits 1 with RESOURCE_MISMATCH on its line; an AdaptationSet ../audio/ under an MPD media/ BaseURL is inside and signs", async () => {
+    const base = `${HOST}/videos/show/manifest.mpd`;
+    const file = join(dir, "cross-host.mpd");
+    const body = (template: string, top: string): string =>
+      `<?xml version="1.0"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT4S">\n${top}<Period>\n<AdaptationSet mimeType="audio/mp4">${template}\n<Representation id="a" bandwidth="1"/></AdaptationSet>\n</Period>\n</MPD>\n`;
+    writeFileSync(file, body('<SegmentTemplate duration="2" media="https://other.example.net/a/$Number$.m4s"/>', ""));
+    const cross = await cfsign(["playlist", "--input", file, "--base-url", base, ...keyArgs()]);
+    expect(cross.status).toBe(1);
+    expect(cross.stderr).toMatch(/^cfsign: line 4: RESOURCE_MISMATCH: SegmentTemplate@media: /m);
+    writeFileSync(file, body('<BaseURL>../audio/</BaseURL><SegmentTemplate duration="2" media="$Number$.m4s"/>', "<BaseURL>media/</BaseURL>\n"));
+    const chained = await cfsign(["playlist", "--input", file, "--base-url", base, ...keyArgs()]);
+    expect(chained.status, chained.stderr).toBe(0);
+    const query = /media="\$Number\$\.m4s\?([^"]+)"/.exec(chained.stdout)![1]!.replace(/&amp;/g, "&");
+    expect(verifySignedUrl(`${HOST}/videos/show/audio/7.m4s?${query}`, ecKey().publicKey)).toBe(true);
+  });
+
   test("DASH: --shared by default, every template carries the policy (a folder BaseURL does not); --per-uri is refused", async () => {
     const base = `${HOST}/videos/sample/manifest.mpd`;
     const run = await cfsign(["playlist", "--input", join(SAMPLE, "manifest.mpd"), "--base-url", base, ...keyArgs()]);
