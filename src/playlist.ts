@@ -603,6 +603,9 @@ export interface SignedPlaylists {
   readonly lowLatency: boolean;
 }
 
+/** How many media playlists `signPlaylists` loads at once. */
+const LOAD_CONCURRENCY = 8;
+
 const FOLLOWED: ReadonlySet<PlaylistUriKind> = new Set(["variant", "media", "i-frame"]);
 
 /**
@@ -643,8 +646,14 @@ export async function signPlaylists(ctx: StreamingContext, given: SignPlaylistsO
     else lines.push(ref.line);
   }
   if (children.size > max) fail("INVALID_ARGUMENT", `the master names ${children.size} media playlists, more than maxPlaylists (${max})`);
+  // Loaded a few at a time (a CDN origin or bucket answers in parallel), kept in the master's order.
   const texts = new Map<string, string>();
-  for (const url of children.keys()) texts.set(url, await fetchText(url));
+  const urls = [...children.keys()];
+  for (let k = 0; k < urls.length; k += LOAD_CONCURRENCY) {
+    const batch = urls.slice(k, k + LOAD_CONCURRENCY);
+    const loaded = await Promise.all(batch.map((url) => fetchText(url)));
+    batch.forEach((url, i) => texts.set(url, loaded[i]!));
+  }
   const lowLatencyUrls = new Set([...texts].filter(([, t]) => isLowLatencyPlaylist(t)).map(([u]) => u));
 
   const policy = checked.mode === "shared" ? await sharedPolicyFor(ctx, checked) : undefined;
