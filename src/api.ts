@@ -15,25 +15,20 @@ export type {
   BatchResult,
   CloudFrontCookieName,
   CryptoBackend,
+  ItemFailure,
+  PlaylistMode,
   SignCookiesOptions,
   SignedCookies,
   SignOptions,
+  SignPlaylistOptions,
   SignPolicyOptions,
   SignerOptions,
   StreamOptions,
   WorkersOption,
-} from "./signer.ts";
+} from "./types.ts";
 export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
 export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult, ShareablePolicy } from "./rewrite-lines.ts";
-export type {
-  PlaylistFailure,
-  PlaylistMode,
-  SignedPlaylist,
-  SignedPlaylists,
-  SignedPlaylistsEntry,
-  SignPlaylistOptions,
-  SignPlaylistsOptions,
-} from "./playlist.ts";
+export type { PlaylistFailure, SignedPlaylist, SignedPlaylists, SignedPlaylistsEntry, SignPlaylistsOptions } from "./playlist.ts";
 export type { ManifestFailure, SignedManifest, SignManifestOptions } from "./manifest.ts";
 export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";

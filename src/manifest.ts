@@ -25,7 +25,9 @@
 import { CfSignError, fail } from "./errors.ts";
 import { insertIntoMpd, isMpd, parseMpd, type MpdElement, type MpdUrl } from "./formats/dash.ts";
 import { resourceCoversPrefix } from "./cloudfront/resource.ts";
-import { checkStreamingOptions, fixedPrefix, safeResolve, sharedPolicyFor, strictFailure, type StreamingContext } from "./playlist.ts";
+import type { SignerCore } from "./batch.ts";
+import type { ItemFailure } from "./types.ts";
+import { checkStreamingOptions, fixedPrefix, safeResolve, sharedPolicyFor, strictFailure } from "./playlist.ts";
 import type { SignedPolicy } from "./shared-policy.ts";
 import type { DateInput } from "./cloudfront/time.ts";
 
@@ -50,15 +52,13 @@ export interface SignManifestOptions {
 }
 
 /** A URL of a manifest that was not signed; it is left as it was. */
-export interface ManifestFailure {
+export interface ManifestFailure extends ItemFailure {
   /** 1-based line of the URL (its closing quote, or the end of the element's text). */
   readonly line: number;
-  /** 0-based position among the manifest's URLs, in document order. */
+  /** 0-based position among the manifest's URLs, in document order; `error.index` is the same. */
   readonly index: number;
   /** Where it is: `SegmentTemplate@media`, `BaseURL`, `Location`, ... */
   readonly where: string;
-  /** Why; `error.index` is `index`. The message never contains the URL. */
-  readonly error: CfSignError;
 }
 
 /** What `Signer.signManifest` returns. */
@@ -94,17 +94,17 @@ type Check = () => CfSignError | undefined;
 /**
  * `Signer.signManifest`: signs a DASH manifest under one shared policy (see the method's documentation).
  *
- * @param ctx - the signer's operations
+ * @param core - the signer's key, engine and clock
  * @param text - the MPD
  * @param given - the options
  * @returns the signed manifest
  * @throws {@link CfSignError} as `Signer.signManifest`
  */
-export async function signManifest(ctx: StreamingContext, text: string, given: SignManifestOptions): Promise<SignedManifest> {
+export async function signManifest(core: SignerCore, text: string, given: SignManifestOptions): Promise<SignedManifest> {
   if (typeof text !== "string") fail("INVALID_ARGUMENT", "signManifest takes the manifest's text as a string");
   if (!isMpd(text)) fail("INVALID_ARGUMENT", "not a DASH manifest: no MPD root element");
-  const { options, checked } = checkStreamingOptions(ctx, "signManifest", given, ["shared"]);
-  const policy = await sharedPolicyFor(ctx, checked);
+  const { options, checked } = checkStreamingOptions(core, "signManifest", given, ["shared"]);
+  const policy = await sharedPolicyFor(core, checked);
   const signed = signMpdUrls(text, checked.base, policy);
   if (options.strict === true && signed.failures.length > 0) throw strictFailure(`${signed.uris} URLs of the manifest`, signed.failures);
   return { ...signed, mode: "shared", policy };

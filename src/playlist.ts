@@ -7,10 +7,11 @@
  *
  * @module
  */
-import { CfSignError, fail, type BatchFailure, type CfSignErrorCode } from "./errors.ts";
-import type { BatchOptions, BatchResult, SignPolicyOptions } from "./signer.ts";
-import type { SignedPolicy } from "./shared-policy.ts";
-import type { DateInput } from "./cloudfront/time.ts";
+import { CfSignError, fail, type CfSignErrorCode } from "./errors.ts";
+import { batchFailed, signUrls, type SignerCore } from "./batch.ts";
+import { signPolicy, type SignedPolicy } from "./shared-policy.ts";
+import { ownOptions, policyConditions, requireExpires } from "./lib/options.ts";
+import type { BatchResult, ItemFailure, PlaylistMode, SignPlaylistOptions } from "./types.ts";
 import {
   hasVariableReference,
   isHlsPlaylist,
@@ -172,15 +173,13 @@ export function isLowLatencyPlaylist(text: string): boolean {
 }
 
 /** A URI of a playlist that was not signed; it is left in the playlist as it was. */
-export interface PlaylistFailure {
+export interface PlaylistFailure extends ItemFailure {
   /** 1-based line number of the URI. */
   readonly line: number;
-  /** 0-based position among the playlist's URIs, in order of appearance. */
+  /** 0-based position among the playlist's URIs, in order of appearance; `error.index` is the same. */
   readonly index: number;
   /** What the URI points at (`segment`, `variant`, `key`, `map`, ...). */
   readonly kind: PlaylistUriKind;
-  /** Why; `error.index` is the URI's `index`. The message never contains the URI. */
-  readonly error: CfSignError;
 }
 
 /** What {@link signHlsUris} returns. */
@@ -349,77 +348,6 @@ export async function signHlsUris(text: string, options: HlsSigningOptions): Pro
   };
 }
 
-/**
- * What the playlist and manifest operations need from a `Signer`: its public batch and policy
- * operations, and its check of the policy conditions (so a bad date fails the call once, in the
- * order of every entry point, not once per URI).
- *
- * @internal Built by `Signer`; not a public API.
- */
-export interface StreamingContext {
-  signUrls(urls: readonly string[], options: BatchOptions): Promise<BatchResult[]>;
-  signPolicy(options: SignPolicyOptions): Promise<SignedPolicy>;
-  /** The validated `expires` (required), `starts` and `ipAddress`; throws the policy codes. */
-  conditions(options: { expires?: DateInput | undefined; starts?: DateInput | undefined; ipAddress?: string | undefined }): {
-    readonly expires: number;
-    readonly starts: number | undefined;
-    readonly ipAddress: string | undefined;
-  };
-}
-
-/**
- * How {@link signPlaylist} signs a playlist's URIs:
- *
- * - `"per-uri"`: each URI on its own (canned policy, or custom with `starts`/`ipAddress`/`resource`),
- *   one signature each, through `Signer.signUrls`
- * - `"shared"`: one custom policy for the playlist's folder (`…/folder/*`, or `resource`), signed once
- *   with `Signer.signPolicy` and applied to every URI. Use it for Low-Latency HLS and CMCD query
- *   mode: players add `_HLS_msn`/`_HLS_part` or `CMCD=` to requests, which a per-URI signature refuses
- */
-export type PlaylistMode = "per-uri" | "shared";
-
-/** Options of `Signer.signPlaylist`: the policy options of `Signer.signUrls`, and where the playlist is served from. */
-export interface SignPlaylistOptions {
-  /**
-   * The absolute URL the playlist is served from, e.g. `https://cdn.example.com/videos/intro/master.m3u8`.
-   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`). Required.
-   */
-  baseUrl: string;
-  /** `"per-uri"` (default) or `"shared"`; see {@link PlaylistMode}. */
-  mode?: PlaylistMode | undefined;
-  /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
-  expires: DateInput;
-  /** Start of validity (`DateGreaterThan`; no access on or before it). Makes a per-URI policy custom. */
-  starts?: DateInput | undefined;
-  /** IPv4 address or CIDR allowed to use the URLs. Makes a per-URI policy custom. */
-  ipAddress?: string | undefined;
-  /**
-   * Per-URI: a pattern that must cover every URI (a custom policy per URI). Shared: the shared policy's
-   * resource instead of the playlist's folder, e.g. `https://cdn.example.com/videos/*` when segments
-   * live beside the playlist's folder rather than under it.
-   */
-  resource?: string | undefined;
-  /** Allow a `resource` of `*` or with a wildcard in the scheme or host. */
-  allowAnyResource?: boolean | undefined;
-  /** Keep relative URIs relative, with the signing query appended (default: the absolute signed URL). */
-  keepRelative?: boolean | undefined;
-  /**
-   * Values of the variables a media playlist imports (`EXT-X-DEFINE:IMPORT="name"`) from its
-   * multivariant playlist. `NAME`/`VALUE` definitions and `QUERYPARAM` (from `baseUrl`'s query) are
-   * read from the playlist itself, as a player does.
-   */
-  variables?: Readonly<Record<string, string>> | undefined;
-  /**
-   * Per-URI mode, URIs whose requests a player extends with its own query parameters (a Low-Latency
-   * playlist's `EXT-X-RENDITION-REPORT`, interstitial `X-ASSET-URI`/`X-ASSET-LIST`, the content
-   * steering `SERVER-URI`): `"refuse"` (default) reports them with `PLAYER_ADDS_QUERY`; `"sign"`
-   * signs them as written, for a player known not to add them (hls.js with `lowLatencyMode: false`).
-   */
-  playerQueries?: "refuse" | "sign" | undefined;
-  /** Throw one `BATCH_FAILED` error (its `failures` list each failing URI's index) instead of reporting failures. */
-  strict?: boolean | undefined;
-}
-
 /** What `Signer.signPlaylist` returns. */
 export interface SignedPlaylist {
   /**
@@ -459,20 +387,15 @@ interface Checked {
   readonly allowAnyResource: boolean;
 }
 
-/** The caller's options as own properties only (an inherited `resource` must never widen a grant). */
-function own<T extends object>(value: T): T {
-  return Object.assign(Object.create(null) as T, value);
-}
-
 /** @internal Checks the options every streaming operation shares, in the order of every entry point. */
 export function checkStreamingOptions(
-  ctx: StreamingContext,
+  core: SignerCore,
   what: string,
   given: unknown,
   modes: readonly PlaylistMode[] = ["per-uri", "shared"],
 ): { options: SignPlaylistOptions; checked: Checked } {
   if (typeof given !== "object" || given === null) fail("INVALID_ARGUMENT", `${what} takes the text and an options object with baseUrl and expires`);
-  const options = own(given as SignPlaylistOptions);
+  const options = ownOptions(given as SignPlaylistOptions);
   if (options.baseUrl === undefined) fail("INVALID_ARGUMENT", `${what} needs baseUrl: the absolute URL the file is served from`);
   const base = checkBaseUrl(options.baseUrl, "baseUrl");
   const mode = options.mode ?? modes[0]!;
@@ -483,15 +406,18 @@ export function checkStreamingOptions(
   if (options.variables !== undefined && (typeof options.variables !== "object" || options.variables === null)) {
     fail("INVALID_ARGUMENT", "variables must be an object of names to string values");
   }
-  const { expires, starts, ipAddress } = ctx.conditions(options);
+  // The policy options are checked once, in the order of every entry point: a bad date fails the
+  // call, not each URI.
+  requireExpires(options);
+  const { expires, starts, ipAddress } = policyConditions(options, core.clock() / 1000);
   const allowAnyResource = options.allowAnyResource === true;
   const resource = options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
   return { options, checked: { base, mode, expires, starts, ipAddress, resource, allowAnyResource } };
 }
 
 /** @internal The shared policy of a streaming operation: `resource`, or the folder of `base`. */
-export function sharedPolicyFor(ctx: StreamingContext, c: Checked): Promise<SignedPolicy> {
-  return ctx.signPolicy({
+export function sharedPolicyFor(core: SignerCore, c: Checked): Promise<SignedPolicy> {
+  return signPolicy(core, {
     resource: c.resource ?? sharedFolderResource(c.base),
     expires: c.expires,
     starts: c.starts,
@@ -500,20 +426,18 @@ export function sharedPolicyFor(ctx: StreamingContext, c: Checked): Promise<Sign
   });
 }
 
-function signerFor(ctx: StreamingContext, c: Checked, shared: SignedPolicy | undefined): (urls: string[]) => BatchResult[] | Promise<BatchResult[]> {
+function signerFor(core: SignerCore, c: Checked, shared: SignedPolicy | undefined): (urls: string[]) => BatchResult[] | Promise<BatchResult[]> {
   if (shared !== undefined) return (urls) => shared.applyAll(urls);
   const { expires, starts, ipAddress, resource, allowAnyResource } = c;
-  return (urls) => ctx.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
+  return (urls) => signUrls(core, urls, { expires, starts, ipAddress, resource, allowAnyResource });
 }
 
 /** @internal The one error of a strict call: how many of `what` failed, the first ten by line. */
 export function strictFailure(what: string, failures: readonly { index: number; line: number; error: CfSignError }[]): CfSignError {
-  const list: BatchFailure[] = failures.map((f) => ({ index: f.index, code: f.error.code }));
-  const named = failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`);
-  return new CfSignError(
-    "BATCH_FAILED",
-    `${failures.length} of ${what} failed, nothing was returned: ${named.join(", ")}` + (failures.length > 10 ? ", ..." : ""),
-    { failures: list },
+  return batchFailed(
+    what,
+    failures.map((f) => ({ index: f.index, code: f.error.code })),
+    failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`),
   );
 }
 
@@ -530,13 +454,13 @@ function variablesMap(v: Readonly<Record<string, string>> | undefined): Map<stri
 /**
  * `Signer.signPlaylist`: signs every URI of one HLS playlist (see the method's documentation).
  *
- * @param ctx - the signer's operations
+ * @param core - the signer's key, engine and clock
  * @param text - the playlist's text
  * @param given - the options
  * @returns the signed playlist
  * @throws {@link CfSignError} as `Signer.signPlaylist`
  */
-export async function signPlaylist(ctx: StreamingContext, text: string, given: SignPlaylistOptions): Promise<SignedPlaylist> {
+export async function signPlaylist(core: SignerCore, text: string, given: SignPlaylistOptions): Promise<SignedPlaylist> {
   if (typeof given !== "object" || given === null) {
     fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text and an options object with baseUrl and expires");
   }
@@ -544,12 +468,12 @@ export async function signPlaylist(ctx: StreamingContext, text: string, given: S
   if (!isHlsPlaylist(text)) {
     fail("INVALID_ARGUMENT", "not an HLS playlist: the first line must be #EXTM3U (after an optional byte order mark)");
   }
-  const { options, checked } = checkStreamingOptions(ctx, "signPlaylist", given);
-  const policy = checked.mode === "shared" ? await sharedPolicyFor(ctx, checked) : undefined;
+  const { options, checked } = checkStreamingOptions(core, "signPlaylist", given);
+  const policy = checked.mode === "shared" ? await sharedPolicyFor(core, checked) : undefined;
   const signed = await signHlsUris(text, {
     base: checked.base,
     keepRelative: options.keepRelative === true,
-    sign: signerFor(ctx, checked, policy),
+    sign: signerFor(core, checked, policy),
     shared: policy,
     imported: variablesMap(options.variables),
     playerQueries: options.playerQueries,
@@ -614,13 +538,13 @@ const FOLLOWED: ReadonlySet<PlaylistUriKind> = new Set(["variant", "media", "i-f
  * a variant whose media playlist is Low-Latency is refused with `PLAYER_ADDS_QUERY` (its player
  * reloads it with `_HLS_msn`), and each media playlist gets the master's variables for `IMPORT`.
  *
- * @param ctx - the signer's operations
+ * @param core - the signer's key, engine and clock
  * @param given - the options, with `baseUrl` the master's URL and `load`
  * @returns every playlist signed
  * @throws {@link CfSignError} as `Signer.signPlaylists`
  */
-export async function signPlaylists(ctx: StreamingContext, given: SignPlaylistsOptions): Promise<SignedPlaylists> {
-  const { options, checked } = checkStreamingOptions(ctx, "signPlaylists", given);
+export async function signPlaylists(core: SignerCore, given: SignPlaylistsOptions): Promise<SignedPlaylists> {
+  const { options, checked } = checkStreamingOptions(core, "signPlaylists", given);
   const load = (given as SignPlaylistsOptions).load;
   if (typeof load !== "function") fail("INVALID_ARGUMENT", "signPlaylists needs load: a function that returns a playlist's text by its URL");
   const max = (given as SignPlaylistsOptions).maxPlaylists ?? 1000;
@@ -656,8 +580,8 @@ export async function signPlaylists(ctx: StreamingContext, given: SignPlaylistsO
   }
   const lowLatencyUrls = new Set([...texts].filter(([, t]) => isLowLatencyPlaylist(t)).map(([u]) => u));
 
-  const policy = checked.mode === "shared" ? await sharedPolicyFor(ctx, checked) : undefined;
-  const sign = signerFor(ctx, checked, policy);
+  const policy = checked.mode === "shared" ? await sharedPolicyFor(core, checked) : undefined;
+  const sign = signerFor(core, checked, policy);
   const common = { keepRelative: options.keepRelative === true, sign, shared: policy, playerQueries: options.playerQueries };
   const playlists: SignedPlaylistsEntry[] = [];
   const failures: (PlaylistFailure & { url: string })[] = [];
