@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { suggest } from "./cli/args.ts";
 import type { CliIo, Command } from "./cli/command.ts";
+import { describeFsError } from "./cli/io.ts";
 import { CliError, EXIT, reportError } from "./cli/report.ts";
 import { signCommand } from "./cli/sign.ts";
 import { signCookiesCommand } from "./cli/sign-cookies.ts";
@@ -115,9 +116,40 @@ function version(): string {
 }
 
 function processIo(): CliIo {
+  process.stdout.on("error", stdoutFailed);
+  // Standard error failing too leaves nothing to report on; the exit status still says it.
+  process.stderr.on("error", () => undefined);
+  const write = (data: string | Uint8Array): void => {
+    try {
+      process.stdout.write(data);
+    } catch (err) {
+      stdoutFailed(err);
+    }
+  };
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: write,
+    stdoutBytes: write,
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
   };
+}
+
+/** Exit status when the reader of standard output went away: 128 + SIGPIPE, as a shell reports a tool that SIGPIPE stopped. */
+export const EXIT_PIPE_CLOSED = 141;
+
+/**
+ * Standard output failed. A closed pipe (`cfsign ... | head`) stops the command
+ * quietly, as Unix tools do, with status 141; any other error (`> /dev/full`:
+ * no space left) is an `OUTPUT` error, status 2. Temporary files are removed
+ * on the way out (./cli/output.ts).
+ */
+function stdoutFailed(err: unknown): void {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "EPIPE" || code === "ERR_STREAM_DESTROYED") process.exit(EXIT_PIPE_CLOSED);
+  try {
+    process.stderr.write(`cfsign: OUTPUT: writing to standard output failed: ${describeFsError(err)}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+  process.exit(EXIT.USAGE);
 }

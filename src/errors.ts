@@ -64,7 +64,18 @@ export type CfSignErrorCode =
   /** A signed cookie's `domain`, `path` or `sameSite` is malformed (`;`, CR/LF, spaces, `SameSite=None` without `Secure`, ...). */
   | "INVALID_COOKIE_ATTRIBUTE"
   /** A signed cookie would exceed the 4,096 bytes browsers are required to store per cookie (RFC 6265 §6.1). */
-  | "COOKIE_TOO_LARGE";
+  | "COOKIE_TOO_LARGE"
+  /**
+   * An item of a bulk input (a line, a JSON string, a CSV field) is not valid UTF-8. It is refused
+   * rather than decoded with U+FFFD in place of the bad bytes, which would sign a URL that is not in
+   * the input.
+   */
+  | "INVALID_UTF8"
+  /**
+   * A bulk input is not valid in its format (`readJsonArray`: not an array of strings; `readCsv`: no
+   * header with the URL column, an unclosed quote, a record over the size limit).
+   */
+  | "INVALID_INPUT_FORMAT";
 
 /** One failing item of a strict batch. */
 export interface BatchFailure {

@@ -63,7 +63,7 @@ const secrets: string[] = [PASSPHRASE, WRONG_PASSPHRASE];
 
 function writeKey(name: string, content: string | Buffer): string {
   const path = join(dir, name);
-  writeFileSync(path, content);
+  writeFileSync(path, content, { mode: 0o600 });
   files[name] = path;
   if (typeof content === "string") {
     for (const line of content.split("\n")) if (/^[A-Za-z0-9+/=]{16,}$/.test(line)) secrets.push(line);
