@@ -41,11 +41,15 @@ const TOP_HINT = "Run 'cfsign --help' for the commands.";
  * ```
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let status: number;
   try {
-    return await dispatch(argv, io);
+    status = await dispatch(argv, io);
   } catch (err) {
-    return reportError(err, io);
+    status = reportError(err, io);
   }
+  // A failed write to stdout ends the process with its own status (141 or 2) before this returns.
+  await io.flushStdout?.();
+  return status;
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
@@ -119,16 +123,24 @@ function processIo(): CliIo {
   process.stdout.on("error", stdoutFailed);
   // Standard error failing too leaves nothing to report on; the exit status still says it.
   process.stderr.on("error", () => undefined);
+  let last: Promise<void> = Promise.resolve();
   const write = (data: string | Uint8Array): void => {
-    try {
-      process.stdout.write(data);
-    } catch (err) {
-      stdoutFailed(err);
-    }
+    last = new Promise((resolve) => {
+      try {
+        process.stdout.write(data, (err) => {
+          if (err !== undefined && err !== null) stdoutFailed(err);
+          resolve();
+        });
+      } catch (err) {
+        stdoutFailed(err);
+      }
+    });
   };
   return {
     stdout: write,
     stdoutBytes: write,
+    // Writes complete in order: the last one done means all are.
+    flushStdout: () => last,
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
   };

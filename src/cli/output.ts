@@ -277,7 +277,9 @@ export function writeStdout(io: CliIo, data: string | Uint8Array): void {
  * @returns the sink
  */
 export function stdoutSink(io: CliIo, hold: boolean): OutputSink {
-  return streamSink(async (data) => writeStdout(io, data), hold, async () => undefined);
+  return streamSink(async (data) => writeStdout(io, data), hold, async () => {
+    await io.flushStdout?.();
+  });
 }
 
 /** Held output beyond this many bytes goes to a temporary file instead of memory. */

@@ -424,6 +424,8 @@ function signMpd(job: Job, mode: Extract<Mode, { kind: "shared" }>, failures: It
 async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout: boolean, io: CliIo): Promise<void> {
   if (toStdout) {
     io.stdout(outputs[0]!.text);
+    // Written before the summary says so (a failed write ends the process).
+    await io.flushStdout?.();
     return;
   }
   const sinks: OutputSink[] = [];
