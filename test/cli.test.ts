@@ -485,8 +485,8 @@ describe("cfsign: help and version", () => {
 });
 
 describe("npm start", () => {
-  test("package.json's start script runs examples/sign-gallery.js", () => {
-    expect(PKG.scripts.start).toBe("node examples/sign-gallery.js");
+  test("package.json's start script builds, then runs examples/sign-gallery.js (npm ci no longer builds)", () => {
+    expect(PKG.scripts.start).toBe("npm run build && node examples/sign-gallery.js");
   });
 
   test("examples/sign-gallery.js signs and independently verifies 1000 URLs with RSA and ECDSA", async () => {
