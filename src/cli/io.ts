@@ -202,9 +202,10 @@ export async function readWholeInput(path: string, io: CliIo, what = "--input"):
   }
   const bytes = Buffer.concat(parts, total);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a byte order mark in the text: a playlist is rewritten byte for byte, BOM included.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    const bad = new TextDecoder("utf-8").decode(bytes).indexOf("\uFFFD");
+    const bad = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).indexOf("\uFFFD");
     const line = bytes.toString("latin1", 0, Math.max(0, bad)).split("\n").length;
     throw new CliError("INPUT", `the ${what} is not valid UTF-8 (from about line ${line}); fix the file's encoding`);
   }
