@@ -10,7 +10,7 @@ import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import type { PublicKeyInput } from "../crypto/public-key.ts";
+import { importVerifyKey, type PublicKeyInput } from "../crypto/public-key.ts";
 import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { CliError, EXIT } from "./report.ts";
@@ -131,7 +131,6 @@ async function runServe(args: readonly string[], io: CliIo): Promise<number> {
     publicKeys[id] = await readPublicKeyFile(spec.slice(eq + 1));
   }
   const { createGate } = await import("../index.ts");
-  const { importVerifyKey } = await import("../crypto/public-key.ts");
   for (const input of Object.values(publicKeys)) await importVerifyKey(input); // a bad key fails here, not per request
 
   let origin: (request: Request) => Promise<Response>;
