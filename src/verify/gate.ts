@@ -80,7 +80,8 @@ export function cloudFrontError(result: Pick<VerifyResult, "reason" | "keyPairId
  * Allowed: `origin` is called with the signing parameters removed from the URL
  * (and the signing cookies from `Cookie`). Refused: status 403, `Content-Type:
  * text/xml`, body `<?xml version="1.0" encoding="UTF-8"?><Error><Code>...</Code><Message>...</Message></Error>`
- * ({@link cloudFrontError}; no body for `HEAD`), `Cache-Control: no-store`, and `x-cfsign-reason`
+ (`MissingKey` "Missing Key-Pair-Id query parameter or cookie value", `AccessDenied` "Unknown Key" or
+ * `AccessDenied` "Access denied"; no body for `HEAD`), `Cache-Control: no-store`, and `x-cfsign-reason`
  * unless `explain` is `false`.
  *
  * @param options - `publicKeys` and `origin` (required), `clientIp`, `now`, `boundary`, `explain`
