@@ -47,3 +47,5 @@ export { JSON_ARRAY_FRAME, readJsonArray } from "./formats/json-array.ts";
 export { CSV_FRAME, quoteCsv, readCsv } from "./formats/csv.ts";
 export type { CsvReadOptions } from "./formats/csv.ts";
 export type { EngineName } from "./engine/types.ts";
+export { createGate } from "./verify/gate.ts";
+export type { Gate, GateErrorCode, GateOptions } from "./verify/gate.ts";
