@@ -49,3 +49,5 @@ export type {
 } from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
 export type { EngineName } from "./engine/types.ts";
+export { createGate } from "./verify/gate.ts";
+export type { Gate, GateErrorCode, GateOptions } from "./verify/gate.ts";
