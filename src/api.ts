@@ -38,7 +38,15 @@ export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, Verif
 export type { PublicKeyInput } from "./crypto/public-key.ts";
 export { redirectToSigned, sendRedirect } from "./redirect.ts";
 export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";
-export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.ts";
+export type {
+  CryptoKeyLike,
+  CustomSigner,
+  HashAlgorithm,
+  JsonWebKeyLike,
+  KeyAlgorithm,
+  KeyObjectLike,
+  PrivateKeyInput,
+} from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
 export { DEFAULT_MAX_ITEM_BYTES } from "./formats/bulk.ts";
 export type { BulkBadRecord, BulkFrame, BulkPassRecord, BulkReadOptions, BulkRecord, BulkUrlRecord } from "./formats/bulk.ts";
