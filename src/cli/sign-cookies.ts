@@ -116,7 +116,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
   }
   if (values.encode === true && values.url === undefined) throw usage("--encode applies to --url");
   const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = await readPrivateKeyFile(values["private-key"]!);
+  const privateKey = await readPrivateKeyFile(values["private-key"]!, io.stderr);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner, CfSignError } = await import("../index.ts");
