@@ -346,7 +346,6 @@ export class Signer {
     extras: SignerExtras = {},
   ) {
     this.#batchSigner = extras.batchSigner ?? undefined;
-    this.#cache = extras.cacheSize ? new SignatureCache(extras.cacheSize) : undefined;
     this.#key = key;
     this.#hotPath = hotPath;
     this.#keyPairId = keyPairId;
@@ -355,6 +354,7 @@ export class Signer {
     this.#clock = clock;
     const maxSignatureBytes = key.algorithm === "RSA" ? RSA_2048_SIGNATURE_BYTES : ECDSA_P256_MAX_DER_BYTES;
     this.#maxSignatureChars = base64Length(maxSignatureBytes);
+    this.#cache = extras.cacheSize ? new SignatureCache(extras.cacheSize, maxSignatureBytes) : undefined;
   }
 
   /** The key pair id put in every URL. */
@@ -493,13 +493,21 @@ export class Signer {
       for (const k of signable) toSign.push(policies[k]!);
     } else {
       keys = new Array(signable.length);
+      // Hits are copied into one buffer for the window (a cache slot is reused once evicted, and
+      // other batches may evict before this window is assembled).
+      const hits = new Uint8Array(cache.size === 0 ? 0 : signable.length * cache.maxSignatureBytes);
+      let used = 0;
       for (let s = 0; s < signable.length; s++) {
         const policy = policies[signable[s]!]!;
         const key = SignatureCache.key(policy);
         keys[s] = key;
-        const hit = cache.get(key);
-        cached[s] = hit;
-        if (hit === undefined) toSign.push(policy);
+        const length = cache.copyTo(key, hits, used);
+        if (length < 0) {
+          toSign.push(policy);
+        } else {
+          cached[s] = hits.subarray(used, used + length);
+          used += length;
+        }
       }
     }
     const signing = toSign.length === 0 ? Promise.resolve([]) : this.#signAll(toSign);
