@@ -109,6 +109,9 @@ const OLD_CACHE = `var SignatureCache = class {
 };
 `;
 
+/** Ends a --dry-run after the injections were checked (the temporary directory is still removed). */
+class DryRunDone extends Error {}
+
 let site = 0;
 /** Wraps a function declaration `[async ]function NAME(` so that it repeats its work. */
 function wrapFunction(name, factor, batchArg = -1) {
@@ -294,7 +297,7 @@ try {
     }
   }
 
-  if (dryRun) process.exit(0);
+  if (dryRun) throw new DryRunDone();
   const missed = rows.filter((r) => !r.caught);
   const falseAlarms = clean.filter((c) => !c.passed);
   console.log("\n| injection | caught? | failed checks (value) | seconds | load |\n| --- | --- | --- | --- | --- |");
@@ -310,6 +313,8 @@ try {
   }
   console.log(`\n${rows.length - missed.length} of ${rows.length} injections caught, ${clean.length - falseAlarms.length} of ${clean.length} clean runs passed`);
   if (!ok) process.exitCode = 1;
+} catch (err) {
+  if (!(err instanceof DryRunDone)) throw err;
 } finally {
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 }
