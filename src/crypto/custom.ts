@@ -40,6 +40,14 @@ export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgori
   if (format !== "der" && format !== "p1363") {
     fail("INVALID_KEY", 'a custom signer\'s signatureFormat must be "der" or "p1363"');
   }
+  if (typeof signer.assertHash === "function") {
+    try {
+      signer.assertHash(hashAlgorithm);
+    } catch (cause) {
+      if (cause instanceof CfSignError) throw cause;
+      throw new CfSignError("UNSUPPORTED_HASH", `the custom signer refuses ${hashAlgorithm === "SHA1" ? "SHA-1" : "SHA-256"} signatures`, { cause });
+    }
+  }
   return {
     algorithm,
     hashAlgorithm,
@@ -86,6 +94,7 @@ export function withSignTimeout(signer: CustomSigner, ms: number): CustomSigner 
     },
   };
   if (signer.signatureFormat !== undefined) wrapped.signatureFormat = signer.signatureFormat;
+  if (typeof signer.assertHash === "function") wrapped.assertHash = (hash) => signer.assertHash!(hash);
   return wrapped;
 }
 
