@@ -31,7 +31,7 @@ import { GetPublicKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/clien
 import { CfSignError } from "./errors.ts";
 import { InFlightLimit } from "./crypto/in-flight.ts";
 import { importVerifyKey, verifySignature, type VerifyKey } from "./crypto/public-key.ts";
-import { backoffDelay, classifyFailure, retryPolicy, sleep, type RetryOptions, type RetryPolicy } from "./crypto/retry.ts";
+import { AbortWatch, backoffDelay, classifyFailure, retryPolicy, sleep, type RetryOptions, type RetryPolicy } from "./crypto/retry.ts";
 import type { CustomSigner, HashAlgorithm, KeyAlgorithm } from "./crypto/types.ts";
 
 export type { RetryOptions } from "./crypto/retry.ts";
@@ -179,12 +179,13 @@ export async function kmsSigner(options: KmsSignerOptions): Promise<KmsSigner> {
   }
   const policy = retryPolicy(options.retry);
   const counters = { signRequests: 0, getPublicKeyRequests: 0, signatures: 0, throttled: 0, transientFailures: 0, failures: 0 };
-  const call = retrying(policy, signal, counters);
+  const watch = new AbortWatch(signal);
+  const call = retrying(policy, watch, counters);
 
   const described = await call(
     () => {
       counters.getPublicKeyRequests++;
-      return client.send(new GetPublicKeyCommand({ KeyId: keyId, GrantTokens: grantTokens }), { abortSignal: signal });
+      return watch.race(client.send(new GetPublicKeyCommand({ KeyId: keyId, GrantTokens: grantTokens })));
     },
     (err, attempts) => keyUnavailable("GetPublicKey", err, attempts),
   );
@@ -196,17 +197,19 @@ export async function kmsSigner(options: KmsSignerOptions): Promise<KmsSigner> {
   const verify = options.verifySignatures ?? true;
 
   const signOnce = async (message: Uint8Array, type: "RAW" | "DIGEST", data: Uint8Array): Promise<Uint8Array> => {
-    const release = await limit.acquire(signal);
-    let out;
-    try {
-      counters.signRequests++;
-      out = await client.send(
-        new SignCommand({ KeyId: keyId, Message: message, MessageType: type, SigningAlgorithm: signingAlgorithm, GrantTokens: grantTokens }),
-        { abortSignal: signal },
-      );
-    } finally {
+    // A request already sent is not cancelled on abort (KMS has received and billed it); its place is
+    // held until it settles, so the cap stays true, and its answer is dropped.
+    const release = await watch.race(limit.acquire().then((free) => (watch.aborted ? (free(), free) : free)));
+    if (watch.aborted) {
       release();
+      throw watch.reason;
     }
+    counters.signRequests++;
+    const sent = client.send(
+      new SignCommand({ KeyId: keyId, Message: message, MessageType: type, SigningAlgorithm: signingAlgorithm, GrantTokens: grantTokens }),
+    );
+    sent.then(release, release);
+    const out = await watch.race(sent);
     const signature = out.Signature;
     if (!(signature instanceof Uint8Array) || signature.length === 0) throw new KmsAnswerError("KMS returned no signature");
     if (out.SigningAlgorithm !== undefined && out.SigningAlgorithm !== signingAlgorithm) {
@@ -267,20 +270,20 @@ type Counters = { throttled: number; transientFailures: number };
  * Runs `attempt` until it succeeds, retrying throttled and transient failures with
  * backoff; `final` turns the last failure into the error thrown.
  */
-function retrying(policy: RetryPolicy, signal: AbortSignal | undefined, counters: Counters) {
+function retrying(policy: RetryPolicy, watch: AbortWatch, counters: Counters) {
   return async <T>(attempt: () => Promise<T>, final: (err: unknown, attempts: number) => CfSignError): Promise<T> => {
     for (let n = 1; ; n++) {
-      if (signal?.aborted === true) throw aborted(signal.reason);
+      if (watch.aborted) throw aborted(watch.reason);
       try {
         return await attempt();
       } catch (err) {
-        const kind = err instanceof KmsAnswerError ? "transient" : classifyFailure(err, signal);
+        const kind = watch.aborted ? "aborted" : err instanceof KmsAnswerError ? "transient" : classifyFailure(err);
         if (kind === "aborted") throw aborted(err);
         if (kind === "permanent" || n >= policy.maxAttempts) throw final(err, n);
         if (kind === "throttled") counters.throttled++;
         else counters.transientFailures++;
         try {
-          await sleep(backoffDelay(policy, n), signal);
+          await sleep(backoffDelay(policy, n), watch);
         } catch (reason) {
           throw aborted(reason);
         }

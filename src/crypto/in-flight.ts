@@ -1,6 +1,6 @@
 /**
  * A cap on requests in flight to a key service: a counting semaphore whose
- * waiters are served in order and leave the queue when their `AbortSignal` fires.
+ * waiters are served in arrival order.
  *
  * @module
  */
@@ -10,7 +10,7 @@ export class InFlightLimit {
   readonly #limit: number;
   #active = 0;
   #peak = 0;
-  readonly #waiting: { grant: () => void; reject: (reason: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }[] = [];
+  readonly #waiting: (() => void)[] = [];
 
   /** @param limit - positive whole number */
   constructor(limit: number) {
@@ -30,26 +30,11 @@ export class InFlightLimit {
   /**
    * Waits for a free place, then holds it until the returned function is called.
    *
-   * @param signal - gives up waiting (rejecting with its reason) when it fires
-   * @returns the function that frees the place (call it once)
+   * @returns the function that frees the place (a second call does nothing)
    */
-  async acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted === true) throw signal.reason;
+  async acquire(): Promise<() => void> {
     if (this.#active >= this.#limit) {
-      await new Promise<void>((grant, reject) => {
-        const entry = {
-          grant,
-          reject,
-          signal,
-          onAbort: () => {
-            const i = this.#waiting.indexOf(entry);
-            if (i !== -1) this.#waiting.splice(i, 1);
-            reject(signal!.reason);
-          },
-        };
-        this.#waiting.push(entry);
-        signal?.addEventListener("abort", entry.onAbort, { once: true });
-      });
+      await new Promise<void>((grant) => this.#waiting.push(grant));
     } else {
       this.#active++;
     }
@@ -59,13 +44,9 @@ export class InFlightLimit {
       if (released) return;
       released = true;
       const next = this.#waiting.shift();
-      if (next === undefined) {
-        this.#active--;
-        return;
-      }
       // The place passes straight to the next waiter: #active is unchanged.
-      next.signal?.removeEventListener("abort", next.onAbort);
-      next.grant();
+      if (next === undefined) this.#active--;
+      else next();
     };
   }
 }

@@ -74,7 +74,7 @@ export type FailureKind =
   | "throttled"
   /** A server-side or network failure that may not happen again: retry after a backoff. */
   | "transient"
-  /** The caller's AbortSignal fired. */
+  /** The call was aborted (an `AbortError`). */
   | "aborted"
   /** Anything else: the same call would fail again. */
   | "permanent";
@@ -115,11 +115,9 @@ const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT
  * `$retryable`) or of the network under it.
  *
  * @param err - what the call threw
- * @param signal - the caller's signal; an error after it fired counts as `"aborted"`
  * @returns the failure's kind
  */
-export function classifyFailure(err: unknown, signal?: AbortSignal): FailureKind {
-  if (signal?.aborted === true) return "aborted";
+export function classifyFailure(err: unknown): FailureKind {
   if (typeof err !== "object" || err === null) return "permanent";
   const e = err as { name?: unknown; code?: unknown; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: unknown } };
   const name = typeof e.name === "string" ? e.name : "";
@@ -133,21 +131,72 @@ export function classifyFailure(err: unknown, signal?: AbortSignal): FailureKind
 }
 
 /**
- * Waits `ms`, or rejects with `signal.reason` as soon as the signal fires.
- * The timer is cleared either way.
+ * One listener on the caller's `AbortSignal`, shared by every wait of a signer (backoffs,
+ * places in the in-flight queue, requests): a signer with hundreds of waits in flight adds
+ * one listener, not hundreds (Node warns past ten on one signal).
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted === true) return Promise.reject(signal.reason);
+export class AbortWatch {
+  readonly #signal: AbortSignal | undefined;
+  readonly #callbacks = new Set<(reason: unknown) => void>();
+
+  /** @param signal - the caller's signal, or none */
+  constructor(signal: AbortSignal | undefined) {
+    this.#signal = signal;
+    signal?.addEventListener(
+      "abort",
+      () => {
+        const callbacks = [...this.#callbacks];
+        this.#callbacks.clear();
+        for (const cb of callbacks) cb(signal.reason);
+      },
+      { once: true },
+    );
+  }
+
+  /** True once the signal has fired. */
+  get aborted(): boolean {
+    return this.#signal?.aborted === true;
+  }
+
+  /** The signal's reason (after it fired). */
+  get reason(): unknown {
+    return this.#signal?.reason;
+  }
+
+  /**
+   * Settles like `promise`, or rejects with the signal's reason as soon as it fires
+   * (`promise` then runs on, its result ignored).
+   */
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.#signal === undefined) return promise;
+    if (this.aborted) {
+      promise.catch(() => undefined);
+      return Promise.reject(this.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const cb = (reason: unknown): void => reject(reason);
+      this.#callbacks.add(cb);
+      promise.then(
+        (v) => {
+          this.#callbacks.delete(cb);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.#callbacks.delete(cb);
+          reject(e);
+        },
+      );
+    });
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it fires; the timer is cleared either way. */
+export function sleep(ms: number, watch: AbortWatch): Promise<void> {
+  if (watch.aborted) return Promise.reject(watch.reason);
   if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
   });
+  return watch.race(waited).finally(() => clearTimeout(timer));
 }
