@@ -6,7 +6,7 @@
  * read from the token, by node:crypto and by verifyUrl. A missing SoftHSM2 is a failure, not a skip.
  */
 import { spawnSync } from "node:child_process";
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, type JsonWebKey as NodeJsonWebKey } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,7 +67,7 @@ describe("keys generated in SoftHSM2 sign through the custom-signer seam", () =>
       const [extractable] = pkcs11.C_GetAttributeValue(session, keys.privateKey, [{ type: pkcs11js.CKA_EXTRACTABLE }]);
       expect((extractable!.value as Buffer)[0]).toBe(0);
       const jwk = publicJwk(pkcs11, session, keys.publicKey, algorithm);
-      const publicKey = createPublicKey({ key: jwk, format: "jwk" });
+      const publicKey = createPublicKey({ key: jwk as NodeJsonWebKey, format: "jwk" });
       expect(publicKey.asymmetricKeyType).toBe(algorithm === "RSA" ? "rsa" : "ec");
       const publicKeys = { [KID]: publicKey.export({ type: "spki", format: "pem" }) as string };
 
