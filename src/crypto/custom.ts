@@ -29,7 +29,8 @@ export const MAX_SIGN_TIMEOUT_MS = 2_147_483_647;
  * - any other `CfSignError`: passed through as it is (`SIGNING_FAILED` fails the item, other codes the call);
  * - anything else it throws or rejects with: `SIGNING_FAILED` for that item, with the original as `cause`.
  *
- * @throws {@link CfSignError} `INVALID_KEY` when the object is not a usable signer
+ * @throws {@link CfSignError} `INVALID_KEY` when the object is not a usable signer; whatever its
+ *   `assertHash` throws for `hashAlgorithm` (a non-`CfSignError` becomes `UNSUPPORTED_HASH`)
  */
 export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgorithm): SigningKey {
   const algorithm = signer.algorithm;
