@@ -137,7 +137,7 @@ function encodeOrCheckCharacters(input: string, from: number, encode: boolean): 
       if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         char = input.slice(i, i + 2);
       } else {
-        fail("URL_UNSAFE_CHARACTER", `the URL has a lone surrogate (${describeChar(char)}) at position ${i}, which no client can send`);
+        fail("URL_UNSAFE_CHARACTER", `the URL has a lone surrogate (${describeChar(char)}) at character ${i + 1}, which no client can send`);
       }
     }
     const inQuery = queryStart !== -1 && i > queryStart;
@@ -157,7 +157,7 @@ function encodeOrCheckCharacters(input: string, from: number, encode: boolean): 
     if (!ok && !encode) {
       fail(
         "URL_UNSAFE_CHARACTER",
-        `the URL has ${describeChar(char)} at position ${i}, which must be percent-encoded: write ${replacement} ` +
+        `the URL has ${describeChar(char)} at character ${i + 1}, which must be percent-encoded: write ${replacement} ` +
           "(or pass encode: true to have cfsign encode it and sign the encoded URL)",
       );
     }
