@@ -32,8 +32,8 @@ async function freePort(): Promise<number> {
  *
  * @throws when python3 has no moto, or the server does not come up in time
  */
-export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
-  const probe = spawnSync("python3", ["-c", "import moto, flask; print(moto.__version__)"], { encoding: "utf8", timeout: 20_000 });
+export async function startMoto(timeoutMs = 90_000): Promise<Moto> {
+  const probe = spawnSync("python3", ["-c", "import moto, flask; print(moto.__version__)"], { encoding: "utf8", timeout: 90_000 });
   if (probe.status !== 0) {
     throw new Error(
       "the KMS tests need moto's server in python3 (moto 5.2.1 with Flask, preinstalled in this machine image; " +
