@@ -35,6 +35,7 @@ import { AbortWatch, backoffDelay, classifyFailure, retryPolicy, sleep, type Ret
 import type { CustomSigner, HashAlgorithm, KeyAlgorithm } from "./crypto/types.ts";
 
 export type { RetryOptions } from "./crypto/retry.ts";
+export { CfSignError } from "./errors.ts";
 
 /** The two KMS key specs CloudFront can use, and what each signs with. */
 export const KMS_KEY_SPECS = {
