@@ -41,3 +41,5 @@ export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";
 export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
 export type { EngineName } from "./engine/types.ts";
+export { createGate } from "./verify/gate.ts";
+export type { Gate, GateErrorCode, GateOptions } from "./verify/gate.ts";
