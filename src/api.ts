@@ -38,8 +38,22 @@ export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, Verif
 export type { PublicKeyInput } from "./crypto/public-key.ts";
 export { redirectToSigned, sendRedirect } from "./redirect.ts";
 export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";
-export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.ts";
+export type {
+  CryptoKeyLike,
+  CustomSigner,
+  HashAlgorithm,
+  JsonWebKeyLike,
+  KeyAlgorithm,
+  KeyObjectLike,
+  PrivateKeyInput,
+} from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
+export { DEFAULT_MAX_ITEM_BYTES } from "./formats/bulk.ts";
+export type { BulkBadRecord, BulkFrame, BulkPassRecord, BulkReadOptions, BulkRecord, BulkUrlRecord } from "./formats/bulk.ts";
+export { LINES_FRAME, readLines } from "./formats/lines.ts";
+export { JSON_ARRAY_FRAME, readJsonArray } from "./formats/json-array.ts";
+export { CSV_FRAME, quoteCsv, readCsv } from "./formats/csv.ts";
+export type { CsvReadOptions } from "./formats/csv.ts";
 export type { EngineName } from "./engine/types.ts";
 export { createGate } from "./verify/gate.ts";
 export type { Gate, GateErrorCode, GateOptions } from "./verify/gate.ts";

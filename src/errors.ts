@@ -74,6 +74,17 @@ export type CfSignErrorCode =
   /** A signed cookie would exceed the 4,096 bytes browsers are required to store per cookie (RFC 6265 §6.1). */
   | "COOKIE_TOO_LARGE"
   /**
+   * An item of a bulk input (a line, a JSON string, a CSV field) is not valid UTF-8. It is refused
+   * rather than decoded with U+FFFD in place of the bad bytes, which would sign a URL that is not in
+   * the input.
+   */
+  | "INVALID_UTF8"
+  /**
+   * A bulk input is not valid in its format (`readJsonArray`: not an array of strings; `readCsv`: no
+   * header with the URL column, an unclosed quote, a record over the size limit).
+   */
+  | "INVALID_INPUT_FORMAT"
+  /**
    * A playlist URI uses an `EXT-X-DEFINE` variable (`{$name}`) with no value in reach (an `IMPORT`
    * without the multivariant playlist's definitions, a `QUERYPARAM` missing from the playlist's URL,
    * or no definition at all): the URL a player requests is known only after it substitutes the

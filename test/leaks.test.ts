@@ -21,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   CfSignError,
   createSigner,
+  readJsonArray,
+  readLines,
   verifyCookies,
   verifyUrl,
   type CfSignErrorCode,
@@ -187,6 +189,8 @@ const ALL_CODES: Record<CfSignErrorCode, true> = {
   COOKIE_TOO_LARGE: true,
   KEY_UNAVAILABLE: true,
   ABORTED: true,
+  INVALID_UTF8: true,
+  INVALID_INPUT_FORMAT: true,
   URI_HAS_VARIABLE: true,
   PLAYER_ADDS_QUERY: true,
 };
@@ -340,6 +344,16 @@ describe("the library", () => {
       Object.defineProperty(p, "expires", { value: NOW - 1 });
       return p.apply(`${HOST}/gallery/a.jpg`);
     });
+    // Bulk input readers: a malformed input throws; a bad item is reported with its error.
+    const bytes = (...chunks: string[]) => (async function* () {
+      for (const c of chunks) yield Buffer.from(c, "latin1");
+    })();
+    await provoke("JSON input that is not an array", "INVALID_INPUT_FORMAT", async () => {
+      for await (const _ of readJsonArray(bytes(`{"url":"${HOST}/a.jpg"}`))) void _;
+    });
+    await provoke("a line that is not UTF-8", "INVALID_UTF8", async () => {
+      for await (const r of readLines(bytes(`${HOST}/\xff.jpg\n`))) if (r.kind === "bad") throw r.error;
+    });
     // Playlists: a URI refused per URI is reported, not thrown; its error is checked the same way.
     const firstFailure = async (text: string): Promise<never> => {
       const r = await s.signPlaylist(text, { baseUrl: `${HOST}/v/index.m3u8`, expires: EXPIRES });
@@ -427,7 +441,7 @@ describe("the command line", () => {
     dir = mkdtempSync(join(tmpdir(), "cfsign-leaks-"));
     const write = (name: string, content: string | Buffer): void => {
       files[name] = join(dir, name);
-      writeFileSync(files[name], content);
+      writeFileSync(files[name], content, { mode: 0o600 });
     };
     write("rsa.pem", KEYS.rsaPem);
     write("encrypted.pem", KEYS.rsaEncrypted);

@@ -141,6 +141,13 @@ describe("the published files", () => {
     expect(staticImports(readFileSync(join(stage.pkgDir, "dist/shared.js"), "utf8"))).not.toContain("node:worker_threads");
   });
 
+  test("the published package.json has no install-time script (npm warns about each one, prepare included)", () => {
+    // npm 11 lists preinstall, install, postinstall and prepare as install scripts of a tarball it installs;
+    // the build runs in prepack (npm pack, npm publish) and explicitly (npm run build) in a checkout.
+    const scripts = Object.keys((stage.pkg as { scripts?: Record<string, string> }).scripts ?? {});
+    expect(scripts.filter((s) => ["preinstall", "install", "postinstall", "prepare"].includes(s))).toEqual([]);
+  });
+
   test("hold no sources, tests or build leftovers: only dist/, bin/, build/cfsign.wasm and the docs", () => {
     for (const path of published) {
       expect(path, path).toMatch(/^(dist\/.+\.(js|d\.ts)|bin\/[\w.-]+\.js|build\/cfsign\.wasm|README\.md|LICENSE|package\.json)$/);

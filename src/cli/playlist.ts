@@ -20,7 +20,8 @@ import type { BatchResult } from "../types.ts";
 import { parseOptions, type OptionValues } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { isMpd } from "../formats/dash.ts";
-import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.ts";
+import { describeFsError, readWholeInput, sameFile } from "./io.ts";
+import { fileSink, type OutputSink } from "./output.ts";
 import { formatCount } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
 import { REFUSED_OPTIONS } from "./shared-inputs.ts";
@@ -57,7 +58,7 @@ const OPTIONS = {
 const REQUIRED = ["input", "key-pair-id", "date-less-than"] as const;
 
 /** Codes `playlist` never produces. */
-const NOT_FROM_PLAYLIST = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
+const NOT_FROM_PLAYLIST = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE", "INVALID_UTF8"];
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
 
@@ -206,6 +207,9 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     if (resolve(dirname(values.output!)) === resolve(dirname(input))) {
       throw usage("with --recursive, --output must be in another directory than --input: the media playlists would overwrite their originals");
     }
+  }
+  if (!toStdout && input !== "-" && (await sameFile(input, values.output!))) {
+    throw usage("--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it");
   }
   const base = values["base-url"] === undefined ? undefined : baseUrlOption(values["base-url"]);
 
@@ -441,6 +445,8 @@ function localName(url: string, root: string): string {
 async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout: boolean, io: CliIo): Promise<void> {
   if (toStdout) {
     io.stdout(outputs[0]!.text);
+    // Written before the summary says so (a failed write ends the process).
+    await io.flushStdout?.();
     return;
   }
   const sinks: OutputSink[] = [];
@@ -452,7 +458,7 @@ async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout
           throw new CliError("OUTPUT", `cannot create the directory for the media playlist ${job.name}: ${describeFsError(err)}`);
         });
       }
-      const sink = await fileSink(job.output, job.name === "" ? "--output" : "media playlist output");
+      const sink = await fileSink(job.output, { what: job.name === "" ? "--output" : "media playlist output" });
       sinks.push(sink);
       await sink.write(text);
     }

@@ -122,7 +122,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
   if (values.encode === true && values.url === undefined) throw usage("--encode applies to --url");
   const kms = keySource(values, usage) === "kms";
   const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, "sign-cookies") : await readPrivateKeyFile(values["private-key"]!);
+  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, "sign-cookies") : await readPrivateKeyFile(values["private-key"]!, io.stderr);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner, CfSignError } = await import("../index.ts");
