@@ -12,6 +12,7 @@
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { CliError, EXIT } from "./report.ts";
 import { REFUSED_OPTIONS, optionNamesHint, parseChoice, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
 import type { HashAlgorithm, PrivateKeyInput } from "../crypto/types.ts";
@@ -19,6 +20,7 @@ import type { HashAlgorithm, PrivateKeyInput } from "../crypto/types.ts";
 const OPTIONS = {
   "key-pair-id": { type: "string" },
   "private-key": { type: "string" },
+  "kms-key-id": { type: "string" },
   "passphrase-env": { type: "string" },
   "hash-algorithm": { type: "string" },
   url: { type: "string" },
@@ -31,7 +33,7 @@ const DEFAULT_COUNT = 5000;
 /** Largest `--count`: the batches are held in memory. */
 const MAX_COUNT = 1_000_000;
 
-const HELP = `Usage: cfsign bench --key-pair-id ID --private-key FILE [--count N] [--url URL] [--json]
+const HELP = `Usage: cfsign bench --key-pair-id ID (--private-key FILE | --kms-key-id ID) [--count N] [--url URL] [--json]
 
 Measures on this machine, with your key, how many URLs per second cfsign signs:
 
@@ -47,6 +49,7 @@ signing will run, when it is otherwise idle.
 Options:
   --key-pair-id ID            the key's id as CloudFront knows it (printed, never the key)
   --private-key FILE          RSA-2048 or ECDSA P-256 private key (PEM, DER or JWK), as for cfsign sign
+${KMS_KEY_OPTION_HELP}
   --passphrase-env VAR        name of the environment variable holding the key's passphrase
   --hash-algorithm SHA256|SHA1  default SHA256
   --url URL                   the URL to sign (default https://d111111abcdef8.cloudfront.net/bench/...);
@@ -89,14 +92,14 @@ export interface BenchRow {
 
 const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign bench --help' for usage.");
 
-/**
- * Where the signing key comes from. `--private-key` today; the seam for `--kms-key-id`
- * (a KMS custom signer from cfsign/kms) is here: return that signer instead of the file's key.
- */
-async function signingKey(values: { "private-key"?: string | undefined; "passphrase-env"?: string | undefined }, io: CliIo): Promise<{ privateKey: PrivateKeyInput; passphrase: string | undefined }> {
-  if (values["private-key"] === undefined) throw usage("missing required option: --private-key");
+/** Where the signing key comes from: a key file, or an AWS KMS key (every signature a KMS request). */
+async function signingKey(
+  values: { "private-key"?: string | undefined; "kms-key-id"?: string | undefined; "passphrase-env"?: string | undefined },
+  io: CliIo,
+): Promise<{ privateKey: PrivateKeyInput; passphrase: string | undefined }> {
+  if (keySource(values, usage) === "kms") return { privateKey: await loadKmsKey(values["kms-key-id"]!, "bench"), passphrase: undefined };
   const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  return { privateKey: await readPrivateKeyFile(values["private-key"]), passphrase };
+  return { privateKey: await readPrivateKeyFile(values["private-key"]!, io.stderr), passphrase };
 }
 
 async function runBench(args: readonly string[], io: CliIo): Promise<number> {
