@@ -51,6 +51,14 @@ export type CfSignErrorCode =
   | "UNSUPPORTED_HASH"
   /** The signing operation failed or returned an unusable signature. */
   | "SIGNING_FAILED"
+  /**
+   * A key service (AWS KMS, an HSM) refuses to use the key for reasons every further request would meet
+   * too (access denied, key disabled or pending deletion, key not found): the whole call fails instead of
+   * spending one request per item.
+   */
+  | "KEY_UNAVAILABLE"
+  /** The caller's `AbortSignal` fired: the call stopped, no further requests were sent. */
+  | "ABORTED"
   /** A strict batch had failing items; see {@link CfSignError.failures}. */
   | "BATCH_FAILED"
   /** The WebAssembly hot path could not be loaded in this runtime. */

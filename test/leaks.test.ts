@@ -35,6 +35,7 @@ import { importSigningKey } from "../src/crypto/node.js";
 import { jsHotPath } from "../src/engine/js.js";
 import { createHotPathLoader } from "../src/engine/load.js";
 import { createSignerWith } from "../src/signer.js";
+import { kmsSigner } from "../src/kms.js";
 import { hostileRows } from "./helpers/hostile-inputs.js";
 
 const NOW_MS = Date.UTC(2026, 0, 1);
@@ -188,6 +189,8 @@ const ALL_CODES: Record<CfSignErrorCode, true> = {
   COOKIE_DOMAIN_NOT_ALLOWED: true,
   INVALID_COOKIE_ATTRIBUTE: true,
   COOKIE_TOO_LARGE: true,
+  KEY_UNAVAILABLE: true,
+  ABORTED: true,
   INVALID_UTF8: true,
   INVALID_INPUT_FORMAT: true,
   URI_HAS_VARIABLE: true,
@@ -287,6 +290,19 @@ describe("the library", () => {
     await provoke("custom signer too short", "SIGNING_FAILED", async () => (await make(custom("short"))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
     await provoke("custom signer hanging", "SIGNING_FAILED", async () =>
       (await make(custom("hang"), { signTimeoutMs: 20 })).signCookies({ resource: `${HOST}/a.jpg`, expires: EXPIRES }));
+    // A key service (cfsign/kms) that refuses the key, and one stopped by its AbortSignal.
+    const kmsClient = (signError: Error) => ({
+      async send(command: object) {
+        if (command.constructor.name !== "GetPublicKeyCommand") throw signError;
+        const PublicKey = new Uint8Array(rsa.publicKey.export({ type: "spki", format: "der" }));
+        return { KeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd", KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY", PublicKey };
+      },
+    });
+    const denied = Object.assign(new Error("User: arn:aws:iam::111122223333:user/x is not authorized"), { name: "AccessDeniedException" });
+    await provoke("KMS refusing the key", "KEY_UNAVAILABLE", async () =>
+      (await make(await kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront" }))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
+    await provoke("KMS signer aborted", "ABORTED", () =>
+      kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront", signal: AbortSignal.abort() }));
     await provoke("engine that does not load", "ENGINE_FAILURE", () =>
       createSignerWith(
         { ...base, privateKey: KEYS.ecPem },

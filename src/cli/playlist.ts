@@ -54,7 +54,8 @@ const OPTIONS = {
   ...POLICY_OPTIONS,
 } as const;
 
-const REQUIRED = ["input", "key-pair-id", "private-key", "date-less-than"] as const;
+/** Plus one of --private-key and --kms-key-id (checked by `loadSigner`). */
+const REQUIRED = ["input", "key-pair-id", "date-less-than"] as const;
 
 /** Codes `playlist` never produces. */
 const NOT_FROM_PLAYLIST = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE", "INVALID_UTF8"];
@@ -187,7 +188,8 @@ interface Job {
 
 async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, { command: "playlist", refused: REFUSED_OPTIONS, positionalHint: "pass the playlist with --input" });
-  const missing = REQUIRED.filter((name) => values[name] === undefined);
+  const missing: string[] = REQUIRED.filter((name) => values[name] === undefined);
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(2, 0, "private-key (or --kms-key-id)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }

@@ -20,6 +20,7 @@ import type { CliIo, Command } from "./command.ts";
 import type { BulkRecord } from "../formats/bulk.ts";
 import { bulkFormat, openInput, outputFrame, readRecords, sameFile, stderrTerminal } from "./io.ts";
 import { fileSink, stdoutSink, type OutputSink } from "./output.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { formatCount, Progress } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
 import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
@@ -34,6 +35,7 @@ export const CHUNK_BYTES = 4 << 20;
 export const KEY_OPTIONS = {
   "key-pair-id": { type: "string" },
   "private-key": { type: "string" },
+  "kms-key-id": { type: "string" },
   "hash-algorithm": { type: "string" },
   "passphrase-env": { type: "string" },
   engine: { type: "string" },
@@ -62,7 +64,8 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
+/** Plus one of --private-key and --kms-key-id ({@link keySource}). */
+const REQUIRED = ["key-pair-id", "date-less-than"] as const;
 
 
 /** Codes `sign` never produces, left out of its help. */
@@ -72,6 +75,7 @@ const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", 
 export const KEY_OPTIONS_HELP = `  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
   --private-key FILE          RSA-2048 or ECDSA P-256 private key: PEM (PKCS#8, PKCS#1 or SEC1;
                               encrypted PEM with --passphrase-env), PKCS#8 DER, or a private JWK
+${KMS_KEY_OPTION_HELP}
   --date-less-than WHEN       end of validity (DateLessThan); must be in the future`;
 
 /** The help's lines for the optional policy and key options (shared with `playlist`). */
@@ -194,6 +198,7 @@ async function runSign(args: readonly string[], io: CliIo): Promise<number> {
   const missing: string[] = [];
   if (values.url === undefined && values.input === undefined) missing.push("--url (or --input FILE for many URLs)");
   for (const name of REQUIRED) if (values[name] === undefined) missing.push("--" + name);
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(1, 0, "--private-key (or --kms-key-id)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
   }
@@ -392,8 +397,9 @@ export async function loadSigner(
   const usage = usageFor(command);
   const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage);
   const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
-  const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = await readPrivateKeyFile(values["private-key"]!, io.stderr);
+  const kms = keySource(values, usage) === "kms";
+  const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
+  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, command) : await readPrivateKeyFile(values["private-key"]!, io.stderr);
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner } = await import("../index.ts");
   try {
