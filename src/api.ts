@@ -34,6 +34,8 @@ export { SignedPolicy } from "./shared-policy.ts";
 export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";
 export { verifyCookies, verifyUrl } from "./verify/verify.ts";
 export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult } from "./verify/verify.ts";
+export { inspectSignedUrl } from "./verify/inspect.ts";
+export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } from "./verify/inspect.ts";
 export type { PublicKeyInput } from "./crypto/public-key.ts";
 export { redirectToSigned, sendRedirect } from "./redirect.ts";
 export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";

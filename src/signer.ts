@@ -19,10 +19,11 @@ import type {
 import type { EngineName, HotPath, PolicySpec, UrlParts } from "./engine/types.ts";
 import { cookieAttributes, setCookie, type CookieAttributeOptions } from "./cloudfront/cookie.ts";
 import { isHlsPlaylist } from "./formats/hls.ts";
-import { normalizeIpAddress } from "./cloudfront/ip.ts";
+import { hasWildcard, policyConditions, requireExpires, type Conditions } from "./cloudfront/conditions.ts";
+import { validateKeyPairId } from "./cloudfront/key-pair-id.ts";
 import { checkBaseUrl, sharedFolderResource, signHlsUris, type PlaylistFailure } from "./playlist.ts";
 import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
-import { toEpochSeconds, type DateInput } from "./cloudfront/time.ts";
+import type { DateInput } from "./cloudfront/time.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
 import { SignatureCache } from "./lib/signature-cache.ts";
 import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.ts";
@@ -106,9 +107,6 @@ export interface SignOptions {
    */
   expiresWindow?: number | undefined;
 }
-
-/** The policy options shared by URLs, cookies and shared policies. */
-type PolicyOptions = Partial<Pick<SignOptions, "expires" | "starts" | "ipAddress">>;
 
 /** Options of {@link Signer.signPolicy}. */
 export interface SignPolicyOptions {
@@ -296,7 +294,6 @@ const BATCH_SIGNER_MIN = 64;
 /** Largest `expiresWindow`: one year. */
 const MAX_EXPIRES_WINDOW = 31_536_000;
 
-const KEY_PAIR_ID = /^[A-Za-z0-9]{1,128}$/;
 
 interface Prepared {
   readonly url: string;
@@ -955,35 +952,6 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return out;
 }
 
-/** `expires` is the one required policy option everywhere. */
-function requireExpires(o: { expires?: DateInput | undefined }): void {
-  if (o.expires === undefined) fail("INVALID_DATE", "expires is required (a Date, epoch seconds or ISO-8601)");
-}
-
-/** The validated conditions of a policy. */
-interface Conditions {
-  readonly expires: number;
-  readonly starts: number | undefined;
-  readonly ipAddress: string | undefined;
-}
-
-/**
- * Validates the conditions every policy shares (URLs, cookies, shared policies),
- * in one order, so that all entry points report the same first problem.
- */
-function policyConditions(o: PolicyOptions, nowSeconds: number): Conditions {
-  const expires = toEpochSeconds(o.expires, "expires", "floor");
-  if (expires <= nowSeconds) {
-    fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
-  }
-  const starts = o.starts === undefined ? undefined : toEpochSeconds(o.starts, "starts", "ceil");
-  if (starts !== undefined && starts >= expires) {
-    fail("INVALID_DATE_RANGE", "starts must be before expires");
-  }
-  const ipAddress = o.ipAddress === undefined ? undefined : normalizeIpAddress(o.ipAddress);
-  return { expires, starts, ipAddress };
-}
-
 /** Rounds `expires` up to the next multiple of `window` seconds (see {@link SignOptions.expiresWindow}). */
 function withWindow(c: Conditions, window: number | undefined): Conditions {
   if (window === undefined) return c;
@@ -1028,12 +996,6 @@ function iterate<T>(source: Iterable<T> | AsyncIterable<T> | ReadableStream<T>):
   fail("INVALID_ARGUMENT", "signStream takes an iterable, an async iterable or a ReadableStream of URLs");
 }
 
-/** True when a URL, read as a custom-policy pattern, has a `*` or a `?` other than the query separator. */
-function hasWildcard(url: string): boolean {
-  const firstQ = url.indexOf("?");
-  return url.includes("*") || (firstQ !== -1 && url.indexOf("?", firstQ + 1) !== -1);
-}
-
 /** Characters of CloudFront-safe base64 for `n` bytes. */
 function base64Length(n: number): number {
   return Math.ceil(n / 3) * 4;
@@ -1048,9 +1010,7 @@ function base64Length(n: number): number {
 export async function createSignerWith(options: SignerOptions, platform: SignerPlatform): Promise<Signer> {
   if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "createSigner takes an options object");
   const { keyPairId, privateKey, passphrase } = options;
-  if (typeof keyPairId !== "string" || !KEY_PAIR_ID.test(keyPairId)) {
-    fail("INVALID_KEY_PAIR_ID", "keyPairId must be the CloudFront public key id (letters and digits, e.g. K2JCJMDEHXQW5F)");
-  }
+  validateKeyPairId(keyPairId);
   if (privateKey === undefined || privateKey === null) fail("INVALID_KEY", "privateKey is required");
   if (passphrase !== undefined && typeof passphrase !== "string") fail("INVALID_ARGUMENT", "passphrase must be a string");
   const hashAlgorithm = options.hashAlgorithm ?? "SHA256";

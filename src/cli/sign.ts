@@ -10,10 +10,9 @@
  */
 import type { HashAlgorithm } from "../crypto/types.ts";
 import type { EngineName } from "../engine/types.ts";
-import { CfSignError, fail } from "../errors.ts";
-import { normalizeIpAddress } from "../cloudfront/ip.ts";
+import { CfSignError } from "../errors.ts";
+import { policyConditions } from "../cloudfront/conditions.ts";
 import { validateResource } from "../cloudfront/resource.ts";
-import { toEpochSeconds } from "../cloudfront/time.ts";
 import type { Signer } from "../signer.ts";
 import { parseOptions, type OptionValues } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
@@ -408,15 +407,15 @@ export function policyFromOptions(
   nowSeconds = Date.now() / 1000,
 ): BulkPolicy {
   try {
-    const expires = toEpochSeconds(parseWhen(values["date-less-than"]!), "expires", "floor");
-    if (expires <= nowSeconds) {
-      fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
-    }
     const startsText = values["date-greater-than"];
-    const starts = startsText === undefined ? undefined : toEpochSeconds(parseWhen(startsText), "starts", "ceil");
-    if (starts !== undefined && starts >= expires) fail("INVALID_DATE_RANGE", "starts must be before expires");
-    const ipText = values["ip-address"];
-    const ipAddress = ipText === undefined ? undefined : normalizeIpAddress(ipText);
+    const { expires, starts, ipAddress } = policyConditions(
+      {
+        expires: parseWhen(values["date-less-than"]!),
+        starts: startsText === undefined ? undefined : parseWhen(startsText),
+        ipAddress: values["ip-address"],
+      },
+      nowSeconds,
+    );
     const resourceText = values["policy-resource"];
     const allowAnyResource = values["allow-any-resource"];
     const resource = resourceText === undefined ? undefined : validateResource(resourceText, allowAnyResource === true).pattern;
