@@ -7,27 +7,28 @@
  * @module
  */
 export { CfSignError } from "./errors.ts";
-export type { BatchFailure, CfSignErrorCode } from "./errors.ts";
+export type { BatchFailure, CfSignErrorCode, CfSignErrorOptions } from "./errors.ts";
 export { Signer } from "./signer.ts";
+export type { SignedPlaylist } from "./signer.ts";
 export type {
   BatchItem,
   BatchOptions,
   BatchResult,
   CloudFrontCookieName,
   CryptoBackend,
+  ItemFailure,
   PlaylistMode,
   SignCookiesOptions,
   SignedCookies,
-  SignedPlaylist,
   SignOptions,
   SignPlaylistOptions,
   SignPolicyOptions,
   SignerOptions,
   StreamOptions,
   WorkersOption,
-} from "./signer.ts";
+} from "./types.ts";
 export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
-export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult } from "./rewrite-lines.ts";
+export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult, ShareablePolicy } from "./rewrite-lines.ts";
 export type { PlaylistFailure } from "./playlist.ts";
 export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";

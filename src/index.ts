@@ -25,7 +25,8 @@ import { Buffer } from "node:buffer";
 import { importSigningKey as importNode } from "./crypto/node.ts";
 import { importSigningKey as importWeb } from "./crypto/webcrypto.ts";
 import { createSyncHotPathLoader } from "./engine/load.ts";
-import { createSignerWith, type Signer, type SignerOptions } from "./signer.ts";
+import { createSignerWith, type Signer } from "./signer.ts";
+import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";
 

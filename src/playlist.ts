@@ -9,7 +9,7 @@
  * @module
  */
 import { CfSignError, type CfSignErrorCode } from "./errors.ts";
-import type { BatchResult } from "./signer.ts";
+import type { BatchResult } from "./types.ts";
 import { playlistUris, rewritePlaylist, type PlaylistUri, type PlaylistUriKind } from "./formats/hls.ts";
 import { validateUrl } from "./cloudfront/url.ts";
 

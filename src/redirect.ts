@@ -6,7 +6,8 @@
  * @module
  */
 import { fail } from "./errors.ts";
-import type { SignOptions, Signer } from "./signer.ts";
+import type { Signer } from "./signer.ts";
+import type { SignOptions } from "./types.ts";
 
 /** Options of {@link redirectToSigned}: the policy of the signed URL, and the redirect's status. */
 export interface RedirectOptions extends SignOptions {

@@ -34,7 +34,7 @@ export interface ShareablePolicy {
   apply(url: string): string;
 }
 
-/** Options of {@link rewriteLines}. */
+/** Options of {@link Signer.rewriteLines}. */
 export interface RewriteLinesOptions {
   /**
    * Copy lines that start with `#` unchanged (HLS playlist tags such as `#EXTINF`). Default `false`:
@@ -61,7 +61,7 @@ export interface RewriteFailure {
   readonly error: CfSignError;
 }
 
-/** What {@link rewriteLines} returns. */
+/** What {@link Signer.rewriteLines} returns. */
 export interface RewriteLinesResult {
   /**
    * The signed lines, UTF-8, in input order, each with its own line end (`\n` or `\r\n`).
@@ -103,7 +103,7 @@ function measureText(text: string): { bytes: number; lines: number } {
 }
 
 /**
- * The most bytes {@link rewriteLines} can write for `input` under `policy`: the size the `into` option
+ * The most bytes {@link Signer.rewriteLines} can write for `input` under `policy`: the size the `into` option
  * needs: `input` bytes (UTF-8) + lines × (`policy.query.length` + 1). An upper bound whatever the lines
  * hold: each input byte is written at most once (empty lines, kept comments and line ends as they are;
  * refused lines not at all), and each signed line adds exactly `?` or `&` and the query, whether the

@@ -1,14 +1,44 @@
 /**
- * One custom policy, signed once, applied to many URLs: where a shared
- * policy's query string is added to URLs. Nothing is signed here; applying is
- * validation plus one string concatenation per URL.
+ * `Signer.signPolicy`: one custom policy, signed once, applied to many URLs
+ * ({@link SignedPolicy}). Applying is validation plus one string concatenation
+ * per URL; nothing is signed after `signPolicy`.
  *
  * @module
  */
 import { CfSignError, fail } from "./errors.ts";
-import { resourceCovers } from "./cloudfront/resource.ts";
+import { signOne, type SignerCore } from "./batch.ts";
+import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
-import type { BatchResult } from "./signer.ts";
+import type { PolicySpec } from "./engine/types.ts";
+import { ownOptions, policyConditions, requireExpires } from "./lib/options.ts";
+import type { BatchResult, SignPolicyOptions } from "./types.ts";
+
+/**
+ * Signs one custom policy once, for many URLs; see `Signer.signPolicy`.
+ *
+ * @param core - the signer's key, hot path and settings
+ * @param given - `resource` and `expires` (required), `starts`, `ipAddress`, `allowAnyResource`
+ * @returns the {@link SignedPolicy}
+ * @throws {@link CfSignError} `INVALID_RESOURCE`, `RESOURCE_TOO_BROAD`, the date and IP codes, `SIGNING_FAILED`
+ */
+export async function signPolicy(core: SignerCore, given: SignPolicyOptions): Promise<SignedPolicy> {
+  if (typeof given !== "object" || given === null) fail("INVALID_ARGUMENT", "signPolicy takes an options object");
+  const options = ownOptions(given);
+  requireExpires(options);
+  if (options.resource === undefined) {
+    fail("INVALID_RESOURCE", "signPolicy needs a resource, e.g. https://cdn.example.com/gallery/*");
+  }
+  const resource = validateResource(options.resource, options.allowAnyResource === true).pattern;
+  const c = policyConditions(options, core.clock() / 1000);
+  const spec: PolicySpec = { resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
+  const [shared] = core.hotPath.serializePolicies([spec]);
+  if (shared === undefined) fail("INVALID_ARGUMENT", "internal: no policy");
+  const policy = shared.slice(); // the hot path may return a view into a buffer it reuses
+  const signature = await signOne(core, policy);
+  const query =
+    "Policy=" + core.hotPath.encodeBase64(policy) + "&Signature=" + core.hotPath.encodeBase64(signature) + core.suffix;
+  return new SignedPolicy({ policy, query, resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress, clock: core.clock });
+}
 
 /** @internal What `Signer.signPolicy` hands to the constructor. */
 export interface SignedPolicyInit {

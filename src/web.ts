@@ -17,7 +17,8 @@
  */
 import { importSigningKey } from "./crypto/webcrypto.ts";
 import { loadHotPath } from "./engine/load.ts";
-import { createSignerWith, type Signer, type SignerOptions } from "./signer.ts";
+import { createSignerWith, type Signer } from "./signer.ts";
+import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";
 

@@ -11,7 +11,8 @@
 import wasmModule from "../build/cfsign.wasm";
 import { importSigningKey } from "./crypto/webcrypto.ts";
 import { createHotPathLoader } from "./engine/hot-path-loader.ts";
-import { createSignerWith, type Signer, type SignerOptions } from "./signer.ts";
+import { createSignerWith, type Signer } from "./signer.ts";
+import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";
 

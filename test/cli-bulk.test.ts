@@ -73,7 +73,8 @@ describe("cfsign sign --input: lines", () => {
     const run = await cfsign(["sign", "--input", "-", "--encode", ...keyArgs()], { stdin: input });
     expect(run.status, run.stderr).toBe(0);
     expect(parseSignedUrl(run.stdout.split("\r\n")[3]!).base).toBe(`${HOST}/albums/a/IMG%200002.jpg`);
-    expect(run.stderr).toMatch(/^signed 5 URLs in \d+\.\d s \([\d,]+ URLs\/s\)\n$/);
+    // Fewer than 100 URLs: no URLs/s rate (it would say nothing).
+    expect(run.stderr).toMatch(/^signed 5 URLs in \d+\.\d s\n$/);
   });
 
   test("--quiet: nothing on stderr when all is well", async () => {
@@ -355,7 +356,7 @@ describe("cfsign inspect", () => {
     (await cfsign(["sign", "--url", url, ...keyArgs(file)])).stdout.trim();
 
   test("a canned URL: kind, key id, hash, resource, expiry in UTC and relative, the rebuilt policy; exit 0", async () => {
-    const url = (await cfsign(["sign", "--url", `${HOST}/a.jpg?w=1`, "--key-pair-id", KEY_PAIR_ID, "--private-key", ecFile, "--date-less-than", String(NOW + 3599)])).stdout.trim();
+    const url = (await cfsign(["sign", "--url", `${HOST}/a.jpg?w=1`, "--key-pair-id", KEY_PAIR_ID, "--private-key", ecFile, "--date-less-than", String(Math.floor(Date.now() / 1000) + 3599)])).stdout.trim();
     const run = await cfsign(["inspect", url]);
     expect(run.status, run.stdout).toBe(0);
     expect(run.stdout).toContain("CloudFront signed URL, canned policy");

@@ -349,7 +349,8 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
     const hint = optionNamesHint("sign", failures.codes.includes("URL_UNSAFE_CHARACTER") ? "encode: true" : "");
     if (hint !== undefined) io.stderr(hint + "\n");
   } else if (!quiet) {
-    const rate = urls === 0 ? "" : ` (${formatCount(urls / Math.max(seconds, 1e-3))} URLs/s)`;
+    // A rate says nothing for a handful of URLs (one URL in 0.04 s is not "28 URLs/s").
+    const rate = urls < 100 ? "" : ` (${formatCount(urls / Math.max(seconds, 1e-3))} URLs/s)`;
     io.stderr(`signed ${formatCount(signed)} URL${signed === 1 ? "" : "s"} in ${seconds.toFixed(1)} s${rate}\n`);
   }
   return failures.status;

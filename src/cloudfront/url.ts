@@ -215,8 +215,8 @@ function characters(input: string, from: number): ClientRewrite | null {
       } else {
         return rewrite(
           "URL_UNSAFE_CHARACTER",
-          `replaces the lone surrogate at position ${i + 1} with U+FFFD`,
-          `the URL has a lone surrogate (${describeChar(char)}) at position ${i + 1}, which no client can send`,
+          `replaces the lone surrogate at character ${i + 1} with U+FFFD`,
+          `the URL has a lone surrogate (${describeChar(char)}) at character ${i + 1}, which no client can send`,
         );
       }
     }
@@ -250,8 +250,8 @@ function characters(input: string, from: number): ClientRewrite | null {
     if (!ok) {
       return rewrite(
         "URL_UNSAFE_CHARACTER",
-        `percent-encodes ${describeChar(char)} at position ${i + 1} as ${replacement}`,
-        `the URL has ${describeChar(char)} at position ${i + 1}, which must be percent-encoded: write ${replacement} ` +
+        `percent-encodes ${describeChar(char)} at character ${i + 1} as ${replacement}`,
+        `the URL has ${describeChar(char)} at character ${i + 1}, which must be percent-encoded: write ${replacement} ` +
           "(or pass encode: true to have cfsign encode it and sign the encoded URL)",
       );
     }

@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { fail } from "../errors.ts";
 import { toKeyObject } from "../crypto/node.ts";
 import { isCryptoKey, isCustomSigner, type KeyAlgorithm, type KeyImportOptions } from "../crypto/types.ts";
-import type { BatchSigner, WorkersOption } from "../signer.ts";
+import type { BatchSigner, WorkersOption } from "../types.ts";
 import { createSigningPool } from "./worker-pool.ts";
 
 /**
