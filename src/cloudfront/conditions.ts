@@ -71,7 +71,7 @@ export function requireExpires(o: { readonly expires?: DateInput | undefined }):
 export function policyConditions(o: ConditionOptions, nowSeconds: number): Conditions {
   requireExpires(o);
   const expires = toEpochSeconds(o.expires, "expires", "floor");
-  if (expires <= nowSeconds) expiresInPast(expires, nowSeconds);
+  if (expires <= nowSeconds) expiresInPast(expires);
   const starts = o.starts === undefined ? undefined : toEpochSeconds(o.starts, "starts", "ceil");
   if (starts !== undefined && starts >= expires) {
     fail("INVALID_DATE_RANGE", `starts (${describeEpoch(starts)}) must be before expires (${describeEpoch(expires)})`);
@@ -80,9 +80,9 @@ export function policyConditions(o: ConditionOptions, nowSeconds: number): Condi
   return { expires, starts, ipAddress };
 }
 
-function expiresInPast(expires: number, nowSeconds: number): never {
+function expiresInPast(expires: number): never {
   let message =
-    `expires is ${describeEpoch(expires)}, which is not in the future (now is ${describeEpoch(Math.floor(nowSeconds))}); ` +
+    `expires is ${describeEpoch(expires)}, which is not in the future: ` +
     "a URL that is already expired would only give 403";
   if (expires < DURATION_LIKE_SECONDS) {
     message +=
