@@ -9,7 +9,6 @@
 export { CfSignError } from "./errors.ts";
 export type { BatchFailure, CfSignErrorCode, CfSignErrorOptions } from "./errors.ts";
 export { Signer } from "./signer.ts";
-export type { SignedPlaylist } from "./signer.ts";
 export type {
   BatchItem,
   BatchOptions,
@@ -29,7 +28,8 @@ export type {
 } from "./types.ts";
 export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
 export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult, ShareablePolicy } from "./rewrite-lines.ts";
-export type { PlaylistFailure } from "./playlist.ts";
+export type { PlaylistFailure, SignedPlaylist, SignedPlaylists, SignedPlaylistsEntry, SignPlaylistsOptions } from "./playlist.ts";
+export type { ManifestFailure, SignedManifest, SignManifestOptions } from "./manifest.ts";
 export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";
 export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";

@@ -76,7 +76,22 @@ export type CfSignErrorCode =
   /** A signed cookie's `domain`, `path` or `sameSite` is malformed (`;`, CR/LF, spaces, `SameSite=None` without `Secure`, ...). */
   | "INVALID_COOKIE_ATTRIBUTE"
   /** A signed cookie would exceed the 4,096 bytes browsers are required to store per cookie (RFC 6265 §6.1). */
-  | "COOKIE_TOO_LARGE";
+  | "COOKIE_TOO_LARGE"
+  /**
+   * A playlist URI uses an `EXT-X-DEFINE` variable (`{$name}`) with no value in reach (an `IMPORT`
+   * without the multivariant playlist's definitions, a `QUERYPARAM` missing from the playlist's URL,
+   * or no definition at all): the URL a player requests is known only after it substitutes the
+   * variable, so it cannot be signed on its own. Give the values (`variables`), define them with
+   * `NAME`/`VALUE`, or sign with a shared policy that covers the URI's fixed part.
+   */
+  | "URI_HAS_VARIABLE"
+  /**
+   * A player adds query parameters of its own to this URI's requests (Low-Latency HLS
+   * `_HLS_msn`/`_HLS_part` on playlist reloads, interstitial `_HLS_primary_id`, content steering
+   * `_HLS_pathway`), and a query added after signing gives 403 with a per-URI signature. Sign with
+   * a shared policy (`mode: "shared"`), or pass `playerQueries: "sign"` when the player is known not to add them.
+   */
+  | "PLAYER_ADDS_QUERY";
 
 /** One failing item of a strict batch. */
 export interface BatchFailure {

@@ -20,11 +20,10 @@ import { signCookies } from "./cookies.ts";
 import { applySignTimeout } from "./crypto/custom.ts";
 import type { HashAlgorithm, KeyAlgorithm, KeyImporter, KeyImportOptions } from "./crypto/types.ts";
 import type { EngineName, HotPath } from "./engine/types.ts";
-import { isHlsPlaylist } from "./formats/hls.ts";
 import { validateKeyPairId } from "./cloudfront/key-pair-id.ts";
-import { validateResource } from "./cloudfront/resource.ts";
 import { ownOptions, policyConditions, requireExpires } from "./lib/options.ts";
-import { checkBaseUrl, sharedFolderResource, signHlsUris, type PlaylistFailure } from "./playlist.ts";
+import { signPlaylist, signPlaylists, type SignedPlaylist, type SignedPlaylists, type SignPlaylistsOptions } from "./playlist.ts";
+import { signManifest, type SignedManifest, type SignManifestOptions } from "./manifest.ts";
 import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.ts";
 import { signPolicy, SignedPolicy } from "./shared-policy.ts";
 import type {
@@ -44,33 +43,8 @@ import type {
   WorkersOption,
 } from "./types.ts";
 
-/** What {@link Signer.signPlaylist} returns. */
-export interface SignedPlaylist {
-  /**
-   * The playlist with each signed URI replaced by its absolute signed URL; every other byte (tags,
-   * comments, blank lines, byte ranges, line ends, a BOM, a missing final newline) unchanged. URIs
-   * that were not signed (see `failures`) and URIs that are not http(s) are left exactly as written.
-   */
-  readonly text: string;
-  /** The mode used. */
-  readonly mode: PlaylistMode;
-  /** URIs to sign (http(s) or relative): `signed` + `failures.length`. */
-  readonly uris: number;
-  /** URIs signed. */
-  readonly signed: number;
-  /** URIs left as they were because they are not http(s) (an `skd://` FairPlay key, `data:`). */
-  readonly skipped: number;
-  /** The URIs that could not be signed, in playlist order, with their line; the rest are signed. */
-  readonly failures: readonly PlaylistFailure[];
-  /** `"shared"`: the policy signed for the playlist (its `query` can sign other URLs it covers). */
-  readonly policy: SignedPolicy | undefined;
-  /**
-   * True for a Low-Latency HLS playlist (`EXT-X-PART`, `EXT-X-PRELOAD-HINT`, blocking reload). Its
-   * players add `_HLS_msn`/`_HLS_part` to playlist requests, which per-URI signatures of playlist URIs
-   * refuse: sign it with `mode: "shared"`.
-   */
-  readonly lowLatency: boolean;
-}
+export type { SignedPlaylist, SignedPlaylists, SignPlaylistsOptions } from "./playlist.ts";
+export type { SignedManifest, SignManifestOptions } from "./manifest.ts";
 
 /** What an entry point provides to {@link createSignerWith}. */
 export interface SignerPlatform {
@@ -294,12 +268,18 @@ export class Signer {
 
   /**
    * Signs every URI of an HLS playlist (RFC 8216bis) and returns the playlist with
-   * every other byte unchanged: media segment and variant stream lines, and the
+   * every other byte unchanged: media segment and variant stream lines, the
    * `URI="..."` of `EXT-X-KEY`, `EXT-X-SESSION-KEY`, `EXT-X-MAP`, `EXT-X-MEDIA`,
    * `EXT-X-I-FRAME-STREAM-INF`, `EXT-X-SESSION-DATA`, `EXT-X-PART`,
-   * `EXT-X-PRELOAD-HINT` and `EXT-X-RENDITION-REPORT`. Relative URIs are resolved
+   * `EXT-X-PRELOAD-HINT` and `EXT-X-RENDITION-REPORT`, the `X-ASSET-URI`/`X-ASSET-LIST`
+   * of `EXT-X-DATERANGE` and the `SERVER-URI` of `EXT-X-CONTENT-STEERING`. `EXT-X-DEFINE`
+   * variables are substituted as a player does. Relative URIs are resolved
    * against `baseUrl` and replaced by the absolute signed URL (or kept relative with
-   * `keepRelative`). The same code as `cfsign playlist`.
+   * `keepRelative`). The same code as `cfsign playlist` (./playlist.ts; docs/streaming.md).
+   *
+   * Per URI, URIs a player extends with its own query (Low-Latency rendition reports,
+   * interstitial assets, the steering server) are refused with `PLAYER_ADDS_QUERY` unless
+   * `playerQueries: "sign"`; a variable with no value in reach is `URI_HAS_VARIABLE`.
    *
    * A URI that cannot be signed (a space in it, not covered by the shared policy,
    * a signing parameter already in it, ...) is left unchanged in the text and
@@ -307,8 +287,8 @@ export class Signer {
    * are not http(s) (`skd://`, `data:`) are left unchanged and counted in `skipped`.
    *
    * @param text - the playlist's text (starting with `#EXTM3U`, after an optional BOM)
-   * @param given - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
-   *   `resource`, `allowAnyResource`, `keepRelative`, `strict`
+   * @param options - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
+   *   `resource`, `allowAnyResource`, `keepRelative`, `variables`, `playerQueries`, `strict`
    * @returns the signed text, counts, and per-URI failures
    * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an HLS playlist, a bad option), the `baseUrl` codes
    *   of `signUrl` (`INVALID_URL`, `URL_HAS_FRAGMENT`, ...), the policy codes (`INVALID_DATE`,
@@ -323,55 +303,61 @@ export class Signer {
    * for (const f of failures) console.error(`line ${f.line}: ${f.error.code}`);
    * ```
    */
-  async signPlaylist(text: string, given: SignPlaylistOptions): Promise<SignedPlaylist> {
-    if (typeof given !== "object" || given === null) {
-      fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text and an options object with baseUrl and expires");
-    }
-    if (typeof text !== "string") fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text as a string");
-    if (!isHlsPlaylist(text)) {
-      fail("INVALID_ARGUMENT", "not an HLS playlist: the first line must be #EXTM3U (after an optional byte order mark)");
-    }
-    const options = ownOptions(given);
-    if (options.baseUrl === undefined) {
-      fail("INVALID_ARGUMENT", "signPlaylist needs baseUrl: the absolute URL the playlist is served from");
-    }
-    const base = checkBaseUrl(options.baseUrl, "baseUrl");
-    const mode = options.mode ?? "per-uri";
-    if (mode !== "per-uri" && mode !== "shared") fail("INVALID_ARGUMENT", 'mode must be "per-uri" or "shared"');
-    // The policy options are checked once, in the order of every entry point: a bad date fails the
-    // call, not each URI.
-    requireExpires(options);
-    const { expires, starts, ipAddress } = policyConditions(options, this.#core.clock() / 1000);
-    const allowAnyResource = options.allowAnyResource === true;
-    const resource = options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
-    let policy: SignedPolicy | undefined;
-    let sign: (urls: string[]) => BatchResult[] | Promise<BatchResult[]>;
-    if (mode === "shared") {
-      const shared = await signPolicy(this.#core, { resource: resource ?? sharedFolderResource(base), expires, starts, ipAddress, allowAnyResource });
-      policy = shared;
-      sign = (urls) => shared.applyAll(urls);
-    } else {
-      sign = (urls) => signUrls(this.#core, urls, { expires, starts, ipAddress, resource, allowAnyResource });
-    }
-    const signed = await signHlsUris(text, base, options.keepRelative === true, sign);
-    const { failures } = signed;
-    if (options.strict === true && failures.length > 0) {
-      throw batchFailed(
-        `${signed.uris} URIs of the playlist`,
-        failures.map((f) => ({ index: f.index, code: f.error.code })),
-        failures.slice(0, 10).map((f) => `line ${f.line} (${f.error.code})`),
-      );
-    }
-    return {
-      text: signed.text,
-      mode,
-      uris: signed.uris,
-      signed: signed.signed,
-      skipped: signed.skipped,
-      failures,
-      policy,
-      lowLatency: signed.lowLatency,
-    };
+  signPlaylist(text: string, options: SignPlaylistOptions): Promise<SignedPlaylist> {
+    return signPlaylist(this.#core, text, options);
+  }
+
+  /**
+   * Signs an HLS master playlist and the media playlists it names (variant streams, `EXT-X-MEDIA`,
+   * `EXT-X-I-FRAME-STREAM-INF`) together, as `cfsign playlist --recursive` does: each is loaded with
+   * `load(url)` (the master from `baseUrl`, the others at the URL a player resolves from the master)
+   * and signed as {@link Signer.signPlaylist} signs it, under one shared policy in `mode: "shared"`.
+   * In per-URI mode a variant whose media playlist is Low-Latency is refused (`PLAYER_ADDS_QUERY`),
+   * and media playlists get the master's variables for `EXT-X-DEFINE:IMPORT`.
+   *
+   * @param options - those of {@link Signer.signPlaylist} (`baseUrl` is the master's URL), `load`, `maxPlaylists`
+   * @returns every playlist's signed text with its URL, totals, failures with their playlist's URL
+   * @throws {@link CfSignError} as {@link Signer.signPlaylist}; `INVALID_ARGUMENT` when a loaded text is not
+   *   a playlist or there are more than `maxPlaylists`; whatever `load` throws
+   * @example
+   * ```ts
+   * const { playlists } = await signer.signPlaylists({
+   *   baseUrl: "https://cdn.example.com/videos/intro/master.m3u8",
+   *   mode: "shared",
+   *   expires: Math.floor(Date.now() / 1000) + 3600,
+   *   load: async (url) => (await fetch(url.replace("https://cdn.example.com", origin))).text(),
+   * });
+   * for (const p of playlists) await store(p.url, p.text);
+   * ```
+   */
+  signPlaylists(options: SignPlaylistsOptions): Promise<SignedPlaylists> {
+    return signPlaylists(this.#core, options);
+  }
+
+  /**
+   * Signs a DASH manifest (MPD, ISO/IEC 23009-1) under one shared policy: the policy's query is
+   * appended to every `SegmentTemplate` `media`/`initialization`/`index`, segment-list URL,
+   * `BaseURL` that is itself the media URL, `Location` and `PatchLocation`, after checking that
+   * the policy covers every URL a player builds from it (BaseURLs resolved MPD → Period →
+   * AdaptationSet → Representation; a template by its part before the first `$Number$`/`$Time$`).
+   * One not covered is left as it was and reported (`RESOURCE_MISMATCH`); every other byte is unchanged.
+   *
+   * @param text - the MPD's text
+   * @param options - `baseUrl` (the MPD's URL) and `expires` (required), `starts`, `ipAddress`,
+   *   `resource` (default: the MPD's folder and `*`), `allowAnyResource`, `strict`
+   * @returns the signed text, counts, failures (1-based line, where, code) and the policy
+   * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an MPD, a bad option), the `baseUrl` and policy
+   *   codes once for the whole manifest, `BATCH_FAILED` with `strict`, key and platform failures
+   * @example
+   * ```ts
+   * const { text: signed, failures } = await signer.signManifest(mpd, {
+   *   baseUrl: "https://cdn.example.com/videos/intro/manifest.mpd",
+   *   expires: Math.floor(Date.now() / 1000) + 3600,
+   * });
+   * ```
+   */
+  signManifest(text: string, options: SignManifestOptions): Promise<SignedManifest> {
+    return signManifest(this.#core, text, options);
   }
 
   /**

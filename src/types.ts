@@ -188,8 +188,8 @@ export interface StreamOptions extends Partial<SignOptions> {
  * - `"per-uri"`: each URI on its own (canned policy, or custom with `starts`/`ipAddress`/`resource`),
  *   one signature each, through {@link Signer.signUrls}
  * - `"shared"`: one custom policy for the playlist's folder (`…/folder/*`, or `resource`), signed once
- *   with {@link Signer.signPolicy} and applied to every URI. Use it for Low-Latency HLS: players add
- *   `_HLS_msn` and `_HLS_part` to playlist requests, which a per-URI signature refuses
+ *   with {@link Signer.signPolicy} and applied to every URI. Use it for Low-Latency HLS and CMCD query
+ *   mode: players add `_HLS_msn`/`_HLS_part` or `CMCD=` to requests, which a per-URI signature refuses
  */
 export type PlaylistMode = "per-uri" | "shared";
 
@@ -218,6 +218,19 @@ export interface SignPlaylistOptions {
   allowAnyResource?: boolean | undefined;
   /** Keep relative URIs relative, with the signing query appended (default: the absolute signed URL). */
   keepRelative?: boolean | undefined;
+  /**
+   * Values of the variables a media playlist imports (`EXT-X-DEFINE:IMPORT="name"`) from its
+   * multivariant playlist. `NAME`/`VALUE` definitions and `QUERYPARAM` (from `baseUrl`'s query) are
+   * read from the playlist itself, as a player does.
+   */
+  variables?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Per-URI mode, URIs whose requests a player extends with its own query parameters (a Low-Latency
+   * playlist's `EXT-X-RENDITION-REPORT`, interstitial `X-ASSET-URI`/`X-ASSET-LIST`, the content
+   * steering `SERVER-URI`): `"refuse"` (default) reports them with `PLAYER_ADDS_QUERY`; `"sign"`
+   * signs them as written, for a player known not to add them (hls.js with `lowLatencyMode: false`).
+   */
+  playerQueries?: "refuse" | "sign" | undefined;
   /** Throw one `BATCH_FAILED` error (its `failures` list each failing URI's index) instead of reporting failures. */
   strict?: boolean | undefined;
 }

@@ -188,6 +188,8 @@ const ALL_CODES: Record<CfSignErrorCode, true> = {
   COOKIE_DOMAIN_MISMATCH: true,
   INVALID_COOKIE_ATTRIBUTE: true,
   COOKIE_TOO_LARGE: true,
+  URI_HAS_VARIABLE: true,
+  PLAYER_ADDS_QUERY: true,
 };
 
 const base = { keyPairId: KID, clock: () => NOW_MS } as const;
@@ -327,6 +329,14 @@ describe("the library", () => {
       Object.defineProperty(p, "expires", { value: NOW - 1 });
       return p.apply(`${HOST}/gallery/a.jpg`);
     });
+    // Playlists: a URI refused per URI is reported, not thrown; its error is checked the same way.
+    const firstFailure = async (text: string): Promise<never> => {
+      const r = await s.signPlaylist(text, { baseUrl: `${HOST}/v/index.m3u8`, expires: EXPIRES });
+      throw r.failures[0]?.error ?? new Error("no failure");
+    };
+    await provoke("playlist variable without a value", "URI_HAS_VARIABLE", () => firstFailure('#EXTM3U\n#EXT-X-DEFINE:IMPORT="cdn"\n#EXTINF:4,\n{$cdn}/a.ts\n'));
+    await provoke("interstitial asset per URI", "PLAYER_ADDS_QUERY", () =>
+      firstFailure('#EXTM3U\n#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2026-01-01T00:00:00Z",X-ASSET-URI="ad/x.m3u8"\n'));
     const missing = Object.keys(ALL_CODES).filter((code) => !provoked.has(code as CfSignErrorCode));
     expect(missing).toEqual([]);
     expect(problems).toEqual([]);

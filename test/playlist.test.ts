@@ -233,7 +233,7 @@ describe("cfsign playlist", () => {
 
   test("--per-uri, CRLF from stdin: every http(s) URI verifies, skd:// is left, other bytes unchanged", async () => {
     const input = mediaLL.replace(/\n/g, "\r\n").replace(/\r\n$/, "");
-    const run = await cfsign(["playlist", "--input", "-", "--base-url", liveBase, ...keyArgs()], { stdin: input });
+    const run = await cfsign(["playlist", "--input", "-", "--base-url", liveBase, "--player-queries", "sign", ...keyArgs()], { stdin: input });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.endsWith("\r\n")).toBe(false);
     expect(run.stdout.split("\r\n").length).toBe(input.split("\r\n").length);
@@ -241,6 +241,14 @@ describe("cfsign playlist", () => {
     expect(run.stderr).toContain("signed 13 URIs (one signature each)");
     expect(run.stderr).toContain("left 1 that are not http(s)");
     expect(run.stderr).toContain("Low-Latency HLS");
+  });
+
+  test("Low-Latency per URI: the rendition reports (reloaded with _HLS_msn) are refused with PLAYER_ADDS_QUERY, exit 1", async () => {
+    const run = await cfsign(["playlist", "--input", "-", "--base-url", liveBase, ...keyArgs()], { stdin: mediaLL });
+    expect(run.status, run.stderr).toBe(1);
+    const refused = run.stderr.split("\n").filter((l) => l.includes("PLAYER_ADDS_QUERY"));
+    expect(refused.map((l) => l.replace(/: PLAYER_ADDS_QUERY.*/, ""))).toEqual(["cfsign: line 31", "cfsign: line 32"]);
+    expect(run.stderr).toContain("BATCH_FAILED: 2 of 13 URIs were not signed");
   });
 
   test("--shared --keep-relative: one policy for the folder, relative URIs stay relative", async () => {
@@ -327,7 +335,7 @@ describe("cfsign playlist", () => {
     const out = join(dir, "broken-out", "master.m3u8");
     const run = await cfsign(["playlist", "--input", join(src, "master.m3u8"), "--output", out, "--recursive", "--base-url", `${HOST}/v/master.m3u8`, ...keyArgs()]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^cfsign: INPUT: cannot read the media playlist named on line 3 file: no such file/);
+    expect(run.stderr).toMatch(/^cfsign: INPUT: cannot read the media playlist missing\/index\.m3u8 file: no such file/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -349,14 +357,31 @@ describe("cfsign playlist", () => {
     expect(checkRewrite(mediaLL, readFileSync(out, "utf8"), { base: liveBase, keepRelative: false, shared: true })).toBe(13);
   });
 
-  test("DASH: --shared by default, every template and BaseURL carries the policy; --per-uri is refused", async () => {
+  test("DASH: a template on another host exits 1 with RESOURCE_MISMATCH on its line; an AdaptationSet ../audio/ under an MPD media/ BaseURL is inside and signs", async () => {
+    const base = `${HOST}/videos/show/manifest.mpd`;
+    const file = join(dir, "cross-host.mpd");
+    const body = (template: string, top: string): string =>
+      `<?xml version="1.0"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT4S">\n${top}<Period>\n<AdaptationSet mimeType="audio/mp4">${template}\n<Representation id="a" bandwidth="1"/></AdaptationSet>\n</Period>\n</MPD>\n`;
+    writeFileSync(file, body('<SegmentTemplate duration="2" media="https://other.example.net/a/$Number$.m4s"/>', ""));
+    const cross = await cfsign(["playlist", "--input", file, "--base-url", base, ...keyArgs()]);
+    expect(cross.status).toBe(1);
+    expect(cross.stderr).toMatch(/^cfsign: line 4: RESOURCE_MISMATCH: SegmentTemplate@media: /m);
+    writeFileSync(file, body('<BaseURL>../audio/</BaseURL><SegmentTemplate duration="2" media="$Number$.m4s"/>', "<BaseURL>media/</BaseURL>\n"));
+    const chained = await cfsign(["playlist", "--input", file, "--base-url", base, ...keyArgs()]);
+    expect(chained.status, chained.stderr).toBe(0);
+    const query = /media="\$Number\$\.m4s\?([^"]+)"/.exec(chained.stdout)![1]!.replace(/&amp;/g, "&");
+    expect(verifySignedUrl(`${HOST}/videos/show/audio/7.m4s?${query}`, ecKey().publicKey)).toBe(true);
+  });
+
+  test("DASH: --shared by default, every template carries the policy (a folder BaseURL does not); --per-uri is refused", async () => {
     const base = `${HOST}/videos/sample/manifest.mpd`;
     const run = await cfsign(["playlist", "--input", join(SAMPLE, "manifest.mpd"), "--base-url", base, ...keyArgs()]);
     expect(run.status, run.stderr).toBe(0);
     const mpd = readFileSync(join(SAMPLE, "manifest.mpd"), "utf8");
     const query = run.stdout.match(/\?(Policy=[^"<]+)"/)![1]!;
     expect(query).toMatch(/^Policy=[A-Za-z0-9~_-]+&amp;Signature=[A-Za-z0-9~_-]+&amp;Key-Pair-Id=K2JCJMDEHXQW5F&amp;Hash-Algorithm=SHA256$/);
-    expect(run.stdout.split(query).length - 1).toBe(5);
+    // Four template attributes; the audio BaseURL is a folder whose query a relative reference would drop (RFC 3986 §5.2.2).
+    expect(run.stdout.split(query).length - 1).toBe(4);
     expect(run.stdout.replace(new RegExp(`(\\?|&amp;)${query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "g"), "")).toBe(mpd);
     // The one signature verifies for a segment URL the template expands to.
     const segment = `${HOST}/videos/sample/video/720p/seg-00001.m4s?${query.replace(/&amp;/g, "&")}`;

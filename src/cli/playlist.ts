@@ -1,11 +1,11 @@
 /**
  * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
- * The URIs are found by `src/formats/hls.ts` and `./dash.ts`; an HLS playlist is
- * signed by `src/playlist.ts`, the same code as `Signer.signPlaylist` (what
- * each URI is signed as: resolved against `--base-url`, kept relative or not).
- * This file decides how (one signature each or one shared policy), follows
- * media playlists, and where the results go.
+ * The signing is the library's: an HLS playlist by `src/playlist.ts` (the code
+ * of `Signer.signPlaylist`), `--recursive` by `Signer.signPlaylists` with a
+ * loader that reads the media playlists from disk, a DASH manifest by
+ * `Signer.signManifest` (`src/manifest.ts`). This file parses flags, reads and
+ * writes files, and reports.
  *
  * @module
  */
@@ -13,13 +13,13 @@ import { mkdir } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { CfSignError } from "../errors.ts";
 import { isHlsPlaylist, playlistUris } from "../formats/hls.ts";
-import { checkBaseUrl, folderOf, isRelativeUri, safeResolve, sharedFolderResource, signHlsUris } from "../playlist.ts";
+import { checkBaseUrl, folderOf, isRelativeUri, sharedFolderResource, signHlsUris, type SignedPlaylists } from "../playlist.ts";
 import type { SignedPolicy } from "../shared-policy.ts";
 import type { Signer } from "../signer.ts";
 import type { BatchResult } from "../types.ts";
 import { parseOptions, type OptionValues } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
-import { appendToMpdUrls, isMpd } from "../formats/dash.ts";
+import { isMpd } from "../formats/dash.ts";
 import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.ts";
 import { formatCount } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
@@ -45,6 +45,7 @@ const OPTIONS = {
   "per-uri": { type: "boolean" },
   shared: { type: "boolean" },
   recursive: { type: "boolean" },
+  "player-queries": { type: "string" },
   strict: { type: "boolean" },
   quiet: { type: "boolean" },
   json: { type: "boolean" },
@@ -66,16 +67,22 @@ Signs the URIs of an HLS playlist (.m3u8) or a DASH manifest (.mpd) and writes t
 every other byte unchanged: tags, comments, blank lines, byte ranges, CRLF or LF line ends, a
 missing final newline.
 
-HLS: the URIs signed are media segment lines, variant stream lines of a master playlist, and the
+HLS: the URIs signed are media segment lines, variant stream lines of a master playlist, the
 URI="..." attribute of EXT-X-KEY, EXT-X-SESSION-KEY, EXT-X-MAP, EXT-X-MEDIA,
 EXT-X-I-FRAME-STREAM-INF, EXT-X-SESSION-DATA and the Low-Latency tags EXT-X-PART,
-EXT-X-PRELOAD-HINT and EXT-X-RENDITION-REPORT. URIs that are not http(s), such as skd:// or
-data: key URIs, are left as they are.
+EXT-X-PRELOAD-HINT and EXT-X-RENDITION-REPORT, EXT-X-DATERANGE X-ASSET-URI and X-ASSET-LIST
+(interstitials), and EXT-X-CONTENT-STEERING SERVER-URI. EXT-X-DEFINE variables ({$name}) are
+substituted as a player does. URIs that are not http(s), such as skd:// or data: key URIs, are
+left as they are. Per URI, URIs a player adds its own query to (Low-Latency rendition reports,
+interstitial assets, the steering server) are refused (PLAYER_ADDS_QUERY): use --shared.
 
 DASH (--shared only: a SegmentTemplate such as seg-$Number$.m4s stands for many URLs): the shared
-policy's query is appended to BaseURL text and to SegmentTemplate media, initialization and index,
-SegmentURL media and index, and Initialization and RepresentationIndex sourceURL (XML-escaped,
-& as &amp;; $Number$ and other identifiers stay intact).
+policy's query is appended to SegmentTemplate media, initialization and index, SegmentURL media
+and index, Initialization and RepresentationIndex sourceURL, a BaseURL that is the media URL
+itself (SegmentBase), Location and PatchLocation (XML-escaped, & as &amp;; $Number$ and other
+identifiers stay intact), after checking that the policy covers every URL a player builds:
+BaseURLs resolved MPD > Period > AdaptationSet > Representation, templates by their part before
+the first $Number$ or $Time$. One not covered is refused (RESOURCE_MISMATCH). Needs --base-url.
 
 Required:
   --input FILE|-              the playlist, or - for stdin
@@ -107,6 +114,10 @@ Options:
                               another directory. Example: --input site/master.m3u8 names
                               video/720p/index.m3u8; with --output signed/master.m3u8 it is read from
                               site/video/720p/index.m3u8 and written to signed/video/720p/index.m3u8
+  --player-queries refuse|sign
+                              per URI: refuse (default) or sign the URIs a player adds its own
+                              query to (_HLS_msn, _HLS_primary_id, _HLS_pathway); sign them only
+                              for a player known not to add them
   --strict                    write nothing if any URI fails (default: write the playlist with the
                               failing URIs left unsigned, and exit 1)
   --quiet                     no summary on stderr (failures are still reported)
@@ -209,61 +220,97 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
   }
   if (format === "dash" && values.recursive === true) throw usage("--recursive applies to HLS master playlists");
   const shared = values.shared === true || format === "dash";
-
-  let mode: Mode;
-  if (shared) {
-    if (policy.resource === undefined && base === undefined) {
-      throw usage("--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN");
-    }
+  const playerQueries = values["player-queries"];
+  if (playerQueries !== undefined && playerQueries !== "refuse" && playerQueries !== "sign") throw usage("--player-queries must be refuse or sign");
+  if (format === "dash" && base === undefined) {
+    throw usage("a DASH manifest needs --base-url, the URL it is served from: its BaseURLs and templates are resolved against it");
+  }
+  if (values.recursive === true && base === undefined) throw usage("--recursive needs --base-url, the URL the master playlist is served from");
+  if (shared && policy.resource === undefined && base === undefined) {
+    throw usage("--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN");
+  }
+  const libraryOptions = {
+    baseUrl: base!,
+    mode: shared ? ("shared" as const) : ("per-uri" as const),
+    expires: policy.expires,
+    starts: policy.starts,
+    ipAddress: policy.ipAddress,
+    resource: policy.resource,
+    allowAnyResource: policy.allowAnyResource,
+    keepRelative: values["keep-relative"] === true,
+    playerQueries: playerQueries as "refuse" | "sign" | undefined,
+  };
+  const library = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
-      const resource = policy.resource ?? sharedFolderResource(base!);
-      mode = {
-        kind: "shared",
-        policy: await signer.signPolicy({ resource, expires: policy.expires, starts: policy.starts, ipAddress: policy.ipAddress, allowAnyResource: policy.allowAnyResource }),
-      };
+      return await run();
     } catch (err) {
       throw withOptionNames(err, "playlist");
     }
-  } else {
-    mode = { kind: "per-uri", signer, policy };
-  }
+  };
 
   const failures = new ItemFailures(io, values.json === true);
-  const keepRelative = values["keep-relative"] === true;
   const jobs: Job[] = [];
   const outputs: { job: Job; text: string }[] = [];
   let notes: string[] = [];
+  let sharedResource: string | undefined;
   if (format === "dash") {
-    const job: Job = { name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 };
+    const signed = await library(() => signer.signManifest(text, { ...libraryOptions, mode: "shared" }));
+    sharedResource = signed.policy.resource;
+    const job: Job = { name: "", text, base, output: values.output ?? "-", uris: signed.uris, signed: signed.signed, skipped: signed.skipped };
     jobs.push(job);
-    outputs.push({ job, text: signMpd(job, mode as Extract<Mode, { kind: "shared" }>, failures) });
-  } else {
-    const inputDir = input === "-" ? "." : dirname(input);
-    const outputDir = toStdout ? "." : dirname(values.output!);
-    const root = base === undefined ? undefined : folderOf(base);
-    const queue: Job[] = [{ name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 }];
-    const seen = new Set<string>([""]);
-    while (queue.length > 0) {
-      const job = queue.shift()!;
+    for (const f of signed.failures) failures.add({ where: `line ${f.line}`, line: f.line, code: f.error.code, message: f.error.message });
+    outputs.push({ job, text: signed.text });
+  } else if (values.recursive === true) {
+    const inputDir = dirname(input);
+    const outputDir = dirname(values.output!);
+    const root = folderOf(base!);
+    const names = new Map<string, string>([[base!, ""]]);
+    const master: Job = { name: "", text, base, output: values.output!, uris: 0, signed: 0, skipped: 0 };
+    const load = async (url: string): Promise<string> => {
+      if (url === base) return text;
+      const name = localName(url, root);
+      names.set(url, name);
+      const childText = await readWholeInput(join(inputDir, name), io, `media playlist ${name}`).catch((err: unknown) => {
+        throw err instanceof CliError ? new CliError("INPUT", err.message, "--recursive reads media playlists at their path relative to --input.") : err;
+      });
+      if (!isHlsPlaylist(childText)) throw new CliError("INPUT", `the media playlist ${name} is not an HLS playlist (no #EXTM3U)`);
+      return childText;
+    };
+    const signed: SignedPlaylists = await library(() => signer.signPlaylists({ ...libraryOptions, load }));
+    sharedResource = signed.policy?.resource;
+    for (const p of signed.playlists) {
+      const name = names.get(p.url) ?? "";
+      const job: Job = name === "" ? master : { name, text: "", base: p.url, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 };
+      job.uris = p.uris;
+      job.signed = p.signed;
+      job.skipped = p.skipped;
       jobs.push(job);
-      const { text: rewritten, children, lowLatency } = await signHls(job, mode, keepRelative, failures);
-      outputs.push({ job, text: rewritten });
-      if (lowLatency && mode.kind === "per-uri" && job.name === "") notes.push(LOW_LATENCY_NOTE);
-      if (values.recursive !== true) continue;
-      for (const child of children) {
-        const name = localName(child, root, job);
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const childText = await readWholeInput(join(inputDir, name), io, `media playlist named on ${where(job, child.line)}`).catch((err: unknown) => {
-          throw err instanceof CliError ? new CliError("INPUT", err.message, "--recursive reads media playlists at their path relative to --input.") : err;
-        });
-        if (!isHlsPlaylist(childText)) {
-          throw new CliError("INPUT", `the media playlist named on ${where(job, child.line)} is not an HLS playlist (no #EXTM3U)`);
-        }
-        queue.push({ name, text: childText, base: child.resolved, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 });
+      outputs.push({ job, text: p.text });
+      for (const f of p.failures) {
+        failures.add({ where: where(job, f.line), line: f.line, ...(job.name === "" ? {} : { file: job.name }), code: f.error.code, message: f.error.message });
       }
+      if (p.lowLatency && !shared) notes.push(LOW_LATENCY_NOTE);
     }
     notes = [...new Set(notes)];
+  } else {
+    let mode: Mode;
+    if (shared) {
+      const resource = await library(async () => policy.resource ?? sharedFolderResource(base!));
+      mode = {
+        kind: "shared",
+        policy: await library(() =>
+          signer.signPolicy({ resource, expires: policy.expires, starts: policy.starts, ipAddress: policy.ipAddress, allowAnyResource: policy.allowAnyResource }),
+        ),
+      };
+      sharedResource = mode.policy.resource;
+    } else {
+      mode = { kind: "per-uri", signer, policy };
+    }
+    const job: Job = { name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 };
+    jobs.push(job);
+    const { text: rewritten, lowLatency } = await signHls(job, mode, libraryOptions.keepRelative, libraryOptions.playerQueries, failures);
+    outputs.push({ job, text: rewritten });
+    if (lowLatency && mode.kind === "per-uri") notes.push(LOW_LATENCY_NOTE);
   }
 
   const totals = jobs.reduce((t, j) => ({ uris: t.uris + j.uris, signed: t.signed + j.signed, skipped: t.skipped + j.skipped }), { uris: 0, signed: 0, skipped: 0 });
@@ -275,7 +322,7 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
       JSON.stringify({
         ok: failures.count === 0,
         format,
-        mode: mode.kind,
+        mode: shared ? "shared" : "per-uri",
         ...totals,
         failed: failures.count,
         written,
@@ -292,7 +339,7 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     );
   } else if (values.quiet !== true) {
     const files = jobs.length === 1 ? "" : ` in ${jobs.length} playlists`;
-    const how = mode.kind === "shared" ? `one shared policy for ${mode.policy.resource}` : "one signature each";
+    const how = sharedResource !== undefined ? `one shared policy for ${sharedResource}` : "one signature each";
     io.stderr(
       `signed ${formatCount(totals.signed)} URI${totals.signed === 1 ? "" : "s"}${files} (${how})` +
         (totals.skipped > 0 ? `; left ${totals.skipped} that are not http(s) (such as skd:// keys) as they were` : "") +
@@ -332,18 +379,13 @@ function where(job: Job, line: number): string {
   return job.name === "" ? `line ${line}` : `${job.name} line ${line}`;
 }
 
-/** A media playlist to follow. */
-interface Child {
-  readonly line: number;
-  readonly resolved: string;
-}
-
 async function signHls(
   job: Job,
   mode: Mode,
   keepRelative: boolean,
+  playerQueries: "refuse" | "sign" | undefined,
   failures: ItemFailures,
-): Promise<{ text: string; children: Child[]; lowLatency: boolean }> {
+): Promise<{ text: string; lowLatency: boolean }> {
   if (job.base === undefined) {
     const firstRelative = playlistUris(job.text).find((ref) => isRelativeUri(ref.uri));
     if (firstRelative !== undefined) {
@@ -359,29 +401,28 @@ async function signHls(
           const { expires, starts, ipAddress, resource, allowAnyResource } = mode.policy;
           return mode.signer.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
         };
-  const signed = await signHlsUris(job.text, job.base, keepRelative, sign);
+  const signed = await signHlsUris(job.text, {
+    base: job.base,
+    keepRelative,
+    sign,
+    shared: mode.kind === "shared" ? mode.policy : undefined,
+    playerQueries,
+  });
   job.uris = signed.uris;
   job.signed = signed.signed;
   job.skipped = signed.skipped;
   for (const f of signed.failures) {
-    failures.add({ where: where(job, f.line), line: f.line, ...(job.name === "" ? {} : { file: job.name }), code: f.error.code, message: f.error.message });
+    failures.add({ where: where(job, f.line), line: f.line, code: f.error.code, message: f.error.message });
   }
-  const children: Child[] = [];
-  for (const t of signed.targets) {
-    if (t.ref.playlist && t.ref.kind !== "rendition-report") children.push({ line: t.ref.line, resolved: t.resolved });
-  }
-  return { text: signed.text, children, lowLatency: signed.lowLatency };
+  return { text: signed.text, lowLatency: signed.lowLatency };
 }
 
 /** Where a media playlist is on disk, relative to the input's directory; refused when outside it. */
-function localName(child: Child, root: string | undefined, job: Job): string {
+function localName(url: string, root: string): string {
   const outside = (): CliError =>
-    new CliError(
-      "INPUT",
-      `--recursive follows media playlists in the master playlist's folder or below; the one on ${where(job, child.line)} is elsewhere`,
-    );
-  if (root === undefined || !child.resolved.startsWith(root)) throw outside();
-  const tail = child.resolved.slice(root.length);
+    new CliError("INPUT", "--recursive follows media playlists in the master playlist's folder or below; one is elsewhere");
+  if (!url.startsWith(root)) throw outside();
+  const tail = url.slice(root.length);
   const q = tail.indexOf("?");
   let path: string;
   try {
@@ -392,29 +433,6 @@ function localName(child: Child, root: string | undefined, job: Job): string {
   const normal = relative(".", join(".", path));
   if (normal === "" || normal.startsWith(".." + sep) || normal === ".." || path.includes("\0")) throw outside();
   return normal.split(sep).join("/");
-}
-
-function signMpd(job: Job, mode: Extract<Mode, { kind: "shared" }>, failures: ItemFailures): string {
-  const query = mode.policy.query;
-  return appendToMpdUrls(job.text, (url) => {
-    job.uris++;
-    if (!url.template) {
-      // A BaseURL or segment-list URL is one URL: check that the policy covers it, as for HLS.
-      const absolute = /^https?:\/\//i.test(url.value);
-      const resolved = absolute ? url.value : job.base === undefined ? undefined : safeResolve(url.value, job.base);
-      if (resolved !== undefined) {
-        try {
-          mode.policy.apply(resolved);
-        } catch (err) {
-          if (!(err instanceof CfSignError)) throw err;
-          failures.add({ where: `line ${url.line}`, line: url.line, code: err.code, message: `${url.where}: ${err.message}` });
-          return undefined;
-        }
-      }
-    }
-    job.signed++;
-    return (url.value.includes("?") ? "&" : "?") + query;
-  });
 }
 
 /** Writes every playlist: each to a temporary file first, then all renamed into place. */

@@ -85,7 +85,7 @@ Examples:
   cfsign sign-cookies --url https://cdn.example.com/downloads/game.zip --json \\
     --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --date-less-than 2030-01-01
 
-${exitStatusHelp(["BATCH_FAILED", "URL_HAS_WILDCARD"], { meanings: { [EXIT.OK]: "the cookies were printed on stdout" } })}`;
+${exitStatusHelp(["BATCH_FAILED", "URL_HAS_WILDCARD", "URI_HAS_VARIABLE", "PLAYER_ADDS_QUERY"], { meanings: { [EXIT.OK]: "the cookies were printed on stdout" } })}`;
 
 /** The `sign-cookies` subcommand. */
 export const signCookiesCommand: Command = {

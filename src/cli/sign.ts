@@ -69,7 +69,7 @@ const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
 
 
 /** Codes `sign` never produces, left out of its help. */
-const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
+const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE", "URI_HAS_VARIABLE", "PLAYER_ADDS_QUERY"];
 
 /** The help's lines for the key options (shared with `playlist`). */
 export const KEY_OPTIONS_HELP = `  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F

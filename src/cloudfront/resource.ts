@@ -143,6 +143,23 @@ export function resourceCovers(pattern: string, url: string): boolean {
   return runNfa(m.nfa, url, start, end, schemeEnd, hostEnd, queryStart);
 }
 
+/**
+ * True when `pattern` covers every URL that starts with `prefix` (a validated URL, such as the part of
+ * a DASH `SegmentTemplate` before its first `$Number$`, resolved): the pattern ends with a `*` that
+ * is past its host (so it may take any path and query), and covers `prefix` itself. Sound: if the
+ * pattern `Q*` covers `prefix`, its trailing `*` takes some tail of it and can take any longer tail.
+ * The second probe makes sure that `*` is not in the host, where it could not take a `/`.
+ *
+ * @param pattern - a validated resource
+ * @param prefix - the fixed start of the URLs
+ * @returns whether every URL starting with `prefix` is covered
+ */
+export function resourceCoversPrefix(pattern: string, prefix: string): boolean {
+  if (pattern === "*") return true;
+  if (!pattern.endsWith("*")) return false;
+  return resourceCovers(pattern, prefix) && resourceCovers(pattern, prefix + "0/0?0=0");
+}
+
 /** A pattern taken apart once, for every URL matched against it. */
 interface Compiled {
   readonly pattern: string;

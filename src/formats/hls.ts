@@ -27,6 +27,9 @@ import { fail } from "../errors.ts";
  * - `part`, `preload-hint`, `rendition-report`: the Low-Latency HLS tags
  *   `EXT-X-PART`, `EXT-X-PRELOAD-HINT`, `EXT-X-RENDITION-REPORT`
  * - `session-data`: `EXT-X-SESSION-DATA` with a `URI` (a JSON file)
+ * - `asset`, `asset-list`: the `X-ASSET-URI` (a multivariant playlist) and `X-ASSET-LIST` (a JSON
+ *   list of assets) attributes of an `EXT-X-DATERANGE` (HLS Interstitials, RFC 8216bis Appendix D)
+ * - `steering`: `EXT-X-CONTENT-STEERING` `SERVER-URI`, the steering manifest (§4.4.6.6)
  */
 export type PlaylistUriKind =
   | "segment"
@@ -39,7 +42,10 @@ export type PlaylistUriKind =
   | "part"
   | "preload-hint"
   | "rendition-report"
-  | "session-data";
+  | "session-data"
+  | "asset"
+  | "asset-list"
+  | "steering";
 
 /** The tags whose `URI` attribute is a URI to rewrite, and what it points at. */
 export const URI_TAGS: Readonly<Record<string, PlaylistUriKind>> = {
@@ -54,8 +60,26 @@ export const URI_TAGS: Readonly<Record<string, PlaylistUriKind>> = {
   "EXT-X-SESSION-DATA": "session-data",
 };
 
-/** Kinds whose URI names another playlist (what `--recursive` follows). */
-const PLAYLIST_KINDS: ReadonlySet<PlaylistUriKind> = new Set(["variant", "media", "i-frame", "rendition-report"]);
+/**
+ * Every quoted-string attribute that holds a URI a player fetches, by tag: the `URI` of
+ * {@link URI_TAGS}, and the attributes of other names (interstitial assets, the steering server).
+ */
+export const URI_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, PlaylistUriKind>>>> = {
+  ...Object.fromEntries(Object.entries(URI_TAGS).map(([tag, kind]) => [tag, { URI: kind }])),
+  "EXT-X-DATERANGE": { "X-ASSET-URI": "asset", "X-ASSET-LIST": "asset-list" },
+  "EXT-X-CONTENT-STEERING": { "SERVER-URI": "steering" },
+};
+
+/** Kinds whose URI names another playlist (what `--recursive` follows, less the interstitial asset). */
+const PLAYLIST_KINDS: ReadonlySet<PlaylistUriKind> = new Set(["variant", "media", "i-frame", "rendition-report", "asset"]);
+
+/**
+ * Kinds whose requests a player extends with query parameters of its own, so a per-URI signature of
+ * the URI as written gives 403: interstitial assets (`_HLS_primary_id`, `_HLS_start_offset`,
+ * HLS Interstitials §"Client behavior") and the steering server (`_HLS_pathway`, `_HLS_throughput`,
+ * §7.2 "Content Steering").
+ */
+export const PLAYER_QUERY_KINDS: ReadonlySet<PlaylistUriKind> = new Set(["asset", "asset-list", "steering"]);
 
 /** One URI found in a playlist. */
 export interface PlaylistUri {
@@ -65,11 +89,13 @@ export interface PlaylistUri {
   readonly kind: PlaylistUriKind;
   /** The tag it is an attribute of (`EXT-X-KEY`, ...); absent for a URI line. */
   readonly tag?: string;
+  /** The attribute it is the value of (`URI`, `X-ASSET-URI`, `SERVER-URI`); absent for a URI line. */
+  readonly attribute?: string;
   /** 1-based line number. */
   readonly line: number;
   /** 0-based position among the playlist's URIs, in order of appearance. */
   readonly index: number;
-  /** True when the URI names another playlist (variant, rendition, I-frame playlist, rendition report). */
+  /** True when the URI names another playlist (variant, rendition, I-frame playlist, rendition report, interstitial asset). */
   readonly playlist: boolean;
 }
 
@@ -157,11 +183,12 @@ function scan(text: string): Span[] {
     const end = lf === -1 ? text.length : lf;
     const contentEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     const line = text.slice(start, contentEnd);
-    const add = (uri: string, offset: number, kind: PlaylistUriKind, tag?: string): void => {
+    const add = (uri: string, offset: number, kind: PlaylistUriKind, tag?: string, attribute?: string): void => {
       const ref: PlaylistUri = {
         uri,
         kind,
         ...(tag === undefined ? {} : { tag }),
+        ...(attribute === undefined ? {} : { attribute }),
         line: lineNumber,
         index: spans.length,
         playlist: PLAYLIST_KINDS.has(kind),
@@ -173,10 +200,12 @@ function scan(text: string): Span[] {
         const colon = line.indexOf(":");
         const tag = line.slice(1, colon === -1 ? line.length : colon);
         if (tag === "EXT-X-STREAM-INF") afterStreamInf = true;
-        const kind = URI_TAGS[tag];
-        if (kind !== undefined && colon !== -1) {
-          const found = uriAttribute(line, colon + 1);
-          if (found !== null) add(line.slice(found.start, found.end), found.start, kind, tag);
+        const wanted = URI_ATTRIBUTES[tag];
+        if (wanted !== undefined && colon !== -1) {
+          for (const a of quotedAttributes(line, colon + 1)) {
+            const kind = Object.hasOwn(wanted, a.name) ? wanted[a.name] : undefined;
+            if (kind !== undefined) add(line.slice(a.start, a.end), a.start, kind, tag, a.name);
+          }
         }
       }
     } else {
@@ -192,23 +221,35 @@ function scan(text: string): Span[] {
   return spans;
 }
 
+/** A quoted-string attribute of a tag line: its name and the offsets of its value inside the quotes. */
+export interface QuotedAttribute {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * The offsets (within `line`) of the value of the `URI` attribute, inside its
- * quotes, reading the attribute list from `from`; `null` when there is none.
- * A `URI=` inside another attribute's quoted string is not an attribute.
+ * The quoted-string attributes of an attribute list (§4.2), reading `line` from `from`, in order,
+ * with the offsets (within `line`) of each value inside its quotes. A `URI=` inside another
+ * attribute's quoted string is not an attribute; reading stops at the first malformed pair.
+ *
+ * @param line - a tag line
+ * @param from - where its attribute list starts (after the `:`)
+ * @returns the quoted attributes
  */
-function uriAttribute(line: string, from: number): { start: number; end: number } | null {
+export function quotedAttributes(line: string, from: number): QuotedAttribute[] {
+  const out: QuotedAttribute[] = [];
   let i = from;
   while (i < line.length) {
     while (line[i] === " " || line[i] === "\t") i++;
     const eq = line.indexOf("=", i);
-    if (eq === -1) return null;
+    if (eq === -1) return out;
     const name = line.slice(i, eq).trim();
     i = eq + 1;
     if (line[i] === '"') {
       const close = line.indexOf('"', i + 1);
-      if (close === -1) return null;
-      if (name === "URI") return { start: i + 1, end: close };
+      if (close === -1) return out;
+      out.push({ name, start: i + 1, end: close });
       i = close + 1;
     } else {
       const comma = line.indexOf(",", i);
@@ -216,8 +257,75 @@ function uriAttribute(line: string, from: number): { start: number; end: number 
     }
     // Up to the next comma (an unquoted value, or anything stray after a quoted one).
     const comma = line.indexOf(",", i);
-    if (comma === -1) return null;
+    if (comma === -1) return out;
     i = comma + 1;
   }
-  return null;
+  return out;
+}
+
+/**
+ * One `EXT-X-DEFINE` (§4.4.2.3): a variable defined by `NAME`/`VALUE`, imported from the
+ * multivariant playlist (`IMPORT`, media playlists only), or taken from the query of the URL the
+ * playlist was loaded from (`QUERYPARAM`).
+ */
+export interface PlaylistDefinition {
+  readonly name: string;
+  readonly source: "value" | "import" | "queryparam";
+  /** For `source: "value"`: the value as written. */
+  readonly value?: string;
+  /** 1-based line number. */
+  readonly line: number;
+}
+
+/** A variable reference `{$name}` (§4.3: names are `[a-zA-Z0-9-_]`). */
+export const VARIABLE_REFERENCE = /\{\$([A-Za-z0-9_-]+)\}/g;
+
+/** True when `uri` contains a variable reference `{$name}`. */
+export function hasVariableReference(uri: string): boolean {
+  return /\{\$[A-Za-z0-9_-]+\}/.test(uri);
+}
+
+/**
+ * The `EXT-X-DEFINE` tags of a playlist, in order.
+ *
+ * @param text - the playlist's text
+ * @returns each definition with its source and line
+ * @example
+ * ```ts
+ * playlistDefinitions('#EXTM3U\n#EXT-X-DEFINE:NAME="host",VALUE="https://cdn.example.com"\n');
+ * // [{ name: "host", source: "value", value: "https://cdn.example.com", line: 2 }]
+ * ```
+ */
+export function playlistDefinitions(text: string): PlaylistDefinition[] {
+  const out: PlaylistDefinition[] = [];
+  const lines = text.split("\n");
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!.replace(/\r$/, "");
+    if (!line.startsWith("#EXT-X-DEFINE:")) continue;
+    const attributes = new Map(quotedAttributes(line, 14).map((a) => [a.name, line.slice(a.start, a.end)]));
+    const value = attributes.get("VALUE");
+    const name = attributes.get("NAME");
+    if (name !== undefined && value !== undefined) out.push({ name, source: "value", value, line: k + 1 });
+    else if (attributes.has("IMPORT")) out.push({ name: attributes.get("IMPORT")!, source: "import", line: k + 1 });
+    else if (attributes.has("QUERYPARAM")) out.push({ name: attributes.get("QUERYPARAM")!, source: "queryparam", line: k + 1 });
+  }
+  return out;
+}
+
+/**
+ * Substitutes variable references as a player does (§4.3): each `{$name}` with a value in
+ * `values` is replaced; others are left.
+ *
+ * @param uri - a URI as written
+ * @param values - the variables' values
+ * @returns the URI with every known variable substituted, and whether any reference is left
+ */
+export function substituteVariables(uri: string, values: ReadonlyMap<string, string>): { uri: string; unresolved: boolean } {
+  let unresolved = false;
+  const out = uri.replace(VARIABLE_REFERENCE, (whole, name: string) => {
+    const v = values.get(name);
+    if (v === undefined) unresolved = true;
+    return v ?? whole;
+  });
+  return { uri: out, unresolved };
 }
