@@ -40,6 +40,16 @@ export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } fro
 export type { PublicKeyInput } from "./crypto/public-key.ts";
 export { redirectToSigned, sendRedirect } from "./redirect.ts";
 export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";
-export type { CustomSigner, HashAlgorithm, KeyAlgorithm, KeyObjectLike, PrivateKeyInput } from "./crypto/types.ts";
+export type {
+  CryptoKeyLike,
+  CustomSigner,
+  HashAlgorithm,
+  JsonWebKeyLike,
+  KeyAlgorithm,
+  KeyObjectLike,
+  PrivateKeyInput,
+} from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
 export type { EngineName } from "./engine/types.ts";
+export { createGate } from "./verify/gate.ts";
+export type { Gate, GateErrorCode, GateOptions } from "./verify/gate.ts";

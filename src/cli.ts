@@ -20,11 +20,12 @@ import { verifyCommand } from "./cli/verify.ts";
 import { playlistCommand } from "./cli/playlist.ts";
 import { keygenCommand } from "./cli/keygen.ts";
 import { inspectCommand } from "./cli/inspect.ts";
+import { serveCommand } from "./cli/serve.ts";
 
 export type { CliIo, Command } from "./cli/command.ts";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
-export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand];
+export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand, serveCommand];
 
 const TOP_HINT = "Run 'cfsign --help' for the commands.";
 

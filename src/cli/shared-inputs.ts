@@ -8,7 +8,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import type { PrivateKeyInput } from "../crypto/types.ts";
+import type { JsonWebKeyLike, PrivateKeyInput } from "../crypto/types.ts";
 import type { CliIo } from "./command.ts";
 import { describeFsError } from "./io.ts";
 import { CliError } from "./report.ts";
@@ -90,7 +90,7 @@ export async function readPrivateKeyFile(path: string): Promise<PrivateKeyInput>
  *
  * @throws {@link CliError} `KEY_FILE` with the path (never the content)
  */
-export async function readPublicKeyFile(path: string): Promise<string | JsonWebKey> {
+export async function readPublicKeyFile(path: string): Promise<string | JsonWebKeyLike> {
   const where = `the public key file ${shownPath(path, "--public-key")}`;
   const bytes = await readKeyBytes(path, where);
   const head = bytes.subarray(0, 4096).toString("latin1");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { KeyObject, createECDH, createPrivateKey, sign as nodeSign } from "node:crypto";
+import { KeyObject, createECDH, createPrivateKey, sign as nodeSign, type webcrypto } from "node:crypto";
 import { CfSignError, fail } from "../errors.ts";
 import { wrapCustomSigner } from "./custom.ts";
 import { checkHashSupported, describeKeyProblem } from "./key-checks.ts";
@@ -48,7 +48,7 @@ export function toKeyObject(input: unknown, passphrase: string | undefined): Key
   }
   if (isCryptoKey(input)) {
     if (input.type !== "private") fail("INVALID_KEY", `a ${input.type} CryptoKey was given; pass the private key`);
-    return KeyObject.from(input);
+    return KeyObject.from(input as webcrypto.CryptoKey);
   }
   if (isKeyObjectLike(input)) {
     fail("INVALID_KEY", "the KeyObject comes from another copy of node:crypto; pass a PEM string instead");

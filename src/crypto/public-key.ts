@@ -12,20 +12,28 @@
  */
 import { CfSignError, fail } from "../errors.ts";
 import { ecdsaDerToP1363, encodeTlv, OID_EC_PUBLIC_KEY, OID_P256, OID_RSA_ENCRYPTION, parsePem, readTlv } from "./der.ts";
-import { isCryptoKey, isKeyObjectLike, type HashAlgorithm, type KeyAlgorithm, type KeyObjectLike } from "./types.ts";
+import {
+  isCryptoKey,
+  isKeyObjectLike,
+  type CryptoKeyLike,
+  type HashAlgorithm,
+  type JsonWebKeyLike,
+  type KeyAlgorithm,
+  type KeyObjectLike,
+} from "./types.ts";
 
 /**
  * A public key in any form the verifier accepts: SPKI PEM (`BEGIN PUBLIC KEY`,
  * what CloudFront's key groups hold) or PKCS#1 PEM (`BEGIN RSA PUBLIC KEY`), a
  * public JWK, a WebCrypto `CryptoKey`, or a Node `KeyObject`.
  */
-export type PublicKeyInput = string | JsonWebKey | CryptoKey | KeyObjectLike;
+export type PublicKeyInput = string | JsonWebKeyLike | CryptoKeyLike | KeyObjectLike;
 
 /** A public key imported once, ready to verify with either hash. */
 export interface VerifyKey {
   readonly algorithm: KeyAlgorithm;
   /** The key for `hash`; `null` when it cannot be had (a non-extractable RSA `CryptoKey` bound to the other hash). */
-  forHash(hash: HashAlgorithm): Promise<CryptoKey | null>;
+  forHash(hash: HashAlgorithm): Promise<CryptoKeyLike | null>;
 }
 
 const WEB_HASH: Record<HashAlgorithm, string> = { SHA1: "SHA-1", SHA256: "SHA-256" };
@@ -74,10 +82,10 @@ export function importVerifyKey(input: PublicKeyInput): Promise<VerifyKey> {
 }
 
 async function importUncached(input: PublicKeyInput): Promise<VerifyKey> {
-  if (isCryptoKey(input)) return fromCryptoKey(input);
+  if (isCryptoKey(input)) return fromCryptoKey(input as CryptoKey);
   if (isKeyObjectLike(input)) return fromJwk(keyObjectJwk(input));
   if (typeof input === "string") return fromPem(input);
-  if (typeof input === "object" && input !== null && "kty" in input) return fromJwk(input);
+  if (typeof input === "object" && input !== null && "kty" in input) return fromJwk(input as JsonWebKey);
   fail("INVALID_KEY", "a public key must be SPKI PEM text, a public JWK, a CryptoKey or a KeyObject");
 }
 
@@ -265,7 +273,7 @@ export async function verifySignature(
     sig = raw;
   }
   try {
-    return await subtle().verify(params, cryptoKey, sig as BufferSource, data as BufferSource);
+    return await subtle().verify(params, cryptoKey as CryptoKey, sig as BufferSource, data as BufferSource);
   } catch {
     return false;
   }

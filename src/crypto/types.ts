@@ -53,12 +53,52 @@ export interface KeyObjectLike {
 }
 
 /**
+ * A WebCrypto `CryptoKey`, described structurally: the DOM lib's `CryptoKey` and Node's
+ * `webcrypto.CryptoKey` both fit, and a project without the DOM lib needs no extra types.
+ */
+export interface CryptoKeyLike {
+  readonly type: string;
+  readonly extractable: boolean;
+  readonly algorithm: { readonly name: string };
+  readonly usages: readonly string[];
+}
+
+/**
+ * A JSON Web Key (RFC 7517 section 4, RFC 7518 section 6): the members of the RSA and EC P-256 keys
+ * cfsign reads, described structurally so the DOM lib's `JsonWebKey`, Node's `crypto.JsonWebKey` and
+ * a parsed JSON file all fit without the DOM lib.
+ */
+export interface JsonWebKeyLike {
+  /** Key type: `"RSA"` or `"EC"`. */
+  readonly kty?: string | undefined;
+  /** Curve of an EC key: `"P-256"`. */
+  readonly crv?: string | undefined;
+  readonly alg?: string | undefined;
+  readonly use?: string | undefined;
+  readonly key_ops?: readonly string[] | undefined;
+  readonly ext?: boolean | undefined;
+  /** RSA modulus and public exponent (base64url). */
+  readonly n?: string | undefined;
+  readonly e?: string | undefined;
+  /** Private exponent (RSA) or private scalar (EC); absent in a public key. */
+  readonly d?: string | undefined;
+  readonly p?: string | undefined;
+  readonly q?: string | undefined;
+  readonly dp?: string | undefined;
+  readonly dq?: string | undefined;
+  readonly qi?: string | undefined;
+  /** EC public point coordinates (base64url). */
+  readonly x?: string | undefined;
+  readonly y?: string | undefined;
+}
+
+/**
  * Every form of private key cfsign accepts: PEM text (PKCS#8, PKCS#1
  * `BEGIN RSA PRIVATE KEY`, SEC1 `BEGIN EC PRIVATE KEY`, encrypted PKCS#8), PEM or
  * DER PKCS#8 bytes, a private JWK, a Node `KeyObject`, a WebCrypto `CryptoKey`,
  * or a {@link CustomSigner}.
  */
-export type PrivateKeyInput = string | Uint8Array | JsonWebKey | KeyObjectLike | CryptoKey | CustomSigner;
+export type PrivateKeyInput = string | Uint8Array | JsonWebKeyLike | KeyObjectLike | CryptoKeyLike | CustomSigner;
 
 /** What an adapter's `importSigningKey` receives. */
 export interface KeyImportOptions {
@@ -90,7 +130,7 @@ export function isCustomSigner(value: unknown): value is CustomSigner {
 }
 
 /** True for a WebCrypto `CryptoKey` (in runtimes that have one). */
-export function isCryptoKey(value: unknown): value is CryptoKey {
+export function isCryptoKey(value: unknown): value is CryptoKeyLike {
   return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 }
 

@@ -45,7 +45,7 @@ export async function importSigningKey(options: KeyImportOptions): Promise<Signi
 
 async function toCryptoKey(options: KeyImportOptions): Promise<{ key: CryptoKey; algorithm: KeyAlgorithm }> {
   const { privateKey: input, passphrase, hashAlgorithm } = options;
-  if (isCryptoKey(input)) return checkCryptoKey(input, hashAlgorithm);
+  if (isCryptoKey(input)) return checkCryptoKey(input as CryptoKey, hashAlgorithm);
   if (isKeyObjectLike(input)) {
     fail("INVALID_KEY", "a Node KeyObject cannot be used with the WebCrypto backend; pass PEM, a JWK or a CryptoKey");
   }

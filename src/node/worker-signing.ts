@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { KeyObject } from "node:crypto";
+import { KeyObject, type webcrypto } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fail } from "../errors.ts";
 import { toKeyObject } from "../crypto/node.ts";
@@ -41,7 +41,7 @@ export function createBatchSigner(key: KeyImportOptions, algorithm: KeyAlgorithm
     key.privateKey instanceof KeyObject
       ? key.privateKey
       : isCryptoKey(key.privateKey)
-        ? KeyObject.from(key.privateKey)
+        ? KeyObject.from(key.privateKey as webcrypto.CryptoKey)
         : toKeyObject(key.privateKey, key.passphrase);
   return createSigningPool(keyObject, algorithm, key.hashAlgorithm, { size });
 }

@@ -20,6 +20,7 @@ export const VALUE_EXPORTS = Object.freeze([
   "CfSignError",
   "SignedPolicy",
   "Signer",
+  "createGate",
   "createSigner",
   "inspectSignedUrl",
   "redirectToSigned",
@@ -365,6 +366,46 @@ export async function runConformance(lib, options) {
       const bad = await lib.verifyUrl(tampered, { publicKeys: { [KPID]: key }, now: nowSeconds });
       equal(bad.valid, false, `${name}: tampered URL`);
     }
+  });
+
+  test("createGate lets a signed URL and signed cookies through without the signing data, and answers CloudFront's 403s", async () => {
+    const c = v.custom.find((x) => x.id === "path-explicit-ip24");
+    const s = await signer();
+    const url = await s.signUrl(c.url, { expires: v.expires, ...c.options });
+    const seen = [];
+    const gateOf = (clientIp) =>
+      lib.createGate({
+        publicKeys: { [KPID]: rsa.spkiPem },
+        now: nowSeconds,
+        clientIp: () => clientIp,
+        origin: (request) => {
+          seen.push([request.url, request.headers.get("cookie")]);
+          return new Response("origin", { status: 200 });
+        },
+      });
+    const allowed = await gateOf("192.0.2.7")(new Request(url));
+    equal(allowed.status, 200, "allowed");
+    equal(await allowed.text(), "origin", "origin body");
+    same(seen, [[c.url, null]], "the origin saw the URL without signing parameters");
+    const xml = (code, message) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+    const cases = [
+      ["no client IP (fails closed)", gateOf(undefined), new Request(url), "IP_ADDRESS_NOT_CHECKED", xml("AccessDenied", "Access denied")],
+      ["wrong IP", gateOf("198.51.100.1"), new Request(url), "IP_NOT_ALLOWED", xml("AccessDenied", "Access denied")],
+      ["another path", gateOf("192.0.2.7"), new Request(url.replace("/gallery/", "/galleri/")), "RESOURCE_MISMATCH", xml("AccessDenied", "Access denied")],
+      ["tampered signature", gateOf("192.0.2.7"), new Request(url.replace(/&Signature=(.)/, (_, ch) => `&Signature=${ch === "A" ? "B" : "A"}`)), "BAD_SIGNATURE", xml("AccessDenied", "Access denied")],
+      ["unsigned", gateOf("192.0.2.7"), new Request(c.url), "MISSING_KEY_PAIR_ID", xml("MissingKey", "Missing Key-Pair-Id query parameter or cookie value")],
+      ["unknown key", gateOf("192.0.2.7"), new Request(url.replace(`Key-Pair-Id=${KPID}`, "Key-Pair-Id=KUNKNOWN")), "UNKNOWN_KEY", xml("AccessDenied", "Unknown Key")],
+    ];
+    for (const [name, gate, request, reason, body] of cases) {
+      const r = await gate(request);
+      same([r.status, r.headers.get("content-type"), r.headers.get("x-cfsign-reason"), await r.text()], [403, "text/xml", reason, body], name);
+    }
+    const { cookies } = await s.signCookies({ resource: "https://d111111abcdef8.cloudfront.net/gallery/*", expires: v.expires });
+    const header = ["a=1", ...Object.entries(cookies).map(([n, value]) => `${n}=${value}`)].join("; ");
+    seen.length = 0;
+    const viaCookies = await gateOf(undefined)(new Request("https://d111111abcdef8.cloudfront.net/gallery/2.jpg", { headers: { cookie: header } }));
+    equal(viaCookies.status, 200, "signed cookies");
+    same(seen, [["https://d111111abcdef8.cloudfront.net/gallery/2.jpg", "a=1"]], "the origin saw no signing cookie");
   });
 
   test("redirectToSigned answers 302 with the signed URL", async () => {
