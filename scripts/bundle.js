@@ -8,7 +8,7 @@
 // entry is two modules (index.js and shared.js) and the others one each.
 //
 // Three builds, so no entry can reach another's platform code:
-// - Node (platform "node"): index.js and cli.js. One build for both, because the
+// - Node (platform "node"): index.js, cli.js and kms.js (cfsign/kms). One build for them, because the
 //   command line imports the library with import() and must see the same
 //   classes (CfSignError) as the modules it imports statically: whatever both
 //   use lives once, in shared.js. The worker pool (src/node/) stays a chunk of
@@ -36,9 +36,10 @@ const output = {
 
 const builds = [
   {
-    input: { index: src("index.ts"), cli: src("cli.ts") },
+    input: { index: src("index.ts"), cli: src("cli.ts"), kms: src("kms.ts") },
     platform: "node",
-    external: [/^node:/],
+    // @aws-sdk/client-kms is the kms entry's optional peer dependency: the user's copy, never bundled.
+    external: [/^node:/, /^@aws-sdk\//],
     // Required by includeDependenciesRecursively: false. An entry may then export more than its own API
     // for another chunk; test/packaging.test.ts checks that index.js exports exactly the API.
     preserveEntrySignatures: "allow-extension",

@@ -50,6 +50,12 @@ export type {
   PrivateKeyInput,
 } from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
+export { DEFAULT_MAX_ITEM_BYTES } from "./formats/bulk.ts";
+export type { BulkBadRecord, BulkFrame, BulkPassRecord, BulkReadOptions, BulkRecord, BulkUrlRecord } from "./formats/bulk.ts";
+export { LINES_FRAME, readLines } from "./formats/lines.ts";
+export { JSON_ARRAY_FRAME, readJsonArray } from "./formats/json-array.ts";
+export { CSV_FRAME, quoteCsv, readCsv } from "./formats/csv.ts";
+export type { CsvReadOptions } from "./formats/csv.ts";
 export type { EngineName } from "./engine/types.ts";
 export { createGate } from "./verify/gate.ts";
 export type { Gate, GateErrorCode, GateOptions } from "./verify/gate.ts";

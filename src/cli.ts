@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { suggest } from "./cli/args.ts";
 import type { CliIo, Command } from "./cli/command.ts";
+import { describeFsError } from "./cli/io.ts";
 import { CliError, EXIT, reportError } from "./cli/report.ts";
 import { signCommand } from "./cli/sign.ts";
 import { signCookiesCommand } from "./cli/sign-cookies.ts";
@@ -20,12 +21,13 @@ import { verifyCommand } from "./cli/verify.ts";
 import { playlistCommand } from "./cli/playlist.ts";
 import { keygenCommand } from "./cli/keygen.ts";
 import { inspectCommand } from "./cli/inspect.ts";
+import { kmsPublicKeyCommand } from "./cli/kms-public-key.ts";
 import { serveCommand } from "./cli/serve.ts";
 
 export type { CliIo, Command } from "./cli/command.ts";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
-export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand, serveCommand, kmsPublicKeyCommand];
 
 const TOP_HINT = "Run 'cfsign --help' for the commands.";
 
@@ -41,11 +43,15 @@ const TOP_HINT = "Run 'cfsign --help' for the commands.";
  * ```
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let status: number;
   try {
-    return await dispatch(argv, io);
+    status = await dispatch(argv, io);
   } catch (err) {
-    return reportError(err, io);
+    status = reportError(err, io);
   }
+  // A failed write to stdout ends the process with its own status (141 or 2) before this returns.
+  await io.flushStdout?.();
+  return status;
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
@@ -116,9 +122,48 @@ function version(): string {
 }
 
 function processIo(): CliIo {
+  process.stdout.on("error", stdoutFailed);
+  // Standard error failing too leaves nothing to report on; the exit status still says it.
+  process.stderr.on("error", () => undefined);
+  let last: Promise<void> = Promise.resolve();
+  const write = (data: string | Uint8Array): void => {
+    last = new Promise((resolve) => {
+      try {
+        process.stdout.write(data, (err) => {
+          if (err !== undefined && err !== null) stdoutFailed(err);
+          resolve();
+        });
+      } catch (err) {
+        stdoutFailed(err);
+      }
+    });
+  };
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: write,
+    stdoutBytes: write,
+    // Writes complete in order: the last one done means all are.
+    flushStdout: () => last,
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
   };
+}
+
+/** Exit status when the reader of standard output went away: 128 + SIGPIPE, as a shell reports a tool that SIGPIPE stopped. */
+export const EXIT_PIPE_CLOSED = 141;
+
+/**
+ * Standard output failed. A closed pipe (`cfsign ... | head`) stops the command
+ * quietly, as Unix tools do, with status 141; any other error (`> /dev/full`:
+ * no space left) is an `OUTPUT` error, status 2. Temporary files are removed
+ * on the way out (./cli/output.ts).
+ */
+function stdoutFailed(err: unknown): void {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "EPIPE" || code === "ERR_STREAM_DESTROYED") process.exit(EXIT_PIPE_CLOSED);
+  try {
+    process.stderr.write(`cfsign: OUTPUT: writing to standard output failed: ${describeFsError(err)}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+  process.exit(EXIT.USAGE);
 }

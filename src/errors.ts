@@ -57,6 +57,14 @@ export type CfSignErrorCode =
   | "UNSUPPORTED_HASH"
   /** The signing operation failed or returned an unusable signature. */
   | "SIGNING_FAILED"
+  /**
+   * A key service (AWS KMS, an HSM) refuses to use the key for reasons every further request would meet
+   * too (access denied, key disabled or pending deletion, key not found): the whole call fails instead of
+   * spending one request per item.
+   */
+  | "KEY_UNAVAILABLE"
+  /** The caller's `AbortSignal` fired: the call stopped, no further requests were sent. */
+  | "ABORTED"
   /** A strict batch had failing items; see {@link CfSignError.failures}. */
   | "BATCH_FAILED"
   /** The WebAssembly hot path could not be loaded or failed an internal check. */
@@ -77,6 +85,17 @@ export type CfSignErrorCode =
   | "INVALID_COOKIE_ATTRIBUTE"
   /** A signed cookie would exceed the 4,096 bytes browsers are required to store per cookie (RFC 6265 §6.1). */
   | "COOKIE_TOO_LARGE"
+  /**
+   * An item of a bulk input (a line, a JSON string, a CSV field) is not valid UTF-8. It is refused
+   * rather than decoded with U+FFFD in place of the bad bytes, which would sign a URL that is not in
+   * the input.
+   */
+  | "INVALID_UTF8"
+  /**
+   * A bulk input is not valid in its format (`readJsonArray`: not an array of strings; `readCsv`: no
+   * header with the URL column, an unclosed quote, a record over the size limit).
+   */
+  | "INVALID_INPUT_FORMAT"
   /**
    * A playlist URI uses an `EXT-X-DEFINE` variable (`{$name}`) with no value in reach (an `IMPORT`
    * without the multivariant playlist's definitions, a `QUERYPARAM` missing from the playlist's URL,

@@ -28,8 +28,8 @@ const rsaFile = join(dir, "rsa.pem");
 
 beforeAll(() => {
   requireBuild();
-  writeFileSync(ecFile, ecKey().privatePem);
-  writeFileSync(rsaFile, rsaKey().privatePem);
+  writeFileSync(ecFile, ecKey().privatePem, { mode: 0o600 });
+  writeFileSync(rsaFile, rsaKey().privatePem, { mode: 0o600 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -469,7 +469,7 @@ describe("help and version", () => {
 // Keep the generateKeyPairSync import used: a P-384 key is refused for bulk jobs exactly as for one URL.
 test("an unsupported key fails a bulk job with exit 2", async () => {
   const p384 = join(dir, "p384.pem");
-  writeFileSync(p384, generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string);
+  writeFileSync(p384, generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string, { mode: 0o600 });
   const run = await cfsign(["sign", "--input", "-", ...keyArgs(p384)], { stdin: `${HOST}/a.jpg\n` });
   expect(run.status).toBe(2);
   expect(run.stderr).toMatch(/^cfsign: UNSUPPORTED_KEY: /);

@@ -23,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), "cfsign-cli-verify-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, content: string): string {
   const path = join(dir, name);
-  writeFileSync(path, content);
+  writeFileSync(path, content, { mode: 0o600 });
   return path;
 }
 const RSA_PRIVATE = file("rsa.pem", rsaKey().privatePem);

@@ -63,7 +63,7 @@ const secrets: string[] = [PASSPHRASE, WRONG_PASSPHRASE];
 
 function writeKey(name: string, content: string | Buffer): string {
   const path = join(dir, name);
-  writeFileSync(path, content);
+  writeFileSync(path, content, { mode: 0o600 });
   files[name] = path;
   if (typeof content === "string") {
     for (const line of content.split("\n")) if (/^[A-Za-z0-9+/=]{16,}$/.test(line)) secrets.push(line);
@@ -485,8 +485,8 @@ describe("cfsign: help and version", () => {
 });
 
 describe("npm start", () => {
-  test("package.json's start script runs examples/sign-gallery.js", () => {
-    expect(PKG.scripts.start).toBe("node examples/sign-gallery.js");
+  test("package.json's start script builds, then runs examples/sign-gallery.js (npm ci no longer builds)", () => {
+    expect(PKG.scripts.start).toBe("npm run build && node examples/sign-gallery.js");
   });
 
   test("examples/sign-gallery.js signs and independently verifies 1000 URLs with RSA and ECDSA", async () => {

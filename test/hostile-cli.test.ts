@@ -83,10 +83,22 @@ function grantOf(row: HostileRow, base: string): Grant {
  * arrives as U+FFFD. Refused as any non-ASCII character is, or with --encode signed as %EF%BF%BD.
  * (JSON input carries the surrogate itself, as `\udc00`.)
  */
-function asArgv(input: string, encode = false): { expected?: CliExpect; base?: string } {
+/**
+ * What a row becomes in a UTF-8 file: a lone surrogate is written as U+FFFD (EF BF BD, valid
+ * UTF-8), a character that really is in the file; --encode signs it as %EF%BF%BD.
+ */
+function asFileLine(input: string, encode: boolean): { expected?: CliExpect; base?: string } {
   const arrives = Buffer.from(input, "utf8").toString("utf8");
   if (arrives === input || !encode) return {};
   return { expected: "signed", base: arrives.replace(/\uFFFD/g, "%EF%BF%BD") };
+}
+
+function asArgv(input: string): { expected?: CliExpect; base?: string } {
+  const arrives = Buffer.from(input, "utf8").toString("utf8");
+  if (arrives === input) return {};
+  // A lone surrogate cannot be encoded: the program receives U+FFFD in its place. Signing that
+  // (with --encode, as %EF%BF%BD) would sign a URL nobody typed; it is refused as not UTF-8.
+  return { expected: "INVALID_UTF8" };
 }
 
 let dir: string;
@@ -97,7 +109,7 @@ beforeAll(() => {
   if (!existsSync(join(ROOT, "dist/cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build` first (npm test does)");
   dir = mkdtempSync(join(tmpdir(), "cfsign-hostile-cli-"));
   keyFile = join(dir, "key.pem");
-  writeFileSync(keyFile, rsaKey().privatePem);
+  writeFileSync(keyFile, rsaKey().privatePem, { mode: 0o600 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -155,7 +167,7 @@ describe("cfsign sign --url", () => {
     single.forEach((row, i) => {
       const run = runs[i]!;
       const input = row.input as string;
-      const arrives = asArgv(input, row.options["encode"] === true);
+      const arrives = asArgv(input);
       const expected: CliExpect = arrives.expected ?? row.cli ?? row.url;
       if (expected === "signed") {
         if (run.status !== 0) return void problems.push(`${row.name}: exit ${run.status}: ${run.stderr.trim()}`);
@@ -232,7 +244,7 @@ describe("cfsign sign --input", () => {
         const input = row.input as string;
         const lineNo = format === "json" ? k + 2 : k + 1;
         const trimmed = format === "lines" ? input.trim() : input;
-        const arrives = format === "lines" ? asArgv(input, encode) : {};
+        const arrives = format === "lines" ? asFileLine(input, encode) : {};
         const expected = trimmed !== input ? "signed" : (arrives.expected ?? bulkExpect(row));
         const got = outputs[k];
         if (expected === "signed") {

@@ -21,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   CfSignError,
   createSigner,
+  readJsonArray,
+  readLines,
   verifyCookies,
   verifyUrl,
   type CfSignErrorCode,
@@ -32,6 +34,7 @@ import {
 import { importSigningKey } from "../src/crypto/node.js";
 import { createHotPathLoader } from "../src/engine/hot-path-loader.js";
 import { createSignerWith } from "../src/signer.js";
+import { kmsSigner } from "../src/kms.js";
 import { hostileRows, onCookieHost } from "./helpers/hostile-inputs.js";
 
 const NOW_MS = Date.UTC(2026, 0, 1);
@@ -188,6 +191,10 @@ const ALL_CODES: Record<CfSignErrorCode, true> = {
   COOKIE_DOMAIN_MISMATCH: true,
   INVALID_COOKIE_ATTRIBUTE: true,
   COOKIE_TOO_LARGE: true,
+  KEY_UNAVAILABLE: true,
+  ABORTED: true,
+  INVALID_UTF8: true,
+  INVALID_INPUT_FORMAT: true,
   URI_HAS_VARIABLE: true,
   PLAYER_ADDS_QUERY: true,
 };
@@ -285,6 +292,19 @@ describe("the library", () => {
     await provoke("custom signer too short", "SIGNING_FAILED", async () => (await make(custom("short"))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
     await provoke("custom signer hanging", "SIGNING_FAILED", async () =>
       (await make(custom("hang"), { signTimeoutMs: 20 })).signCookies({ resource: `${COOKIE_HOST}/a.jpg`, expires: EXPIRES }));
+    // A key service (cfsign/kms) that refuses the key, and one stopped by its AbortSignal.
+    const kmsClient = (signError: Error) => ({
+      async send(command: object) {
+        if (command.constructor.name !== "GetPublicKeyCommand") throw signError;
+        const PublicKey = new Uint8Array(rsa.publicKey.export({ type: "spki", format: "der" }));
+        return { KeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd", KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY", PublicKey };
+      },
+    });
+    const denied = Object.assign(new Error("User: arn:aws:iam::111122223333:user/x is not authorized"), { name: "AccessDeniedException" });
+    await provoke("KMS refusing the key", "KEY_UNAVAILABLE", async () =>
+      (await make(await kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront" }))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
+    await provoke("KMS signer aborted", "ABORTED", () =>
+      kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront", signal: AbortSignal.abort() }));
     await provoke("engine that does not load", "ENGINE_FAILURE", () =>
       createSignerWith(
         { ...base, privateKey: KEYS.ecPem },
@@ -328,6 +348,16 @@ describe("the library", () => {
       // The same policy, applied later.
       Object.defineProperty(p, "expires", { value: NOW - 1 });
       return p.apply(`${HOST}/gallery/a.jpg`);
+    });
+    // Bulk input readers: a malformed input throws; a bad item is reported with its error.
+    const bytes = (...chunks: string[]) => (async function* () {
+      for (const c of chunks) yield Buffer.from(c, "latin1");
+    })();
+    await provoke("JSON input that is not an array", "INVALID_INPUT_FORMAT", async () => {
+      for await (const _ of readJsonArray(bytes(`{"url":"${HOST}/a.jpg"}`))) void _;
+    });
+    await provoke("a line that is not UTF-8", "INVALID_UTF8", async () => {
+      for await (const r of readLines(bytes(`${HOST}/\xff.jpg\n`))) if (r.kind === "bad") throw r.error;
     });
     // Playlists: a URI refused per URI is reported, not thrown; its error is checked the same way.
     const firstFailure = async (text: string): Promise<never> => {
@@ -416,7 +446,7 @@ describe("the command line", () => {
     dir = mkdtempSync(join(tmpdir(), "cfsign-leaks-"));
     const write = (name: string, content: string | Buffer): void => {
       files[name] = join(dir, name);
-      writeFileSync(files[name], content);
+      writeFileSync(files[name], content, { mode: 0o600 });
     };
     write("rsa.pem", KEYS.rsaPem);
     write("encrypted.pem", KEYS.rsaEncrypted);

@@ -100,7 +100,7 @@ describe("the exports map", () => {
 });
 
 /** The JavaScript scripts/bundle.js makes: a Node build (index, cli and what they share), web and workerd. */
-const BUNDLES = ["dist/cli.js", "dist/index.js", "dist/shared.js", "dist/web.js", "dist/worker-signing.js", "dist/workerd.js"];
+const BUNDLES = ["dist/cli.js", "dist/index.js", "dist/kms.js", "dist/shared.js", "dist/web.js", "dist/worker-signing.js", "dist/workerd.js"];
 
 describe("the published files", () => {
   test("each entry is the few modules it was bundled into, all published (with the entry's .d.ts)", () => {
@@ -117,13 +117,35 @@ describe("the published files", () => {
       expect(published.has(entry.replace(/\.js$/, ".d.ts"))).toBe(true);
     }
     const { files: cli } = graph(join(stage.pkgDir, "dist/cli.js"));
-    expect(cli.sort()).toEqual(["dist/cli.js", "dist/index.js", "dist/shared.js", "dist/worker-signing.js"]);
+    expect(cli.sort()).toEqual(["dist/cli.js", "dist/index.js", "dist/kms.js", "dist/shared.js", "dist/worker-signing.js"]);
+  });
+
+  test("cfsign/kms is its own entry: the Node build's shared code and the user's @aws-sdk/client-kms, which no other entry reaches", () => {
+    expect(resolveExport(stage.pkg.exports["./kms"], new Set(["node", "import", "default"]))).toBe("./dist/kms.js");
+    expect(Object.keys(stage.pkg.exports["./kms"] as object)[0]).toBe("types");
+    const { files, external } = graph(join(stage.pkgDir, "dist/kms.js"));
+    expect(files.sort()).toEqual(["dist/kms.js", "dist/shared.js"]);
+    expect(external.filter((s) => !s.startsWith("node:"))).toEqual(["@aws-sdk/client-kms"]);
+    expect(published.has("dist/kms.d.ts")).toBe(true);
+    for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
+      expect(graph(join(stage.pkgDir, entry)).external.filter((s) => !s.startsWith("node:")), entry).toEqual([]);
+    }
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    expect(pkg["dependencies"]).toBeUndefined();
+    expect(pkg["peerDependenciesMeta"]!["@aws-sdk/client-kms"]).toEqual({ optional: true });
   });
 
   test("the Node entry loads two modules at import: the worker pool only on demand", () => {
     const source = readFileSync(join(stage.pkgDir, "dist/index.js"), "utf8");
     expect(staticImports(source).filter((s) => s.startsWith("."))).toEqual(["./shared.js"]);
     expect(staticImports(readFileSync(join(stage.pkgDir, "dist/shared.js"), "utf8"))).not.toContain("node:worker_threads");
+  });
+
+  test("the published package.json has no install-time script (npm warns about each one, prepare included)", () => {
+    // npm 11 lists preinstall, install, postinstall and prepare as install scripts of a tarball it installs;
+    // the build runs in prepack (npm pack, npm publish) and explicitly (npm run build) in a checkout.
+    const scripts = Object.keys((stage.pkg as { scripts?: Record<string, string> }).scripts ?? {});
+    expect(scripts.filter((s) => ["preinstall", "install", "postinstall", "prepare"].includes(s))).toEqual([]);
   });
 
   test("hold no sources, tests or build leftovers: only dist/, bin/, build/cfsign.wasm and the docs", () => {

@@ -29,7 +29,7 @@ const keyFile = join(dir, "ec.pem");
 
 beforeAll(() => {
   requireBuild();
-  writeFileSync(keyFile, ecKey().privatePem);
+  writeFileSync(keyFile, ecKey().privatePem, { mode: 0o600 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -70,7 +70,7 @@ const rsaKeyFile = join(dir, "rsa.pem");
 beforeAll(async () => {
   ec = await createSigner({ keyPairId: KEY_PAIR_ID, privateKey: ecKey().privatePem });
   rsa = await createSigner({ keyPairId: KEY_PAIR_ID, privateKey: rsaKey().privatePem });
-  writeFileSync(rsaKeyFile, rsaKey().privatePem);
+  writeFileSync(rsaKeyFile, rsaKey().privatePem, { mode: 0o600 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -91,6 +91,16 @@ describe("createSigningPool", () => {
     await outcome;
   });
 
+  test("close() during a batch rejects it saying the signer was closed, not that a thread stopped (#12 item 15)", async () => {
+    const pool = createSigningPool(rsaKey().privateKey, "RSA", "SHA256", { size: 2, maxChunk: 4 });
+    const pending = pool.signMany(policies(2000, "closed"));
+    const outcome = expect(pending).rejects.toMatchObject({ code: "SIGNING_FAILED", message: expect.stringMatching(/^the signer was closed/) });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pool.close();
+    await outcome;
+    await expect(pool.signMany(policies(1, "after"))).rejects.toMatchObject({ message: expect.stringMatching(/^the signer was closed/) });
+  });
+
   test("bad options are refused", () => {
     const key = ecKey().privateKey;
     expect(() => createSigningPool(key, "ECDSA", "SHA256", { size: 0 })).toThrow(CfSignError);

@@ -11,6 +11,13 @@
 export interface CliIo {
   /** Writes to standard output (results only). */
   readonly stdout: (text: string) => void;
+  /** Writes bytes to standard output as they are (copied input, such as a comment that is not UTF-8); optional. */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
+  /**
+   * Resolves when everything written to standard output has been written (a failed write has
+   * ended the process by then); optional. Awaited before a summary says the output is complete.
+   */
+  readonly flushStdout?: () => Promise<void>;
   /** Writes to standard error (errors and hints only). */
   readonly stderr: (text: string) => void;
   /** Environment variables (`--passphrase-env` reads one by name). */

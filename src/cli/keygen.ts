@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { describeFsError } from "./io.ts";
+import { tempNameFor } from "./output.ts";
 import { CliError, EXIT } from "./report.ts";
 
 const OPTIONS = {
@@ -166,7 +167,7 @@ async function exists(path: string): Promise<boolean> {
  * renamed over the old one, so an existing key is never half-overwritten.
  */
 async function writeKeyFile(path: string, pem: string, mode: number, replace: boolean): Promise<void> {
-  const target = replace ? `${path}.cfsign-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp` : path;
+  const target = replace ? tempNameFor(path) : path;
   let handle;
   try {
     handle = await open(target, "wx", mode);

@@ -20,7 +20,8 @@ import type { BatchResult } from "../types.ts";
 import { parseOptions, type OptionValues } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { isMpd } from "../formats/dash.ts";
-import { describeFsError, fileSink, readWholeInput, type OutputSink } from "./io.ts";
+import { describeFsError, readWholeInput, sameFile } from "./io.ts";
+import { fileSink, type OutputSink } from "./output.ts";
 import { formatCount } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
 import { REFUSED_OPTIONS } from "./shared-inputs.ts";
@@ -53,10 +54,11 @@ const OPTIONS = {
   ...POLICY_OPTIONS,
 } as const;
 
-const REQUIRED = ["input", "key-pair-id", "private-key", "date-less-than"] as const;
+/** Plus one of --private-key and --kms-key-id (checked by `loadSigner`). */
+const REQUIRED = ["input", "key-pair-id", "date-less-than"] as const;
 
 /** Codes `playlist` never produces. */
-const NOT_FROM_PLAYLIST = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE"];
+const NOT_FROM_PLAYLIST = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE", "INVALID_UTF8"];
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
 
@@ -186,7 +188,8 @@ interface Job {
 
 async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, { command: "playlist", refused: REFUSED_OPTIONS, positionalHint: "pass the playlist with --input" });
-  const missing = REQUIRED.filter((name) => values[name] === undefined);
+  const missing: string[] = REQUIRED.filter((name) => values[name] === undefined);
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(2, 0, "private-key (or --kms-key-id)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }
@@ -204,6 +207,9 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     if (resolve(dirname(values.output!)) === resolve(dirname(input))) {
       throw usage("with --recursive, --output must be in another directory than --input: the media playlists would overwrite their originals");
     }
+  }
+  if (!toStdout && input !== "-" && (await sameFile(input, values.output!))) {
+    throw usage("--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it");
   }
   const base = values["base-url"] === undefined ? undefined : baseUrlOption(values["base-url"]);
 
@@ -439,6 +445,8 @@ function localName(url: string, root: string): string {
 async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout: boolean, io: CliIo): Promise<void> {
   if (toStdout) {
     io.stdout(outputs[0]!.text);
+    // Written before the summary says so (a failed write ends the process).
+    await io.flushStdout?.();
     return;
   }
   const sinks: OutputSink[] = [];
@@ -450,7 +458,7 @@ async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout
           throw new CliError("OUTPUT", `cannot create the directory for the media playlist ${job.name}: ${describeFsError(err)}`);
         });
       }
-      const sink = await fileSink(job.output, job.name === "" ? "--output" : "media playlist output");
+      const sink = await fileSink(job.output, { what: job.name === "" ? "--output" : "media playlist output" });
       sinks.push(sink);
       await sink.write(text);
     }

@@ -93,6 +93,7 @@ const STATUS: Readonly<Record<CfSignErrorCode | CliErrorCode, ExitStatus>> = {
   COOKIE_DOMAIN_MISMATCH: EXIT.REFUSED,
   INVALID_COOKIE_ATTRIBUTE: EXIT.REFUSED,
   COOKIE_TOO_LARGE: EXIT.REFUSED,
+  INVALID_UTF8: EXIT.REFUSED,
   URI_HAS_VARIABLE: EXIT.REFUSED,
   PLAYER_ADDS_QUERY: EXIT.REFUSED,
   USAGE: EXIT.USAGE,
@@ -100,11 +101,14 @@ const STATUS: Readonly<Record<CfSignErrorCode | CliErrorCode, ExitStatus>> = {
   INPUT: EXIT.USAGE,
   OUTPUT: EXIT.USAGE,
   INVALID_ARGUMENT: EXIT.USAGE,
+  INVALID_INPUT_FORMAT: EXIT.USAGE,
   INVALID_KEY_PAIR_ID: EXIT.USAGE,
   INVALID_KEY: EXIT.USAGE,
   UNSUPPORTED_KEY: EXIT.USAGE,
   UNSUPPORTED_HASH: EXIT.USAGE,
   SIGNING_FAILED: EXIT.FAILED,
+  KEY_UNAVAILABLE: EXIT.USAGE,
+  ABORTED: EXIT.FAILED,
   ENGINE_FAILURE: EXIT.FAILED,
   INTERNAL: EXIT.FAILED,
 };
@@ -146,6 +150,9 @@ function describe(cause: unknown): string {
   return String(cause);
 }
 
+/** Library codes the command line reports under one of its own (`INVALID_INPUT_FORMAT` is `INPUT`). */
+const REPORTED_AS_CLI_CODE: readonly string[] = ["INVALID_INPUT_FORMAT"];
+
 /**
  * The "Exit status" section of a command's help, listed from the same table
  * that decides the status, so the two cannot drift apart.
@@ -159,7 +166,9 @@ export function exitStatusHelp(
   words: { readonly meanings?: Partial<Record<ExitStatus, string>>; readonly heading?: string } = {},
 ): string {
   const codes = (status: ExitStatus): string[] =>
-    (Object.keys(STATUS) as (keyof typeof STATUS)[]).filter((code) => STATUS[code] === status && !omit.includes(code));
+    (Object.keys(STATUS) as (keyof typeof STATUS)[]).filter(
+      (code) => STATUS[code] === status && !omit.includes(code) && !REPORTED_AS_CLI_CODE.includes(code),
+    );
   const rows: [ExitStatus, string][] = [
     [EXIT.OK, "the signed URL was printed on stdout"],
     [EXIT.REFUSED, "the URL or policy was refused:"],

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import type { JsonWebKeyLike, PrivateKeyInput } from "../crypto/types.ts";
 import type { CliIo } from "./command.ts";
 import { describeFsError } from "./io.ts";
@@ -60,25 +60,79 @@ export function readPassphrase(
   return value;
 }
 
-async function readKeyBytes(path: string, what: string): Promise<Buffer> {
+/**
+ * The most bytes a key file may have. A PEM RSA-4096 key is about 3.3 KB and a
+ * JWK about 3.2 KB; a file a hundred times larger is not a key, and reading on
+ * (`/dev/zero`, a disk image) would only exhaust memory.
+ */
+export const MAX_KEY_FILE_BYTES = 256 * 1024;
+
+/** A key file's bytes, read through one descriptor: never more than {@link MAX_KEY_FILE_BYTES}. */
+async function readKeyBytes(path: string, what: string, warn?: (text: string) => void): Promise<Buffer> {
+  let handle;
   try {
-    return await readFile(path);
+    handle = await open(path, "r");
   } catch (err) {
     throw new CliError("KEY_FILE", `cannot read ${what}: ${describeFsError(err)}`);
   }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+    // As ssh does: a private key others can read is no longer private. A warning, not a refusal:
+    // the key may be on a file system without permissions (a mounted volume, a container secret).
+    if (warn !== undefined && process.platform !== "win32" && info.isFile() && (info.mode & 0o077) !== 0) {
+      warn(
+        `cfsign: warning: ${what} is accessible by other users (permissions ${(info.mode & 0o777).toString(8).padStart(4, "0")}); ` +
+          "a private key should be readable by its owner only: chmod 600 it\n",
+      );
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_KEY_FILE_BYTES) {
+        throw new CliError("KEY_FILE", `${what} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB, which no key file is; is it the right file?`);
+      }
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError("KEY_FILE", `cannot read ${what}: ${describeFsError(err)}`);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
+
+/** PEM private key blocks: PKCS#8 (plain or encrypted), PKCS#1 RSA, SEC1 EC, and the like. */
+const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
 
 /**
  * Reads a private key file as PEM text, a JWK object or DER bytes; the library
- * decides whether it is a usable key.
+ * decides whether it is a usable key. Refuses a file of more than
+ * {@link MAX_KEY_FILE_BYTES} and a PEM file holding more than one private key
+ * (which one would be meant?); warns through `warn` when the file is
+ * accessible by other users.
  *
+ * @param path - the `--private-key` path
+ * @param warn - where a warning goes (standard error)
  * @throws {@link CliError} `KEY_FILE` with the path (never the content)
  */
-export async function readPrivateKeyFile(path: string): Promise<PrivateKeyInput> {
+export async function readPrivateKeyFile(path: string, warn?: (text: string) => void): Promise<PrivateKeyInput> {
   const where = `the private key file ${shownPath(path, "--private-key")}`;
-  const bytes = await readKeyBytes(path, where);
+  const bytes = await readKeyBytes(path, where, warn);
   const head = bytes.subarray(0, 4096).toString("latin1");
-  if (head.includes("-----BEGIN")) return bytes.toString("utf8");
+  if (head.includes("-----BEGIN")) {
+    const text = bytes.toString("utf8");
+    const keys = text.match(PRIVATE_KEY_BLOCK)?.length ?? 0;
+    if (keys > 1) {
+      throw new CliError("KEY_FILE", `${where} holds ${keys} private keys; keep one key per file, so that it is clear which one signs`);
+    }
+    return text;
+  }
   if (head.trimStart().startsWith("{")) return parseJwk(bytes, where);
   if (bytes.length === 0) throw new CliError("KEY_FILE", `${where} is empty`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

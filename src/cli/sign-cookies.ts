@@ -11,6 +11,7 @@ import { resourceCovers, validateResource } from "../cloudfront/resource.ts";
 import { validateUrl } from "../cloudfront/url.ts";
 import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { CliError, EXIT, exitStatusHelp } from "./report.ts";
 import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
 
@@ -18,6 +19,7 @@ const OPTIONS = {
   url: { type: "string" },
   "key-pair-id": { type: "string" },
   "private-key": { type: "string" },
+  "kms-key-id": { type: "string" },
   "date-less-than": { type: "string" },
   "date-greater-than": { type: "string" },
   "ip-address": { type: "string" },
@@ -33,7 +35,8 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
+/** Plus one of --private-key and --kms-key-id ({@link keySource}). */
+const REQUIRED = ["key-pair-id", "date-less-than"] as const;
 
 
 const HELP = `Usage: cfsign sign-cookies (--url URL | --policy-resource PATTERN) --key-pair-id ID --private-key FILE
@@ -54,6 +57,7 @@ Required:
   --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
   --private-key FILE          RSA-2048 or ECDSA P-256 private key: PEM (PKCS#8, PKCS#1 or SEC1;
                               encrypted PEM with --passphrase-env), PKCS#8 DER, or a private JWK
+${KMS_KEY_OPTION_HELP}
   --date-less-than WHEN       end of validity (DateLessThan); must be in the future
 
 Options:
@@ -104,6 +108,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
   const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign sign-cookies --help' for usage.");
 
   const missing: string[] = REQUIRED.filter((name) => values[name] === undefined);
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(1, 0, "private-key (or --kms-key-id)");
   if (values.url === undefined && values["policy-resource"] === undefined) missing.unshift("url (or --policy-resource)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
@@ -115,8 +120,9 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
     throw usage("--allow-any-resource only applies to a --policy-resource");
   }
   if (values.encode === true && values.url === undefined) throw usage("--encode applies to --url");
-  const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = await readPrivateKeyFile(values["private-key"]!);
+  const kms = keySource(values, usage) === "kms";
+  const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
+  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, "sign-cookies") : await readPrivateKeyFile(values["private-key"]!, io.stderr);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner, CfSignError } = await import("../index.ts");

@@ -16,16 +16,10 @@ import { validateResource } from "../cloudfront/resource.ts";
 import type { Signer } from "../signer.ts";
 import { parseOptions, type OptionValues } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
-import {
-  bulkFormat,
-  fileSink,
-  openInput,
-  outputFrame,
-  readRecords,
-  stderrTerminal,
-  stdoutSink,
-  type BulkRecord,
-} from "./io.ts";
+import type { BulkRecord } from "../formats/bulk.ts";
+import { bulkFormat, openInput, outputFrame, readRecords, sameFile, stderrTerminal } from "./io.ts";
+import { fileSink, stdoutSink, type OutputSink } from "./output.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { formatCount, Progress } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
 import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
@@ -33,10 +27,14 @@ import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphras
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
 
+/** Input bytes per `signUrls` call at most, whatever the count: long URLs make smaller chunks. */
+export const CHUNK_BYTES = 4 << 20;
+
 /** The options that choose and load the key, shared by every signing command. */
 export const KEY_OPTIONS = {
   "key-pair-id": { type: "string" },
   "private-key": { type: "string" },
+  "kms-key-id": { type: "string" },
   "hash-algorithm": { type: "string" },
   "passphrase-env": { type: "string" },
   engine: { type: "string" },
@@ -65,7 +63,8 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-const REQUIRED = ["key-pair-id", "private-key", "date-less-than"] as const;
+/** Plus one of --private-key and --kms-key-id ({@link keySource}). */
+const REQUIRED = ["key-pair-id", "date-less-than"] as const;
 
 
 /** Codes `sign` never produces, left out of its help. */
@@ -75,6 +74,7 @@ const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", 
 export const KEY_OPTIONS_HELP = `  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
   --private-key FILE          RSA-2048 or ECDSA P-256 private key: PEM (PKCS#8, PKCS#1 or SEC1;
                               encrypted PEM with --passphrase-env), PKCS#8 DER, or a private JWK
+${KMS_KEY_OPTION_HELP}
   --date-less-than WHEN       end of validity (DateLessThan); must be in the future`;
 
 /** The help's lines for the optional policy and key options (shared with `playlist`). */
@@ -197,6 +197,7 @@ async function runSign(args: readonly string[], io: CliIo): Promise<number> {
   const missing: string[] = [];
   if (values.url === undefined && values.input === undefined) missing.push("--url (or --input FILE for many URLs)");
   for (const name of REQUIRED) if (values[name] === undefined) missing.push("--" + name);
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(1, 0, "--private-key (or --kms-key-id)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
   }
@@ -211,6 +212,13 @@ async function runSign(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (values.input !== undefined) return runBulk(values, io);
 
+  if (values.url!.includes("\uFFFD")) {
+    // Bytes that are not UTF-8 reach a program as U+FFFD; signing that would sign a URL nobody typed.
+    throw new CliError(
+      "INVALID_UTF8",
+      "--url has bytes that are not valid UTF-8 (or the replacement character U+FFFD); fix the encoding of the argument",
+    );
+  }
   const signer = await loadSigner(values, io, "sign");
   let url: string;
   try {
@@ -239,10 +247,11 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
   if (values.json === true && values.output === undefined) {
     throw usage("--json prints a summary object on stdout, so the signed URLs need --output FILE");
   }
-  if (values.output !== undefined && values.output !== "-" && values.output === values.input) {
+  if (values.output !== undefined && values.output !== "-" && input !== "-" && (values.output === input || (await sameFile(input, values.output)))) {
     // Reading and replacing the same file would work (the output is renamed into place at the end),
-    // but a failure half-way would leave the user with neither; refuse rather than surprise.
-    throw usage("--output must not be the --input file; write elsewhere, then move it");
+    // but a failure half-way would leave the user with neither; refuse rather than surprise. Compared
+    // as files (device and inode), so ./in.txt, a symbolic link or a hard link count as the same.
+    throw usage("--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it");
   }
   const strict = values.strict === true;
   const quiet = values.quiet === true || values.json === true;
@@ -250,9 +259,12 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
   const signer = await loadSigner(values, io, "sign");
   const policy = policyFromOptions(values, "sign");
   const source = await openInput(input, io);
-  let sink;
+  // Held back (written only when the job ends well): with --strict, and for JSON and CSV, whose
+  // input can turn out malformed at its very end; nothing is written when the job fails that way.
+  const hold = strict || format !== "lines";
+  let sink: OutputSink;
   try {
-    sink = values.output === undefined || values.output === "-" ? await stdoutSink(io, strict) : await fileSink(values.output);
+    sink = values.output === undefined || values.output === "-" ? stdoutSink(io, hold) : await fileSink(values.output, { hold });
   } catch (err) {
     source.close();
     throw err;
@@ -272,28 +284,37 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
     const toSign: string[] = [];
     for (const r of batch) if (r.kind === "url") toSign.push(r.url);
     const results = toSign.length === 0 ? [] : await signer.signUrls(toSign, { ...policy, encode: values.encode });
-    let out = "";
+    let text = "";
+    const put = async (piece: string | Uint8Array): Promise<void> => {
+      if (typeof piece === "string") {
+        text += piece;
+        return;
+      }
+      if (text !== "") await sink.write(text);
+      text = "";
+      await sink.write(piece);
+    };
     let k = 0;
     for (const r of batch) {
       if (r.kind === "pass") {
-        out += r.text;
+        await put(r.bytes);
       } else if (r.kind === "bad") {
         urls++;
-        failures.add({ where: `line ${r.line}`, line: r.line, code: r.code, message: r.message });
-        out += r.out.render(undefined);
+        failures.add({ where: `line ${r.line}`, line: r.line, code: r.error.code, message: r.error.message });
+        await put(r.render(undefined));
       } else {
         urls++;
         const result = results[k++]!;
         if (result.ok) {
           signed++;
-          out += r.out.render(result.url);
+          await put(r.render(result.url));
         } else {
           failures.add({ where: `line ${r.line}`, line: r.line, code: result.error.code, message: result.error.message });
-          out += r.out.render(undefined);
+          await put(r.render(undefined));
         }
       }
     }
-    await sink.write(out);
+    if (text !== "") await sink.write(text);
     progress.update(urls, source.bytesRead());
   };
 
@@ -301,13 +322,16 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
     await sink.write(frame.head);
     let batch: BulkRecord[] = [];
     let pending = 0;
+    let bytes = 0;
     for await (const record of readRecords(source, format, values.column)) {
       batch.push(record);
       if (record.kind !== "pass") pending++;
-      if (pending >= CHUNK || batch.length >= 4 * CHUNK) {
+      bytes += record.kind === "url" ? record.url.length : record.kind === "pass" ? record.bytes.length : 0;
+      if (pending >= CHUNK || batch.length >= 4 * CHUNK || bytes >= CHUNK_BYTES) {
         await signChunk(batch);
         batch = [];
         pending = 0;
+        bytes = 0;
       }
     }
     await signChunk(batch);
@@ -372,8 +396,9 @@ export async function loadSigner(
   const usage = usageFor(command);
   const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage);
   const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
-  const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = await readPrivateKeyFile(values["private-key"]!);
+  const kms = keySource(values, usage) === "kms";
+  const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
+  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, command) : await readPrivateKeyFile(values["private-key"]!, io.stderr);
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner } = await import("../index.ts");
   try {

@@ -29,7 +29,8 @@ export const MAX_SIGN_TIMEOUT_MS = 2_147_483_647;
  * - any other `CfSignError`: passed through as it is (`SIGNING_FAILED` fails the item, other codes the call);
  * - anything else it throws or rejects with: `SIGNING_FAILED` for that item, with the original as `cause`.
  *
- * @throws {@link CfSignError} `INVALID_KEY` when the object is not a usable signer
+ * @throws {@link CfSignError} `INVALID_KEY` when the object is not a usable signer; whatever its
+ *   `assertHash` throws for `hashAlgorithm` (a non-`CfSignError` becomes `UNSUPPORTED_HASH`)
  */
 export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgorithm): SigningKey {
   const algorithm = signer.algorithm;
@@ -39,6 +40,14 @@ export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgori
   const format = signer.signatureFormat ?? "der";
   if (format !== "der" && format !== "p1363") {
     fail("INVALID_KEY", 'a custom signer\'s signatureFormat must be "der" or "p1363"');
+  }
+  if (typeof signer.assertHash === "function") {
+    try {
+      signer.assertHash(hashAlgorithm);
+    } catch (cause) {
+      if (cause instanceof CfSignError) throw cause;
+      throw new CfSignError("UNSUPPORTED_HASH", `the custom signer refuses ${hashAlgorithm === "SHA1" ? "SHA-1" : "SHA-256"} signatures`, { cause });
+    }
   }
   return {
     algorithm,
@@ -86,6 +95,7 @@ export function withSignTimeout(signer: CustomSigner, ms: number): CustomSigner 
     },
   };
   if (signer.signatureFormat !== undefined) wrapped.signatureFormat = signer.signatureFormat;
+  if (typeof signer.assertHash === "function") wrapped.assertHash = (hash) => signer.assertHash!(hash);
   return wrapped;
 }
 

@@ -43,6 +43,13 @@ export interface CustomSigner {
   sign(data: Uint8Array, hash: HashAlgorithm): Promise<Uint8Array | ArrayBuffer>;
   /** ECDSA output encoding of {@link CustomSigner.sign}. Default `"der"`. */
   readonly signatureFormat?: "der" | "p1363";
+  /**
+   * Optional: called once by `createSigner`, before any signature, with the hash the signer will use.
+   * Throw a `CfSignError` (`UNSUPPORTED_HASH`, with a message that says why) to refuse it: `createSigner`
+   * then rejects with that error unchanged, instead of the first batch failing. A key service without
+   * SHA-1 (AWS KMS) refuses `"SHA1"` here.
+   */
+  assertHash?(hash: HashAlgorithm): void;
 }
 
 /** A Node.js `KeyObject`, described structurally so runtime-neutral code needs no Node types. */

@@ -85,6 +85,9 @@ const WORKER_URL = /* @__PURE__ */ new URL("data:text/javascript," + encodeURICo
 
 const DIGEST: Record<HashAlgorithm, string> = { SHA1: "sha1", SHA256: "sha256" };
 
+/** Why a batch fails when `signer.close()` stops the threads under it. */
+const CLOSED_MESSAGE = "the signer was closed (signer.close()) while this batch was being signed on its worker threads";
+
 /** Jobs each worker holds at once: one being signed, one queued, so it never waits for the main thread. */
 const DEPTH = 2;
 
@@ -100,6 +103,8 @@ class PoolWorker {
   readonly worker: Worker;
   readonly jobs = new Map<number, Job>();
   dead = false;
+  /** Set by {@link SigningPool.close}: the thread is stopped on purpose. */
+  closing = false;
 
   constructor(workerData: unknown, onDead: (w: PoolWorker) => void) {
     this.worker = new Worker(WORKER_URL, { workerData });
@@ -114,7 +119,9 @@ class PoolWorker {
       if (this.dead) return;
       this.dead = true;
       onDead(this);
-      const error = new CfSignError("SIGNING_FAILED", "a signing worker thread stopped", { cause });
+      const error = this.closing
+        ? new CfSignError("SIGNING_FAILED", CLOSED_MESSAGE)
+        : new CfSignError("SIGNING_FAILED", "a signing worker thread stopped", { cause });
       for (const job of this.jobs.values()) job.reject(error);
       this.jobs.clear();
     };
@@ -165,7 +172,7 @@ export class SigningPool {
    * @throws {@link CfSignError} `SIGNING_FAILED` when a worker thread stops, or the pool is closed
    */
   async signMany(payloads: readonly Uint8Array[]): Promise<(Uint8Array | CfSignError)[]> {
-    if (this.#closed) throw new CfSignError("SIGNING_FAILED", "the signing pool is closed");
+    if (this.#closed) throw new CfSignError("SIGNING_FAILED", CLOSED_MESSAGE);
     const n = payloads.length;
     const out: (Uint8Array | CfSignError)[] = new Array(n);
     if (n === 0) return out;
@@ -214,7 +221,7 @@ export class SigningPool {
     }
     return new Promise<JobResult>((resolve, reject) => {
       if (w.dead) {
-        reject(new CfSignError("SIGNING_FAILED", "a signing worker thread stopped"));
+        reject(new CfSignError("SIGNING_FAILED", this.#closed || w.closing ? CLOSED_MESSAGE : "a signing worker thread stopped"));
         return;
       }
       w.post({ id: this.#nextId++, start, count, resolve, reject }, data, ends);
@@ -241,6 +248,7 @@ export class SigningPool {
   async close(): Promise<void> {
     this.#closed = true;
     const workers = this.#workers.splice(0);
+    for (const w of workers) w.closing = true;
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 }

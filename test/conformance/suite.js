@@ -17,12 +17,20 @@ import { badUrlRows } from "./bad-inputs.js";
 
 /** The runtime values every entry exports (src/api.ts plus each entry's createSigner). */
 export const VALUE_EXPORTS = Object.freeze([
+  "CSV_FRAME",
   "CfSignError",
+  "DEFAULT_MAX_ITEM_BYTES",
+  "JSON_ARRAY_FRAME",
+  "LINES_FRAME",
   "SignedPolicy",
   "Signer",
   "createGate",
   "createSigner",
   "inspectSignedUrl",
+  "quoteCsv",
+  "readCsv",
+  "readJsonArray",
+  "readLines",
   "redirectToSigned",
   "rewriteLinesMaxBytes",
   "sendRedirect",

@@ -4,9 +4,9 @@
  * peak memory (via test/fixtures/max-rss.mjs, preloaded with --import).
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -33,6 +33,7 @@ export interface RunOptions {
 
 /** Runs `node bin/cfsign.js ...args`. */
 export function cfsign(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  requireBuild();
   const rssFile = options.measure === true ? join(tmpdir(), `cfsign-rss-${process.pid}-${Math.random().toString(36).slice(2)}`) : undefined;
   const flags = [...(options.nodeFlags ?? []), ...(rssFile === undefined ? [] : ["--import", MAX_RSS])];
   return new Promise((resolve, reject) => {
@@ -59,9 +60,42 @@ export function cfsign(args: readonly string[], options: RunOptions = {}): Promi
   });
 }
 
-/** Fails the test early with a clear message when dist/ has not been built. */
+/**
+ * The newest modification time of the files under `dir` (recursively), in milliseconds.
+ *
+ * @param dir - a directory of the checkout
+ * @returns the newest file's mtime and its path
+ */
+function newestUnder(dir: string): { mtime: number; path: string } {
+  let newest = { mtime: 0, path: "" };
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const mtime = statSync(path).mtimeMs;
+    if (mtime > newest.mtime) newest = { mtime, path };
+  }
+  return newest;
+}
+
+let checked = false;
+
+/**
+ * Fails the test early with a clear message when dist/ has not been built, or was built before
+ * the last change to src/ (the CLI tests run dist/, so they would test old code).
+ */
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, "dist/cli.js"))) {
+  if (checked) return;
+  const cli = join(ROOT, "dist/cli.js");
+  if (!existsSync(cli)) {
     throw new Error("dist/cli.js is missing: run `npm run build` first (npm test does)");
   }
+  const built = statSync(cli).mtimeMs;
+  const newest = newestUnder(join(ROOT, "src"));
+  if (newest.mtime > built) {
+    throw new Error(
+      `dist/ is older than src/ (${relative(ROOT, newest.path)} changed after the last build), and these tests run dist/: ` +
+        "run `npm run build` first (npm test does)",
+    );
+  }
+  checked = true;
 }
