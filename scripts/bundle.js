@@ -61,7 +61,8 @@ const builds = [
     input: { "bench-internals": new URL("bench/internals.ts", root).pathname },
     platform: "node",
     external: [/^node:/],
-    output: { ...output, dir: new URL("build/", root).pathname },
+    // One file (the worker pool inlined too), so that bench/frozen/internals.js is a single copy.
+    output: { ...output, dir: new URL("build/", root).pathname, codeSplitting: false },
   },
 ];
 

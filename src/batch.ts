@@ -66,7 +66,7 @@ export function createCore(key: SigningKey, hotPath: HotPath, settings: CoreSett
     concurrency: settings.concurrency,
     clock: settings.clock,
     maxSignatureChars: base64Length(maxSignatureBytes),
-    cache: settings.cacheSize ? new SignatureCache(settings.cacheSize) : undefined,
+    cache: settings.cacheSize ? new SignatureCache(settings.cacheSize, maxSignatureBytes) : undefined,
     batchSigner: settings.batchSigner ?? undefined,
   };
 }
@@ -194,13 +194,21 @@ function stage(
     for (const k of signable) toSign.push(policies[k]!);
   } else {
     keys = new Array(signable.length);
+    // Hits are copied into one buffer for the window (a cache slot is reused once evicted, and
+    // other batches may evict before this window is assembled).
+    const hits = new Uint8Array(cache.size === 0 ? 0 : signable.length * cache.maxSignatureBytes);
+    let used = 0;
     for (let s = 0; s < signable.length; s++) {
       const policy = policies[signable[s]!]!;
       const key = SignatureCache.key(policy);
       keys[s] = key;
-      const hit = cache.get(key);
-      cached[s] = hit;
-      if (hit === undefined) toSign.push(policy);
+      const length = cache.copyTo(key, hits, used);
+      if (length < 0) {
+        toSign.push(policy);
+      } else {
+        cached[s] = hits.subarray(used, used + length);
+        used += length;
+      }
     }
   }
   const signing = toSign.length === 0 ? Promise.resolve([]) : signAll(core, toSign);

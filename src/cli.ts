@@ -23,11 +23,12 @@ import { keygenCommand } from "./cli/keygen.ts";
 import { inspectCommand } from "./cli/inspect.ts";
 import { kmsPublicKeyCommand } from "./cli/kms-public-key.ts";
 import { serveCommand } from "./cli/serve.ts";
+import { benchCommand } from "./cli/bench.ts";
 
 export type { CliIo, Command } from "./cli/command.ts";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
-export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand, serveCommand, kmsPublicKeyCommand];
+export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand, serveCommand, kmsPublicKeyCommand, benchCommand];
 
 const TOP_HINT = "Run 'cfsign --help' for the commands.";
 

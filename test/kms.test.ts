@@ -407,6 +407,18 @@ describe("the command line with --kms-key-id", () => {
     }
   }, 90_000);
 
+  test("cfsign bench --kms-key-id measures with the KMS key (every signature a KMS request) and prints no key material", async () => {
+    const run = await cfsign(["bench", "--key-pair-id", KID, "--kms-key-id", keys.ECC_NIST_P256!, "--count", "10", "--json"], { env: env() });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { key: { algorithm: string }; results: { operation: string; count: number; perSecond: number }[] };
+    expect(out.key.algorithm).toBe("ECDSA");
+    expect(out.results.map((r) => r.count)).toEqual([10, 10, 10, 1]);
+    for (const r of out.results) expect(r.perSecond).toBeGreaterThan(0);
+    expect(run.stdout).not.toContain("PUBLIC KEY");
+    const both = await cfsign(["bench", "--key-pair-id", KID, "--kms-key-id", keys.ECC_NIST_P256!, "--private-key", "k.pem"], { env: env() });
+    expect([both.status, both.stderr]).toEqual([2, expect.stringContaining("give --private-key FILE or --kms-key-id ID, not both")]);
+  }, 90_000);
+
   test("refusals: both key options, a passphrase with KMS, SHA-1, an RSA_3072 key, no region", async () => {
     const base = ["sign", "--url", url(1), "--key-pair-id", KID, "--date-less-than", String(EXPIRES)];
     const both = await cfsign([...base, "--kms-key-id", keys.RSA_2048!, "--private-key", "k.pem"], { env: env() });

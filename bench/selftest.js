@@ -1,0 +1,320 @@
+// `npm run bench:selftest`: proves the gate (`npm run bench:ci`). It copies the
+// built package (dist/, build/bench-internals.js) and bench/ into a temporary
+// directory, injects known slowdowns into the copy's built JavaScript, one at a
+// time, and runs the gate there on each:
+//
+// - every stage made 1.5x and 3x slower: its function does its work again on half
+//   its input (or every other call) for 1.5x, twice more for 3x;
+// - the private key parsed again for every signature;
+// - signatures made one at a time (concurrency 1);
+// - the signature cache as it was before issue #12 item 17 (eviction through
+//   Map.keys().next()).
+//
+// Every injection must fail the gate. Then the untouched copy must pass it three
+// times in a row, and three times more with CPU-heavy processes (one per core)
+// running beside it. Prints the table (injection → caught?) and writes it to
+// bench/selftest-results.json, and on success records the hash of bench/ in
+// .ci/bench-selftest.stamp, which tells .ci/run that this bench/ has been proven.
+//
+// Options: --only=<id,...> (injections to run), --no-clean (skip the clean runs), --dry-run (only
+// check that each injection applies and the injected build still loads and signs),
+// --clean-runs=N. Takes 15 to 40 minutes on 2 busy cores; the injected runs stop
+// at the first suite that fails (--fail-fast: the gate's verdict is the same).
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureBuilt, ensureThirdparty, load, machine, root } from "./lib/env.js";
+import { benchHash } from "./lib/stamp.js";
+
+const rootPath = fileURLToPath(root);
+const args = process.argv.slice(2);
+const onlyIds = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const dryRun = args.includes("--dry-run");
+const cleanRuns = args.includes("--no-clean") || dryRun ? 0 : Number(args.find((a) => a.startsWith("--clean-runs="))?.slice(13) ?? 3);
+
+// The helpers every patched file gets (function declarations: hoisted, whatever their place).
+const HELPERS = `
+function __cfsignRepeat(fn, self, args, factor, site, batchArg) {
+  const state = ((__cfsignRepeat.sites ??= {})[site] ??= { acc: 0 });
+  const result = fn.apply(self, args);
+  const runs = [];
+  let extra = factor - 1;
+  for (; extra >= 1; extra -= 1) runs.push(args);
+  if (extra > 0) {
+    if (batchArg >= 0) runs.push(__cfsignPart(args, batchArg, extra));
+    else if ((state.acc += extra) >= 1) {
+      state.acc -= 1;
+      runs.push(args);
+    }
+  }
+  if (result !== null && typeof result === "object" && typeof result.then === "function") {
+    return result.then(async (r) => {
+      for (const a of runs) await fn.apply(self, a);
+      return r;
+    });
+  }
+  for (const a of runs) fn.apply(self, a);
+  return result;
+}
+function __cfsignPart(args, i, fraction) {
+  const a = Array.from(args);
+  const x = a[i];
+  if (Array.isArray(x)) a[i] = x.slice(0, Math.ceil(x.length * fraction));
+  else if (x instanceof Uint8Array) {
+    let end = Math.max(1, Math.floor(x.length * fraction));
+    while (end < x.length && x[end - 1] !== 10) end++;
+    a[i] = x.subarray(0, end);
+  } else throw new Error("selftest: no batch argument to cut");
+  return a;
+}
+function __cfsignReparse(keyInput) {
+  const { createPrivateKey } = process.getBuiltinModule("node:crypto");
+  const key = keyInput.key ?? keyInput;
+  const again = createPrivateKey(key.export({ format: "pem", type: "pkcs8" }));
+  return keyInput.key ? { ...keyInput, key: again } : again;
+}
+`;
+
+// The signature cache before issue #12 item 17 (a Map in insertion order, evicting its first key),
+// with the interface the batch path uses now.
+const OLD_CACHE = `var SignatureCache = class {
+	#capacity;
+	#stride;
+	#entries = new Map();
+	constructor(capacity, maxSignatureBytes = 256) {
+		this.#capacity = capacity;
+		this.#stride = maxSignatureBytes;
+	}
+	get size() { return this.#entries.size; }
+	get maxSignatureBytes() { return this.#stride; }
+	static key(policy) { return new TextDecoder().decode(policy); }
+	get(key) {
+		const hit = this.#entries.get(key);
+		if (hit !== void 0) { this.#entries.delete(key); this.#entries.set(key, hit); }
+		return hit;
+	}
+	copyTo(key, target, offset) {
+		const hit = this.get(key);
+		if (hit === void 0) return -1;
+		target.set(hit, offset);
+		return hit.length;
+	}
+	set(key, signature) {
+		if (this.#entries.has(key)) this.#entries.delete(key);
+		else if (this.#entries.size >= this.#capacity) this.#entries.delete(this.#entries.keys().next().value);
+		this.#entries.set(key, signature.slice());
+	}
+};
+`;
+
+/** Ends a --dry-run after the injections were checked (the temporary directory is still removed). */
+class DryRunDone extends Error {}
+
+let site = 0;
+/** Wraps a function declaration `[async ]function NAME(` so that it repeats its work. */
+function wrapFunction(name, factor, batchArg = -1) {
+  const re = new RegExp(`^(\\t*)(async )?function ${name.replace(/\$/g, "\\$")}\\(`, "gm");
+  return (text) =>
+    text.replace(re, (_, indent, isAsync) => {
+      const id = `s${site++}`;
+      return `${indent}function ${name}(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${factor}, "${id}", ${batchArg}); }\n${indent}${isAsync ?? ""}function __cfsign_${id}(`;
+    });
+}
+/** Wraps a method `NAME(params) {` of a class (`;`-free) or an object literal (`,` after the wrapper). */
+function wrapMethod(name, params, factor, batchArg, inObject) {
+  const re = new RegExp(`^(\\t+)${name}\\(${params}\\) \\{`, "gm");
+  return (text) =>
+    text.replace(re, (_, indent) => {
+      const id = `s${site++}`;
+      return `${indent}${name}(...args) { return __cfsignRepeat(this.__cfsign_${id}, this, args, ${factor}, "${id}", ${batchArg}); }${inObject ? "," : ""}\n${indent}__cfsign_${id}(${params}) {`;
+    });
+}
+const replace = (pattern, by) => (text) => text.replace(pattern, by);
+
+/** Every injection: an id, what it does, and its edits (each must apply at least once). */
+function injections() {
+  const list = [];
+  for (const k of [1.5, 3]) {
+    const x = `x${k}`;
+    list.push(
+      { id: `validate-${x}`, what: `URL validation (validateUrl) ${k}x`, edits: [wrapFunction("validateUrl", k)] },
+      {
+        id: `policy-${x}`,
+        what: `policy JSON ${k}x (serializePolicies, both engines)`,
+        edits: [wrapFunction("serializePolicies", k, 0), wrapMethod("serializePolicies", "specs", k, 0, true)],
+      },
+      {
+        id: `base64-${x}`,
+        what: `CloudFront base64 ${k}x (encodeBase64, both engines)`,
+        edits: [wrapFunction("encodeBase64", k)],
+      },
+      {
+        id: `assemble-${x}`,
+        what: `URL assembly ${k}x (assembleUrls, both engines)`,
+        edits: [wrapFunction("assembleUrls", k, 0), wrapMethod("assembleUrls", "parts, suffix", k, 0, true)],
+      },
+      {
+        id: `rewriteLines-${x}`,
+        what: `rewriteLines ${k}x (the whole call: plan, engine scan, splice)`,
+        edits: [
+          (t) =>
+            t.replace(/^function rewriteLines\(hotPath, policy, input, options, nowSeconds\) \{/m, () => {
+              const id = `s${site++}`;
+              return `function rewriteLines(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${k}, "${id}", 2); }\nfunction __cfsign_${id}(hotPath, policy, input, options, nowSeconds) {`;
+            }),
+        ],
+      },
+      { id: `applyAll-${x}`, what: `SignedPolicy.applyAll ${k}x`, edits: [wrapMethod("applyAll", "urls", k, 0, false)] },
+      { id: `resource-${x}`, what: `resource matching (resourceCovers) ${k}x`, edits: [wrapFunction("resourceCovers", k)] },
+      { id: `verify-${x}`, what: `the verifier's own work ${k}x (verifyUrl; its signature checks answered at once)`, edits: [wrapFunction("verifyUrl", k)] },
+    );
+  }
+  list.push(
+    {
+      id: "key-reparse",
+      what: "the private key parsed again for every signature (node:crypto adapter)",
+      edits: [replace(/sign\(digest, data, keyInput, /g, "sign(digest, data, __cfsignReparse(keyInput), ")],
+    },
+    {
+      id: "one-at-a-time",
+      what: "signatures made one at a time (concurrency 1 in the batch path)",
+      edits: [replace(/Math\.min\((this\.#concurrency|core\.concurrency), payloads\.length\)/g, "Math.min(1, payloads.length)")],
+    },
+    {
+      id: "old-cache",
+      what: "the signature cache before issue #12 item 17 (eviction by Map.keys().next())",
+      edits: [replace(/^var SignatureCache = class \{[\s\S]*?\n\};\n/m, OLD_CACHE)],
+    },
+  );
+  return list;
+}
+
+/** The built files injections may touch, relative to the package root. */
+function builtFiles(dir) {
+  const out = [];
+  for (const sub of ["dist", "build"]) {
+    for (const f of readdirSync(join(dir, sub))) if (f.endsWith(".js")) out.push(`${sub}/${f}`);
+  }
+  return out;
+}
+
+function run(cmd, cmdArgs, cwd, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+/** CPU-heavy processes beside the gate: one busy loop per core. */
+function startHogs() {
+  return Array.from({ length: availableParallelism() }, () =>
+    spawn(process.execPath, ["-e", "let x = 0; for (;;) x = (x + Math.sqrt(x + 1)) % 1e9;"], { stdio: "ignore" }),
+  );
+}
+
+async function gate(dir, label, failFast) {
+  const json = join(dir, "gate.json");
+  rmSync(json, { force: true });
+  const started = performance.now();
+  const loadBefore = load()[0];
+  const { code, out } = await run(process.execPath, ["bench/run.js", "--ci", ...(failFast ? ["--fail-fast"] : []), `--json=${json}`], dir, 20 * 60_000);
+  const seconds = (performance.now() - started) / 1000;
+  let report = { failed: [], ratios: {} };
+  try {
+    report = JSON.parse(readFileSync(json, "utf8"));
+  } catch {
+    console.log(out);
+  }
+  const failedWith = report.failed.map((k) => `${k} ${report.ratios[k]?.value.toFixed(2)}`);
+  console.log(`${label}: exit ${code}, ${seconds.toFixed(0)} s, load ${loadBefore}${failedWith.length ? `; failed: ${failedWith.join(", ")}` : ""}`);
+  return { code, failed: report.failed, failedWith, seconds, load: loadBefore, ratios: report.ratios };
+}
+
+ensureBuilt();
+ensureThirdparty();
+const dir = mkdtempSync(join(tmpdir(), "cfsign-selftest-"));
+try {
+  for (const sub of ["dist", "build"]) cpSync(join(rootPath, sub), join(dir, sub), { recursive: true });
+  cpSync(join(rootPath, "bench"), join(dir, "bench"), {
+    recursive: true,
+    filter: (src) => !src.includes(`${join("bench", "thirdparty", "node_modules")}`),
+  });
+  cpSync(join(rootPath, "package.json"), join(dir, "package.json"));
+  symlinkSync(join(rootPath, "node_modules"), join(dir, "node_modules"));
+  symlinkSync(join(rootPath, "bench", "thirdparty", "node_modules"), join(dir, "bench", "thirdparty", "node_modules"));
+  const files = builtFiles(dir);
+  const pristine = new Map(files.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+  const restore = () => {
+    for (const [f, text] of pristine) writeFileSync(join(dir, f), text);
+  };
+
+  const info = machine();
+  console.log(`bench:selftest: ${info.cores} cores, ${info.cpu}, node ${info.node}, ${info.date}, load ${load().join(" ")}`);
+  const rows = [];
+  for (const inj of injections().filter((i) => !onlyIds || onlyIds.includes(i.id))) {
+    restore();
+    const applied = inj.edits.map(() => 0);
+    for (const f of files) {
+      let text = pristine.get(f);
+      inj.edits.forEach((edit, e) => {
+        const next = edit(text);
+        if (next !== text) applied[e]++;
+        text = next;
+      });
+      if (text !== pristine.get(f)) writeFileSync(join(dir, f), text + HELPERS);
+    }
+    if (applied.some((n) => n === 0)) throw new Error(`selftest: injection ${inj.id} no longer applies to the build (edit ${applied.indexOf(0)}); update bench/selftest.js`);
+    if (dryRun) {
+      // Only that the injected build still loads and signs (no gate run).
+      const probe = `const m = await import("./build/bench-internals.js"); const d = await import("./dist/index.js"); const s = await d.createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: (await import("node:crypto")).generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey }); const r = await s.signUrls(["https://d111111abcdef8.cloudfront.net/a.jpg"], { expires: 2000000000 }); if (!r[0].ok || typeof m.validateUrl !== "function") throw new Error("broken");`;
+      const { code, out } = await run(process.execPath, ["--input-type=module", "-e", probe], dir, 60_000);
+      console.log(`${inj.id}: ${applied.join("+")} edits, ${code === 0 ? "loads and signs" : "BROKEN\n" + out}`);
+      continue;
+    }
+    const r = await gate(dir, inj.id, true);
+    rows.push({ id: inj.id, what: inj.what, caught: r.code !== 0, failed: r.failedWith, seconds: Math.round(r.seconds), load: r.load });
+  }
+  restore();
+  const clean = [];
+  for (const [hog, label] of [[false, "clean"], [true, "clean, CPU-heavy processes beside it"]]) {
+    for (let i = 0; i < cleanRuns; i++) {
+      const hogs = hog ? startHogs() : [];
+      try {
+        const r = await gate(dir, `${label} #${i + 1}`, false);
+        clean.push({ label, run: i + 1, passed: r.code === 0, failed: r.failedWith, seconds: Math.round(r.seconds), load: r.load });
+      } finally {
+        for (const h of hogs) h.kill("SIGKILL");
+      }
+    }
+  }
+
+  if (dryRun) throw new DryRunDone();
+  const missed = rows.filter((r) => !r.caught);
+  const falseAlarms = clean.filter((c) => !c.passed);
+  console.log("\n| injection | caught? | failed checks (value) | seconds | load |\n| --- | --- | --- | --- | --- |");
+  for (const r of rows) console.log(`| ${r.what} | ${r.caught ? "yes" : "**NO**"} | ${r.failed.join(", ")} | ${r.seconds} | ${r.load} |`);
+  for (const c of clean) console.log(`| ${c.label}, run ${c.run} | ${c.passed ? "passed" : "**FAILED**"} | ${c.failed.join(", ")} | ${c.seconds} | ${c.load} |`);
+  const ok = missed.length === 0 && falseAlarms.length === 0 && rows.length > 0;
+  const result = { machine: info, ok, injections: rows, clean, benchHash: benchHash(rootPath) };
+  writeFileSync(join(rootPath, "bench", "selftest-results.json"), JSON.stringify(result, null, 2) + "\n");
+  if (ok && !onlyIds && cleanRuns >= 3) {
+    mkdirSync(join(rootPath, ".ci"), { recursive: true });
+    writeFileSync(join(rootPath, ".ci", "bench-selftest.stamp"), benchHash(rootPath) + "\n");
+    console.log("\nbench:selftest passed; recorded the hash of bench/ in .ci/bench-selftest.stamp");
+  }
+  console.log(`\n${rows.length - missed.length} of ${rows.length} injections caught, ${clean.length - falseAlarms.length} of ${clean.length} clean runs passed`);
+  if (!ok) process.exitCode = 1;
+} catch (err) {
+  if (!(err instanceof DryRunDone)) throw err;
+} finally {
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+}
