@@ -416,6 +416,8 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   if (typeof clock !== "function") fail("INVALID_ARGUMENT", "clock must be a function returning milliseconds");
   const cacheSize = options.signatureCacheSize ?? 0;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) fail("INVALID_ARGUMENT", "signatureCacheSize must be a whole number");
+  const { onWarning } = options;
+  if (onWarning !== undefined && typeof onWarning !== "function") fail("INVALID_ARGUMENT", "onWarning must be a function");
   const { workers } = options;
   if (workers !== undefined) {
     if (workers !== "auto" && (!Number.isInteger(workers) || workers < 1)) {
@@ -430,6 +432,6 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   const [key, hotPath] = await Promise.all([importer(keyOptions), platform.loadHotPath(engine)]);
   const batchSigner =
     workers === undefined ? null : await platform.createBatchSigner!(keyOptions, key.algorithm, workers);
-  return newSigner(createCore(key, hotPath, { keyPairId, concurrency, clock, batchSigner, cacheSize }));
+  return newSigner(createCore(key, hotPath, { keyPairId, concurrency, clock, batchSigner, cacheSize, onWarning }));
 }
 

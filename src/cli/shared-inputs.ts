@@ -10,6 +10,7 @@
 import { open } from "node:fs/promises";
 import type { JsonWebKeyLike, PrivateKeyInput } from "../crypto/types.ts";
 import type { CliIo } from "./command.ts";
+import type { SignWarning } from "../types.ts";
 import { describeFsError } from "./io.ts";
 import { CliError } from "./report.ts";
 
@@ -221,4 +222,20 @@ export function inCliTerms(message: string): string {
     if (flag !== undefined) out = out.replace(new RegExp(pattern.source, "g"), flag);
   }
   return out;
+}
+
+/**
+ * The library's `onWarning` for a command: each kind of warning once on stderr, as
+ * `cfsign: warning: CODE: message` (a bulk job on an S3 host would otherwise say it per URL).
+ *
+ * @param io - where the command writes
+ * @returns the callback for `createSigner({ onWarning })`
+ */
+export function warnOnStderr(io: CliIo): (warning: SignWarning) => void {
+  const said = new Set<string>();
+  return (warning) => {
+    if (said.has(warning.code)) return;
+    said.add(warning.code);
+    io.stderr(`cfsign: warning: ${warning.code}: ${warning.message}\n`);
+  };
 }

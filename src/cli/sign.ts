@@ -22,7 +22,7 @@ import { fileSink, stdoutSink, type OutputSink } from "./output.ts";
 import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { formatCount, Progress } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile, warnOnStderr } from "./shared-inputs.ts";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
@@ -402,7 +402,7 @@ export async function loadSigner(
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner } = await import("../index.ts");
   try {
-    return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine });
+    return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine, onWarning: warnOnStderr(io) });
   } catch (err) {
     throw withOptionNames(err, command);
   }

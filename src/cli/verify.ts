@@ -118,6 +118,7 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
     throw err;
   }
   io.stdout(values.json === true ? JSON.stringify(result, null, 2) + "\n" : describe(result));
+  if (values.json !== true) for (const w of result.warnings ?? []) io.stderr(`cfsign: warning: ${w.code}: ${w.message}\n`);
   return result.valid ? EXIT.OK : EXIT.REFUSED;
 }
 

@@ -26,6 +26,7 @@ import { parseSigningCookies } from "../cloudfront/cookie.ts";
 import { COOKIE_PREFIX, SIGNING_PARAMETER_NAMES, type SigningParameterName } from "../cloudfront/params.ts";
 import { cannedPolicyText, readPolicy, type CloudFrontPolicy } from "../cloudfront/policy.ts";
 import { resourceCovers } from "../cloudfront/resource.ts";
+import { s3HostKind } from "../cloudfront/s3.ts";
 import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "../cloudfront/time.ts";
 import {
   decodeSigningValue,
@@ -165,6 +166,26 @@ export interface VerifyResult {
    * `ignoreIpAddress: true`).
    */
   readonly ipAddressChecked?: boolean;
+  /**
+   * What is probably not what you meant, whatever the verdict: today `S3_HOST`, a request to an Amazon
+   * S3 endpoint, which CloudFront never sees (S3 ignores CloudFront's signing parameters). Absent when
+   * there is nothing to say.
+   */
+  readonly warnings?: readonly VerifyWarning[];
+}
+
+/** One of {@link VerifyResult.warnings}. */
+export interface VerifyWarning {
+  /** `S3_HOST`: the host is an Amazon S3 endpoint, not a CloudFront distribution. */
+  readonly code: "S3_HOST";
+  /** What it means and what to do instead. */
+  readonly message: string;
+}
+
+/** Adds the warnings about the request's host (src/cloudfront/s3.ts) to a verdict. */
+function withHostWarnings(verdict: VerifyResult, url: string): VerifyResult {
+  const s3 = s3HostKind(url);
+  return s3 === null ? verdict : { ...verdict, warnings: [{ code: "S3_HOST", message: s3.message }] };
 }
 
 /**
@@ -185,6 +206,10 @@ export interface VerifyResult {
 export async function verifyUrl(signedUrl: string, options: VerifyOptions): Promise<VerifyResult> {
   const settings = readOptions(options);
   if (typeof signedUrl !== "string") fail("INVALID_ARGUMENT", "verifyUrl takes the signed URL as a string");
+  return withHostWarnings(await judgeUrl(signedUrl, settings), signedUrl);
+}
+
+async function judgeUrl(signedUrl: string, settings: Settings): Promise<VerifyResult> {
   const request = parseRequest(signedUrl);
   if (request === null) return invalidUrl(signedUrl, "url");
   if (request.signing.size === 0) return unsigned(request, "url");
@@ -216,6 +241,14 @@ export async function verifyCookies(
 ): Promise<VerifyResult> {
   const settings = readOptions(options);
   if (typeof requestUrl !== "string") fail("INVALID_ARGUMENT", "verifyCookies takes the request URL as a string");
+  return withHostWarnings(await judgeCookies(requestUrl, cookies, settings), requestUrl);
+}
+
+async function judgeCookies(
+  requestUrl: string,
+  cookies: Readonly<Record<string, string>> | string,
+  settings: Settings,
+): Promise<VerifyResult> {
   const jar = parseSigningCookies(cookies);
   const request = parseRequest(requestUrl);
   if (request === null) return invalidUrl(requestUrl, "cookies");
