@@ -29,6 +29,7 @@
  (data $12.2 (i32.const 1849) "\t\t\t\t\00\t")
  (data $12.3 (i32.const 1881) "\t\t\t\00\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t")
  (data $13 (i32.const 2014) "policyexpiressignaturekey-pair-idhash-algorithm")
+ (data $14 (i32.const 2061) "x-amz-awsaccesskeyid")
  (export "heapBase" (func $assembly/index/heapBase))
  (export "base64Encode" (func $assembly/index/base64Encode))
  (export "base64Decode" (func $assembly/index/base64Decode))
@@ -122,25 +123,24 @@
   i32.add
  )
  (func $assembly/rewrite/isSigningName (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
   local.get $1
   i32.const 6
-  i32.eq
-  if
-   i32.const 0
-   local.set $1
+  i32.ge_u
+  if (result i32)
    block $__inlined_func$assembly/rewrite/sameName$5 (result i32)
     loop $for-loop|0
-     local.get $1
+     local.get $2
      i32.const 6
      i32.lt_u
      if
       i32.const 0
-      local.get $1
-      i32.const 2014
+      local.get $2
+      i32.const 2061
       i32.add
       i32.load8_u
       local.get $0
-      local.get $1
+      local.get $2
       i32.add
       i32.load8_u
       i32.const 32
@@ -148,19 +148,24 @@
       i32.ne
       br_if $__inlined_func$assembly/rewrite/sameName$5
       drop
-      local.get $1
+      local.get $2
       i32.const 1
       i32.add
-      local.set $1
+      local.set $2
       br $for-loop|0
      end
     end
     i32.const 1
    end
+  else
+   i32.const 0
+  end
+  if
+   i32.const 1
    return
   end
   local.get $1
-  i32.const 7
+  i32.const 6
   i32.eq
   if
    i32.const 0
@@ -168,12 +173,12 @@
    block $__inlined_func$assembly/rewrite/sameName$6 (result i32)
     loop $for-loop|00
      local.get $1
-     i32.const 7
+     i32.const 6
      i32.lt_u
      if
       i32.const 0
       local.get $1
-      i32.const 2020
+      i32.const 2014
       i32.add
       i32.load8_u
       local.get $0
@@ -197,7 +202,7 @@
    return
   end
   local.get $1
-  i32.const 9
+  i32.const 7
   i32.eq
   if
    i32.const 0
@@ -205,12 +210,12 @@
    block $__inlined_func$assembly/rewrite/sameName$7 (result i32)
     loop $for-loop|01
      local.get $1
-     i32.const 9
+     i32.const 7
      i32.lt_u
      if
       i32.const 0
       local.get $1
-      i32.const 2027
+      i32.const 2020
       i32.add
       i32.load8_u
       local.get $0
@@ -234,7 +239,7 @@
    return
   end
   local.get $1
-  i32.const 11
+  i32.const 9
   i32.eq
   if
    i32.const 0
@@ -242,12 +247,12 @@
    block $__inlined_func$assembly/rewrite/sameName$8 (result i32)
     loop $for-loop|02
      local.get $1
-     i32.const 11
+     i32.const 9
      i32.lt_u
      if
       i32.const 0
       local.get $1
-      i32.const 2036
+      i32.const 2027
       i32.add
       i32.load8_u
       local.get $0
@@ -271,7 +276,7 @@
    return
   end
   local.get $1
-  i32.const 14
+  i32.const 11
   i32.eq
   if
    i32.const 0
@@ -279,12 +284,12 @@
    block $__inlined_func$assembly/rewrite/sameName$9 (result i32)
     loop $for-loop|03
      local.get $1
-     i32.const 14
+     i32.const 11
      i32.lt_u
      if
       i32.const 0
       local.get $1
-      i32.const 2047
+      i32.const 2036
       i32.add
       i32.load8_u
       local.get $0
@@ -304,6 +309,78 @@
      end
     end
     i32.const 1
+   end
+   return
+  end
+  local.get $1
+  i32.const 14
+  i32.eq
+  if
+   i32.const 0
+   local.set $1
+   block $__inlined_func$assembly/rewrite/sameName$10 (result i32)
+    loop $for-loop|04
+     local.get $1
+     i32.const 14
+     i32.lt_u
+     if
+      i32.const 0
+      local.get $1
+      i32.const 2047
+      i32.add
+      i32.load8_u
+      local.get $0
+      local.get $1
+      i32.add
+      i32.load8_u
+      i32.const 32
+      i32.or
+      i32.ne
+      br_if $__inlined_func$assembly/rewrite/sameName$10
+      drop
+      local.get $1
+      i32.const 1
+      i32.add
+      local.set $1
+      br $for-loop|04
+     end
+    end
+    i32.const 1
+   end
+   if (result i32)
+    i32.const 1
+   else
+    i32.const 0
+    local.set $1
+    block $__inlined_func$assembly/rewrite/sameName$11 (result i32)
+     loop $for-loop|05
+      local.get $1
+      i32.const 14
+      i32.lt_u
+      if
+       i32.const 0
+       local.get $1
+       i32.const 2067
+       i32.add
+       i32.load8_u
+       local.get $0
+       local.get $1
+       i32.add
+       i32.load8_u
+       i32.const 32
+       i32.or
+       i32.ne
+       br_if $__inlined_func$assembly/rewrite/sameName$11
+       drop
+       local.get $1
+       i32.const 1
+       i32.add
+       local.set $1
+       br $for-loop|05
+      end
+     end
+     i32.const 1
+    end
    end
    return
   end
@@ -2047,7 +2124,7 @@
       end
      end
     end
-    block $__inlined_func$assembly/rewrite/lineEnd$10
+    block $__inlined_func$assembly/rewrite/lineEnd$12
      loop $for-loop|1
       local.get $5
       local.get $7
@@ -2057,7 +2134,7 @@
        i32.load8_u
        i32.const 10
        i32.eq
-       br_if $__inlined_func$assembly/rewrite/lineEnd$10
+       br_if $__inlined_func$assembly/rewrite/lineEnd$12
        local.get $5
        i32.const 1
        i32.add
@@ -2536,7 +2613,7 @@
   f64.convert_i64_u
  )
  (func $assembly/index/heapBase (result i32)
-  i32.const 2064
+  i32.const 2084
  )
  (func $assembly/index/base64Encode (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   local.get $2

@@ -85,13 +85,23 @@ function sameName(p: usize, name: usize, n: usize): bool {
   return true;
 }
 
-/** Whether the query parameter name [p, p + n) is one of CloudFront's signing parameters, in any case. */
+/** `x-amz-` and `awsaccesskeyid`: the names of an S3 presigned URL (src/cloudfront/params.ts), which the full check refuses. */
+const S3_NAMES = memory.data<u8>([
+  0x78, 0x2d, 0x61, 0x6d, 0x7a, 0x2d,
+  0x61, 0x77, 0x73, 0x61, 0x63, 0x63, 0x65, 0x73, 0x73, 0x6b, 0x65, 0x79, 0x69, 0x64,
+]);
+
+/**
+ * Whether the query parameter name [p, p + n) is one of CloudFront's signing parameters, in any case, or
+ * may be an S3 presigning parameter (`X-Amz-...`, `AWSAccessKeyId`): either sends the line to the full check.
+ */
 function isSigningName(p: usize, n: usize): bool {
+  if (n >= 6 && sameName(p, S3_NAMES, 6)) return true;
   if (n == 6) return sameName(p, NAMES, 6);
   if (n == 7) return sameName(p, NAMES + 6, 7);
   if (n == 9) return sameName(p, NAMES + 13, 9);
   if (n == 11) return sameName(p, NAMES + 22, 11);
-  if (n == 14) return sameName(p, NAMES + 33, 14);
+  if (n == 14) return sameName(p, NAMES + 33, 14) || sameName(p, S3_NAMES + 6, 14);
   return false;
 }
 

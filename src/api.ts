@@ -23,6 +23,7 @@ export type {
   SignPlaylistOptions,
   SignPolicyOptions,
   SignerOptions,
+  SignWarning,
   StreamOptions,
   WorkersOption,
 } from "./types.ts";
@@ -34,7 +35,9 @@ export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";
 export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";
 export { verifyCookies, verifyUrl } from "./verify/verify.ts";
-export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult } from "./verify/verify.ts";
+export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult, VerifyWarning } from "./verify/verify.ts";
+export { inspectSignedUrl } from "./verify/inspect.ts";
+export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } from "./verify/inspect.ts";
 export type { PublicKeyInput } from "./crypto/public-key.ts";
 export { redirectToSigned, sendRedirect } from "./redirect.ts";
 export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";

@@ -18,10 +18,11 @@ import { ECDSA_P256_MAX_DER_BYTES, RSA_2048_SIGNATURE_BYTES } from "./crypto/cus
 import type { SigningKey } from "./crypto/types.ts";
 import type { HotPath, PolicySpec, UrlParts } from "./engine/types.ts";
 import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
+import { s3HostKind } from "./cloudfront/s3.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
 import { SignatureCache } from "./lib/signature-cache.ts";
 import { definedOnly, hasWildcard, ownOptions, policyConditions, requireExpires, withWindow } from "./lib/options.ts";
-import type { BatchItem, BatchOptions, BatchResult, BatchSigner, SignOptions, StreamOptions } from "./types.ts";
+import type { BatchItem, BatchOptions, BatchResult, BatchSigner, SignOptions, SignWarning, StreamOptions } from "./types.ts";
 
 /** Items validated and signed together: bounded work in flight, and preparation overlapping signing. */
 const WINDOW = 2048;
@@ -44,6 +45,8 @@ export interface SignerCore {
   readonly cache: SignatureCache | undefined;
   /** Worker threads for large batches; cleared by `Signer.close`. */
   batchSigner: BatchSigner | undefined;
+  /** `SignerOptions.onWarning`. */
+  readonly onWarning: ((warning: SignWarning) => void) | undefined;
 }
 
 /** The settings of {@link createCore} beyond key and hot path. */
@@ -53,6 +56,7 @@ interface CoreSettings {
   readonly clock: () => number;
   readonly batchSigner?: BatchSigner | null | undefined;
   readonly cacheSize?: number | undefined;
+  readonly onWarning?: ((warning: SignWarning) => void) | undefined;
 }
 
 /** The shared state of a signer (the arguments are already validated by `createSigner`). */
@@ -68,6 +72,7 @@ export function createCore(key: SigningKey, hotPath: HotPath, settings: CoreSett
     maxSignatureChars: base64Length(maxSignatureBytes),
     cache: settings.cacheSize ? new SignatureCache(settings.cacheSize, maxSignatureBytes) : undefined,
     batchSigner: settings.batchSigner ?? undefined,
+    onWarning: settings.onWarning,
   };
 }
 
@@ -161,8 +166,10 @@ function stage(
   const positions: number[] = [];
   for (let i = start; i < end; i++) {
     try {
-      prepared.push(prepare(items[i], defaults, nowSeconds));
+      const p = prepare(items[i], defaults, nowSeconds);
+      prepared.push(p);
       positions.push(i);
+      if (core.onWarning !== undefined) warnAboutHost(core, p.url, i);
     } catch (err) {
       results[i] = failure(err, i);
     }
@@ -242,6 +249,16 @@ function finish(core: SignerCore, staged: Staged, signatures: readonly (Uint8Arr
   if (parts.length === 0) return;
   const urls = core.hotPath.assembleUrls(parts, core.suffix);
   for (let s = 0; s < urls.length; s++) results[partPositions[s]!] = { ok: true, url: urls[s]! };
+}
+
+/**
+ * Tells `onWarning` when a URL or resource is on an S3 endpoint (src/cloudfront/s3.ts): signed, but
+ * CloudFront never sees a request sent there.
+ */
+export function warnAboutHost(core: SignerCore, url: string, index?: number): void {
+  if (core.onWarning === undefined) return;
+  const s3 = s3HostKind(url);
+  if (s3 !== null) core.onWarning(index === undefined ? { code: "S3_HOST", message: s3.message } : { code: "S3_HOST", message: s3.message, index });
 }
 
 /** Validates one item (URL, then policy conditions, then resource) and says what its policy is. */

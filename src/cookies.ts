@@ -7,7 +7,7 @@
  * @module
  */
 import { fail } from "./errors.ts";
-import { signOne, type SignerCore } from "./batch.ts";
+import { signOne, warnAboutHost, type SignerCore } from "./batch.ts";
 import { cookieAttributes, setCookie } from "./cloudfront/cookie.ts";
 import { validateResource } from "./cloudfront/resource.ts";
 import { validateUrl } from "./cloudfront/url.ts";
@@ -54,6 +54,7 @@ export async function signCookies(core: SignerCore, given: SignCookiesOptions): 
     const c = policyConditions(options, nowSeconds);
     spec = { resource: pattern, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
   }
+  warnAboutHost(core, spec.resource);
   const attributes = cookieAttributes(options);
   const [policy] = core.hotPath.serializePolicies([spec]);
   if (policy === undefined) fail("INTERNAL", "the hot path returned no policy");

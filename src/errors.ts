@@ -21,6 +21,12 @@ export type CfSignErrorCode =
   | "URL_TOO_LONG"
   /** The URL already carries one of CloudFront's signing parameters. */
   | "URL_HAS_SIGNING_PARAMETER"
+  /**
+   * The URL carries an Amazon S3 presigning parameter (`X-Amz-Signature`, `X-Amz-Credential`, ... or
+   * `AWSAccessKeyId`): it is an S3 presigned URL, which CloudFront never checks. Sign the object's CloudFront
+   * URL without them.
+   */
+  | "URL_HAS_S3_SIGNATURE"
   /** The URL, used as a custom-policy resource, contains `*` or `?` wildcards that would widen the grant. */
   | "URL_HAS_WILDCARD"
   /** `expires` or `starts` is not a Date, integer epoch seconds or an ISO-8601 string with a zone. */
@@ -74,6 +80,12 @@ export type CfSignErrorCode =
    * distribution under your own alternate domain name and set the cookies for that.
    */
   | "COOKIE_DOMAIN_NOT_ALLOWED"
+  /**
+   * A signed cookie's `domain` cannot reach the host of the resource it grants (cookies for
+   * `https://cdn.example.com/*` with `domain: "other.org"`), so browsers would never send them with the
+   * requests they are for; or, for a resource whose host is a wildcard, no one domain covers every host.
+   */
+  | "COOKIE_DOMAIN_MISMATCH"
   /** A signed cookie's `domain`, `path` or `sameSite` is malformed (`;`, CR/LF, spaces, `SameSite=None` without `Secure`, ...). */
   | "INVALID_COOKIE_ATTRIBUTE"
   /** A signed cookie would exceed the 4,096 bytes browsers are required to store per cookie (RFC 6265 §6.1). */

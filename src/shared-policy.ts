@@ -6,7 +6,7 @@
  * @module
  */
 import { fail, itemError } from "./errors.ts";
-import { signOne, type SignerCore } from "./batch.ts";
+import { signOne, warnAboutHost, type SignerCore } from "./batch.ts";
 import { resourceCovers, validateResource } from "./cloudfront/resource.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
 import type { PolicySpec } from "./engine/types.ts";
@@ -30,6 +30,7 @@ export async function signPolicy(core: SignerCore, given: SignPolicyOptions): Pr
   }
   const resource = validateResource(options.resource, options.allowAnyResource === true).pattern;
   const c = policyConditions(options, core.clock() / 1000);
+  warnAboutHost(core, resource);
   const spec: PolicySpec = { resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress };
   const [shared] = core.hotPath.serializePolicies([spec]);
   if (shared === undefined) fail("INTERNAL", "the hot path returned no policy");

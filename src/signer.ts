@@ -20,6 +20,7 @@ import { signCookies } from "./cookies.ts";
 import { applySignTimeout } from "./crypto/custom.ts";
 import type { HashAlgorithm, KeyAlgorithm, KeyImporter, KeyImportOptions } from "./crypto/types.ts";
 import type { EngineName, HotPath } from "./engine/types.ts";
+import { validateKeyPairId } from "./cloudfront/key-pair-id.ts";
 import { ownOptions, policyConditions, requireExpires } from "./lib/options.ts";
 import { signPlaylist, signPlaylists, type SignedPlaylist, type SignedPlaylists, type SignPlaylistsOptions } from "./playlist.ts";
 import { signManifest, type SignedManifest, type SignManifestOptions } from "./manifest.ts";
@@ -62,7 +63,6 @@ interface SignerPlatform {
     | undefined;
 }
 
-const KEY_PAIR_ID = /^[A-Za-z0-9]{1,128}$/;
 
 /** The one way to construct a {@link Signer}, set by its static block: its constructor is private. */
 let newSigner: (core: SignerCore) => Signer;
@@ -398,9 +398,7 @@ export class Signer {
 export async function createSignerWith(options: SignerOptions, platform: SignerPlatform): Promise<Signer> {
   if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "createSigner takes an options object");
   const { keyPairId, privateKey, passphrase } = options;
-  if (typeof keyPairId !== "string" || !KEY_PAIR_ID.test(keyPairId)) {
-    fail("INVALID_KEY_PAIR_ID", "keyPairId must be the CloudFront public key id (letters and digits, e.g. K2JCJMDEHXQW5F)");
-  }
+  validateKeyPairId(keyPairId);
   if (privateKey === undefined || privateKey === null) fail("INVALID_KEY", "privateKey is required");
   if (passphrase !== undefined && typeof passphrase !== "string") fail("INVALID_ARGUMENT", "passphrase must be a string");
   const hashAlgorithm = options.hashAlgorithm ?? "SHA256";
@@ -418,6 +416,8 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   if (typeof clock !== "function") fail("INVALID_ARGUMENT", "clock must be a function returning milliseconds");
   const cacheSize = options.signatureCacheSize ?? 0;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) fail("INVALID_ARGUMENT", "signatureCacheSize must be a whole number");
+  const { onWarning } = options;
+  if (onWarning !== undefined && typeof onWarning !== "function") fail("INVALID_ARGUMENT", "onWarning must be a function");
   const { workers } = options;
   if (workers !== undefined) {
     if (workers !== "auto" && (!Number.isInteger(workers) || workers < 1)) {
@@ -432,6 +432,6 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   const [key, hotPath] = await Promise.all([importer(keyOptions), platform.loadHotPath(engine)]);
   const batchSigner =
     workers === undefined ? null : await platform.createBatchSigner!(keyOptions, key.algorithm, workers);
-  return newSigner(createCore(key, hotPath, { keyPairId, concurrency, clock, batchSigner, cacheSize }));
+  return newSigner(createCore(key, hotPath, { keyPairId, concurrency, clock, batchSigner, cacheSize, onWarning }));
 }
 

@@ -53,6 +53,23 @@ export interface SignerOptions {
    * Ignored for platform keys. Default: none (a custom signer that never answers hangs the batch).
    */
   signTimeoutMs?: number | undefined;
+  /**
+   * Called for inputs that sign but are probably not what you meant: today `S3_HOST`, a URL or
+   * resource on an Amazon S3 endpoint (`bucket.s3.amazonaws.com`), which CloudFront never checks,
+   * so the signature grants nothing there. The item is still signed. Default: none (no warnings are
+   * looked for, which costs nothing).
+   */
+  onWarning?: ((warning: SignWarning) => void) | undefined;
+}
+
+/** A warning given to {@link SignerOptions.onWarning}. */
+export interface SignWarning {
+  /** `S3_HOST`: the host is an Amazon S3 endpoint, not a CloudFront distribution. */
+  readonly code: "S3_HOST";
+  /** What it means and what to do instead; never the URL. */
+  readonly message: string;
+  /** Position of the item in a batch (`signUrls`, `signStream`), when the warning is about one item. */
+  readonly index?: number;
 }
 
 /** `workers` of {@link SignerOptions}: a thread count or `"auto"`. */

@@ -27,6 +27,8 @@ const NOW = NOW_MS / 1000;
 const EXPIRES = NOW + 3600;
 const KID = "K2JCJMDEHXQW5F";
 const HOST = "https://d111111abcdef8.cloudfront.net";
+/** The same URL on an alternate domain name, for signed cookies (none reaches a *.cloudfront.net host). */
+const onCookieHost = (url: string): string => url.replace(HOST, "https://cdn.example.com");
 const N = 10_000;
 const urls = Array.from({ length: N }, (_, i) => `${HOST}/photos/${i}.jpg`);
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -201,7 +203,7 @@ describe("faults mid-batch: reported per item, no wrong URL, the signer still us
   test("signUrl, signCookies, signPolicy and signStream report the same faults", async () => {
     const h = await harness("ecdsa", new Map([[7, () => { throw new Error("no"); }]]));
     await expect(h.signer.signUrl(urls[7]!, { expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
-    await expect(h.signer.signCookies({ resource: urls[7]!, expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
+    await expect(h.signer.signCookies({ resource: onCookieHost(urls[7]!), expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
     await expect(h.signer.signPolicy({ resource: urls[7]!, expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
     const seen: BatchResult[] = [];
     for await (const r of h.signer.signStream(urls.slice(0, 20), { expires: EXPIRES, window: 3 })) seen.push(r);
@@ -238,7 +240,7 @@ describe("signTimeoutMs", () => {
     const h = await harness("ecdsa", new Map([[3, () => new Promise(() => {})]]), { signTimeoutMs: 50 });
     const timedOut = { code: "SIGNING_FAILED", message: expect.stringMatching(/timed out/) };
     await expect(h.signer.signUrl(urls[3]!, { expires: EXPIRES })).rejects.toMatchObject(timedOut);
-    await expect(h.signer.signCookies({ resource: urls[3]!, expires: EXPIRES })).rejects.toMatchObject(timedOut);
+    await expect(h.signer.signCookies({ resource: onCookieHost(urls[3]!), expires: EXPIRES })).rejects.toMatchObject(timedOut);
     await expect(h.signer.signPolicy({ resource: urls[3]!, expires: EXPIRES })).rejects.toMatchObject(timedOut);
     const seen: BatchResult[] = [];
     for await (const r of h.signer.signStream(urls.slice(0, 8), { expires: EXPIRES, window: 2 })) seen.push(r);
@@ -386,7 +388,7 @@ describe("SHA-1 refused by the platform (simulated as a hardened OpenSSL refuses
     expect(err).toMatchObject(fixNamed);
     expect((err as CfSignError).cause).toBeInstanceOf(Error);
     await expect(signer.signUrl(urls[0]!, { expires: EXPIRES })).rejects.toMatchObject(fixNamed);
-    await expect(signer.signCookies({ resource: urls[0]!, expires: EXPIRES })).rejects.toMatchObject(fixNamed);
+    await expect(signer.signCookies({ resource: onCookieHost(urls[0]!), expires: EXPIRES })).rejects.toMatchObject(fixNamed);
     await expect(signer.signPolicy({ resource: `${HOST}/*`, expires: EXPIRES })).rejects.toMatchObject(fixNamed);
     const stream = async (): Promise<void> => {
       for await (const r of signer.signStream(urls.slice(0, 50), { expires: EXPIRES })) void r;

@@ -233,7 +233,7 @@ describe("cfsign sign --input", () => {
       const run = await cfsign(["sign", `--input=${file}`, `--format=${format}`, `--output=${out}`, ...keyArgs(), `--date-less-than=${EXPIRES}`, ...(encode ? ["--encode"] : [])]);
       const reported = new Map<number, string>();
       for (const line of run.stderr.split("\n")) {
-        const m = /^cfsign: line (\d+): ([A-Z_]+): /.exec(line);
+        const m = /^cfsign: line (\d+): ([A-Z0-9_]+): /.exec(line);
         if (m !== null) reported.set(Number(m[1]), m[2]!);
       }
       const written = readFileSync(out, "utf8");

@@ -7,9 +7,11 @@
 import { describe, expect, test } from "vitest";
 import * as api from "../src/index.js";
 import * as signedUrl from "../src/cloudfront/signed-url.js";
+import { SIGNING_PARAMETER_NAMES, isSigningParameterName } from "../src/cloudfront/params.js";
+import { cannedPolicyText } from "../src/cloudfront/policy.js";
 
 const H = "https://cdn.example.com";
-const { SIGNING_PARAMETER_NAMES, cannedPolicyText, isExpiresText, isS3PresignedUrl, isSigningParameterName, splitSignedUrl, unsignedUrl, usesStandardBase64 } = signedUrl;
+const { isExpiresText, isS3PresignedUrl, splitSignedUrl, unsignedUrl, usesStandardBase64 } = signedUrl;
 
 describe("splitSignedUrl", () => {
   test("own and signing parameters, in order, with afterSigning and every occurrence", () => {
@@ -83,11 +85,12 @@ describe("text checks", () => {
     for (const t of ["ab-c", "ab~c", "abc_", "", "%41"]) expect(usesStandardBase64(t)).toBe(false);
   });
 
-  test("isS3PresignedUrl: X-Amz-Signature, X-Amz-Credential or AWSAccessKeyId, any case", () => {
+  test("isS3PresignedUrl: any SigV4 X-Amz-* presigning parameter or AWSAccessKeyId, any case", () => {
     expect(isS3PresignedUrl(splitSignedUrl(`${H}/a?X-Amz-Signature=abc`))).toBe(true);
     expect(isS3PresignedUrl(splitSignedUrl(`${H}/a?x-amz-credential=abc`))).toBe(true);
     expect(isS3PresignedUrl(splitSignedUrl(`${H}/a?AWSAccessKeyId=A&Signature=s&Expires=1`))).toBe(true);
-    expect(isS3PresignedUrl(splitSignedUrl(`${H}/a?X-Amz-Date=1&Signature=s`))).toBe(false);
+    expect(isS3PresignedUrl(splitSignedUrl(`${H}/a?X-Amz-Date=1&Signature=s`))).toBe(true);
+    expect(isS3PresignedUrl(splitSignedUrl(`${H}/a?X-Amz-Meta-Color=red&Signature=s`))).toBe(false);
     expect(isS3PresignedUrl(splitSignedUrl(`${H}/a#X-Amz-Signature=abc`))).toBe(false);
   });
 });

@@ -64,6 +64,8 @@ describe("hand-built cookies from botocore's policy (test/vectors/verifier)", ()
 });
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
+/** Signed cookies need an alternate domain name: none reaches a *.cloudfront.net host (COOKIE_DOMAIN_MISMATCH). */
+const COOKIE_HOST = "https://cdn.example.com";
 const KEY_PAIR_ID = "K2JCJMDEHXQW5F";
 const NOW = Date.UTC(2026, 0, 1) / 1000;
 const EXPIRES = NOW + 3600;
@@ -123,21 +125,21 @@ describe("cookies from signCookies verify under node:crypto with a policy rebuil
     const signer = await createSigner({ keyPairId: KEY_PAIR_ID, privateKey: key().privatePem, hashAlgorithm, clock: () => NOW * 1000 });
     const digest = hashAlgorithm === "SHA256" ? "sha256" : "sha1";
 
-    const canned = await signer.signCookies({ resource: `${HOST}/downloads/game.zip?v=2`, expires: EXPIRES });
-    const cannedPolicy = `{"Statement":[{"Resource":"${HOST}/downloads/game.zip?v=2","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`;
+    const canned = await signer.signCookies({ resource: `${COOKIE_HOST}/downloads/game.zip?v=2`, expires: EXPIRES });
+    const cannedPolicy = `{"Statement":[{"Resource":"${COOKIE_HOST}/downloads/game.zip?v=2","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`;
     expect(canned.cookies["CloudFront-Expires"]).toBe(String(EXPIRES));
     expect(
       nodeVerify(digest, Buffer.from(cannedPolicy), key().publicKey, fromCloudFrontBase64(canned.cookies["CloudFront-Signature"])),
     ).toBe(true);
 
     const custom = await signer.signCookies({
-      resource: `${HOST}/gallery/*`,
+      resource: `${COOKIE_HOST}/gallery/*`,
       expires: EXPIRES,
       starts: NOW - 10,
       ipAddress: "192.0.2.0/24",
     });
     const customPolicy =
-      `{"Statement":[{"Resource":"${HOST}/gallery/*","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},` +
+      `{"Statement":[{"Resource":"${COOKIE_HOST}/gallery/*","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},` +
       `"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"},"DateGreaterThan":{"AWS:EpochTime":${NOW - 10}}}}]}`;
     expect(fromCloudFrontBase64(custom.cookies["CloudFront-Policy"]!).toString("utf8")).toBe(customPolicy);
     expect(

@@ -18,6 +18,8 @@ const NOW_MS = Date.UTC(2026, 0, 1);
 const NOW = NOW_MS / 1000;
 const EXPIRES = NOW + 3600;
 const KID = "K2JCJMDEHXQW5F";
+/** Signed cookies need a host of one's own: none can reach a *.cloudfront.net host (COOKIE_DOMAIN_MISMATCH). */
+const C = "https://cdn.example.com";
 
 const rsaPublicPem = (): string => rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string;
 const keys = (): Record<string, string> => ({ [KID]: rsaPublicPem() });
@@ -136,12 +138,12 @@ describe("IpAddress fails closed", () => {
   });
 
   test("signed cookies: the same three outcomes", async () => {
-    const { cookies } = await signer.signCookies({ resource: `${H}/g/*`, ...IP_POLICY });
+    const { cookies } = await signer.signCookies({ resource: `${C}/g/*`, ...IP_POLICY });
     const jar = cookies as Record<string, string>;
-    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts())).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", via: "cookies", ipAddressChecked: false });
-    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts({ clientIp: "192.0.2.1" }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: true });
-    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts({ clientIp: "192.0.3.1" }))).toMatchObject({ valid: false, reason: "IP_NOT_ALLOWED" });
-    expect(await verifyCookies(`${H}/g/a.jpg`, jar, opts({ ignoreIpAddress: true }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts())).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", via: "cookies", ipAddressChecked: false });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ clientIp: "192.0.2.1" }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: true });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ clientIp: "192.0.3.1" }))).toMatchObject({ valid: false, reason: "IP_NOT_ALLOWED" });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ ignoreIpAddress: true }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
   });
 
   test("ignoreIpAddress with clientIp, or not a boolean: INVALID_ARGUMENT", async () => {
@@ -416,39 +418,39 @@ describe("cookies", () => {
   const header = (setCookie: readonly string[]): string => setCookie.map((c) => c.slice(0, c.indexOf(";"))).join("; ");
 
   test("a Cookie header or a record; other cookies ignored", async () => {
-    const { cookies, setCookie } = await signer.signCookies({ resource: `${H}/g/*`, expires: EXPIRES });
-    expect((await verifyCookies(`${H}/g/a.jpg`, `theme=dark; ${header(setCookie)}; x=1`, opts())).reason).toBe("OK");
-    expect((await verifyCookies(`${H}/g/a.jpg`, { ...cookies, theme: "dark" }, opts())).reason).toBe("OK");
-    expect((await verifyCookies(`${H}/h/a.jpg`, cookies, opts())).reason).toBe("RESOURCE_MISMATCH");
+    const { cookies, setCookie } = await signer.signCookies({ resource: `${C}/g/*`, expires: EXPIRES });
+    expect((await verifyCookies(`${C}/g/a.jpg`, `theme=dark; ${header(setCookie)}; x=1`, opts())).reason).toBe("OK");
+    expect((await verifyCookies(`${C}/g/a.jpg`, { ...cookies, theme: "dark" }, opts())).reason).toBe("OK");
+    expect((await verifyCookies(`${C}/h/a.jpg`, cookies, opts())).reason).toBe("RESOURCE_MISMATCH");
   });
 
   test("a URL with any signing parameter is judged as a signed URL; its cookies are ignored", async () => {
-    const { cookies } = await signer.signCookies({ resource: `${H}/g/*`, expires: EXPIRES });
-    const r = await verifyCookies(`${H}/g/a.jpg?Expires=1`, cookies, opts());
+    const { cookies } = await signer.signCookies({ resource: `${C}/g/*`, expires: EXPIRES });
+    const r = await verifyCookies(`${C}/g/a.jpg?Expires=1`, cookies, opts());
     expect(r).toMatchObject({ via: "url", reason: "MISSING_KEY_PAIR_ID" });
     expect(r.message).toContain("ignores the cookies");
   });
 
   test("no CloudFront cookies: MISSING_KEY_PAIR_ID; a cookie twice: DUPLICATE_SIGNING_PARAMETER", async () => {
-    expect((await verifyCookies(`${H}/a.jpg`, "session=1", opts())).reason).toBe("MISSING_KEY_PAIR_ID");
-    const { setCookie } = await signer.signCookies({ resource: `${H}/g/*`, expires: EXPIRES });
+    expect((await verifyCookies(`${C}/a.jpg`, "session=1", opts())).reason).toBe("MISSING_KEY_PAIR_ID");
+    const { setCookie } = await signer.signCookies({ resource: `${C}/g/*`, expires: EXPIRES });
     const twice = header(setCookie) + "; CloudFront-Key-Pair-Id=" + KID;
-    expect((await verifyCookies(`${H}/g/a.jpg`, twice, opts())).reason).toBe("DUPLICATE_SIGNING_PARAMETER");
+    expect((await verifyCookies(`${C}/g/a.jpg`, twice, opts())).reason).toBe("DUPLICATE_SIGNING_PARAMETER");
   });
 
   test("an old canned cookie beside a new custom one: MALFORMED_POLICY, with the likely cause", async () => {
-    const custom = await signer.signCookies({ resource: `${H}/g/*`, expires: EXPIRES });
-    const r = await verifyCookies(`${H}/g/a.jpg`, { ...custom.cookies, "CloudFront-Expires": String(EXPIRES) }, opts());
+    const custom = await signer.signCookies({ resource: `${C}/g/*`, expires: EXPIRES });
+    const r = await verifyCookies(`${C}/g/a.jpg`, { ...custom.cookies, "CloudFront-Expires": String(EXPIRES) }, opts());
     expect(r.reason).toBe("MALFORMED_POLICY");
     expect(r.message).toContain("old canned cookie");
   });
 
   test("canned cookies grant exactly their URL", async () => {
-    const { cookies, kind } = await signer.signCookies({ resource: `${H}/d/game.zip`, expires: EXPIRES });
+    const { cookies, kind } = await signer.signCookies({ resource: `${C}/d/game.zip`, expires: EXPIRES });
     expect(kind).toBe("canned");
-    expect((await verifyCookies(`${H}/d/game.zip`, cookies, opts())).reason).toBe("OK");
-    expect((await verifyCookies(`${H}/d/game.zip?x=1`, cookies, opts())).reason).toBe("PARAMETER_ADDED_AFTER_SIGNING");
-    expect((await verifyCookies(`${H}/d/other.zip`, cookies, opts())).reason).toBe("BAD_SIGNATURE");
+    expect((await verifyCookies(`${C}/d/game.zip`, cookies, opts())).reason).toBe("OK");
+    expect((await verifyCookies(`${C}/d/game.zip?x=1`, cookies, opts())).reason).toBe("PARAMETER_ADDED_AFTER_SIGNING");
+    expect((await verifyCookies(`${C}/d/other.zip`, cookies, opts())).reason).toBe("BAD_SIGNATURE");
   });
 });
 

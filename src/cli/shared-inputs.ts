@@ -10,6 +10,7 @@
 import { open } from "node:fs/promises";
 import type { JsonWebKeyLike, PrivateKeyInput } from "../crypto/types.ts";
 import type { CliIo } from "./command.ts";
+import type { SignWarning } from "../types.ts";
 import { describeFsError } from "./io.ts";
 import { CliError } from "./report.ts";
 
@@ -183,8 +184,11 @@ function parseJwk(bytes: Buffer, where: string): JsonWebKey {
 }
 
 
-/** The library's messages name its API options; say which command-line options they are. */
-const API_TO_CLI: readonly (readonly [RegExp, string])[] = [
+/**
+ * The library's messages name its API options; say which command-line options they are. The third element,
+ * when present, is the flag that can stand in the message in place of the API name (see {@link inCliTerms}).
+ */
+const API_TO_CLI: readonly (readonly [RegExp, string, string?])[] = [
   [/\bexpires\b/, "expires is --date-less-than"],
   [/\bstarts\b/, "starts is --date-greater-than"],
   [/\bipAddress\b/, "ipAddress is --ip-address"],
@@ -197,7 +201,8 @@ const API_TO_CLI: readonly (readonly [RegExp, string])[] = [
   [/\bdomain\b/, "domain is --domain"],
   [/\bpath must\b/, "path is --path"],
   [/\bsameSite\b/, "sameSite is --same-site"],
-  [/\bclientIp\b/, "clientIp is --client-ip"],
+  [/\bclientIp\b/, "clientIp is --client-ip", "--client-ip"],
+  [/\bignoreIpAddress(?:: true)?/, "ignoreIpAddress: true is --ignore-ip-address", "--ignore-ip-address"],
   [/\bnow\b/, "now is --now"],
 ];
 
@@ -205,4 +210,32 @@ const API_TO_CLI: readonly (readonly [RegExp, string])[] = [
 export function optionNamesHint(command: string, message: string): string | undefined {
   const found = API_TO_CLI.filter(([pattern]) => pattern.test(message)).map(([, text]) => text);
   return found.length === 0 ? undefined : `In 'cfsign ${command}': ${found.join("; ")}.`;
+}
+
+/**
+ * `message` with the API names that have a one-to-one flag written as that flag (`clientIp` as
+ * `--client-ip`), from the same table as {@link optionNamesHint}.
+ */
+export function inCliTerms(message: string): string {
+  let out = message;
+  for (const [pattern, , flag] of API_TO_CLI) {
+    if (flag !== undefined) out = out.replace(new RegExp(pattern.source, "g"), flag);
+  }
+  return out;
+}
+
+/**
+ * The library's `onWarning` for a command: each kind of warning once on stderr, as
+ * `cfsign: warning: CODE: message` (a bulk job on an S3 host would otherwise say it per URL).
+ *
+ * @param io - where the command writes
+ * @returns the callback for `createSigner({ onWarning })`
+ */
+export function warnOnStderr(io: CliIo): (warning: SignWarning) => void {
+  const said = new Set<string>();
+  return (warning) => {
+    if (said.has(warning.code)) return;
+    said.add(warning.code);
+    io.stderr(`cfsign: warning: ${warning.code}: ${warning.message}\n`);
+  };
 }

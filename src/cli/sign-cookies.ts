@@ -13,7 +13,7 @@ import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { CliError, EXIT, exitStatusHelp } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile, warnOnStderr } from "./shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -139,7 +139,14 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
         }
       }
     }
-    const signer = await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine });
+    const signer = await createSigner({
+      keyPairId: values["key-pair-id"]!,
+      privateKey,
+      passphrase,
+      hashAlgorithm,
+      engine,
+      onWarning: warnOnStderr(io),
+    });
     const signed = await signer.signCookies({
       resource: resource ?? url,
       expires: parseWhen(values["date-less-than"]!),

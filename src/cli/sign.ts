@@ -10,10 +10,9 @@
  */
 import type { HashAlgorithm } from "../crypto/types.ts";
 import type { EngineName } from "../engine/types.ts";
-import { CfSignError, fail } from "../errors.ts";
-import { normalizeIpAddress } from "../cloudfront/ip.ts";
+import { CfSignError } from "../errors.ts";
+import { policyConditions } from "../cloudfront/conditions.ts";
 import { validateResource } from "../cloudfront/resource.ts";
-import { toEpochSeconds } from "../cloudfront/time.ts";
 import type { Signer } from "../signer.ts";
 import { parseOptions, type OptionValues } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
@@ -23,7 +22,7 @@ import { fileSink, stdoutSink, type OutputSink } from "./output.ts";
 import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { formatCount, Progress } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile, warnOnStderr } from "./shared-inputs.ts";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
@@ -403,7 +402,7 @@ export async function loadSigner(
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner } = await import("../index.ts");
   try {
-    return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine });
+    return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine, onWarning: warnOnStderr(io) });
   } catch (err) {
     throw withOptionNames(err, command);
   }
@@ -434,15 +433,15 @@ export function policyFromOptions(
   nowSeconds = Date.now() / 1000,
 ): BulkPolicy {
   try {
-    const expires = toEpochSeconds(parseWhen(values["date-less-than"]!), "expires", "floor");
-    if (expires <= nowSeconds) {
-      fail("EXPIRES_IN_PAST", "expires is not in the future; a URL that is already expired would only give 403");
-    }
     const startsText = values["date-greater-than"];
-    const starts = startsText === undefined ? undefined : toEpochSeconds(parseWhen(startsText), "starts", "ceil");
-    if (starts !== undefined && starts >= expires) fail("INVALID_DATE_RANGE", "starts must be before expires");
-    const ipText = values["ip-address"];
-    const ipAddress = ipText === undefined ? undefined : normalizeIpAddress(ipText);
+    const { expires, starts, ipAddress } = policyConditions(
+      {
+        expires: parseWhen(values["date-less-than"]!),
+        starts: startsText === undefined ? undefined : parseWhen(startsText),
+        ipAddress: values["ip-address"],
+      },
+      nowSeconds,
+    );
     const resourceText = values["policy-resource"];
     const allowAnyResource = values["allow-any-resource"];
     const resource = resourceText === undefined ? undefined : validateResource(resourceText, allowAnyResource === true).pattern;

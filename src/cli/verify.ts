@@ -4,11 +4,13 @@
  *
  * @module
  */
+import { parseSigningCookies } from "../cloudfront/cookie.ts";
+import { splitSignedUrl } from "../cloudfront/signed-url.ts";
 import type { VerifyResult } from "../verify/verify.ts";
 import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { CliError, EXIT } from "./report.ts";
-import { optionNamesHint, parseChoice, parseWhen, readPublicKeyFile } from "./shared-inputs.ts";
+import { inCliTerms, optionNamesHint, parseChoice, parseWhen, readPublicKeyFile } from "./shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -55,7 +57,8 @@ WHEN is epoch seconds (1893456000) or ISO 8601 with a zone: 2030-01-01T00:00:00Z
 Reason codes: OK, MISSING_KEY_PAIR_ID, UNKNOWN_KEY, MISSING_SIGNATURE, DUPLICATE_SIGNING_PARAMETER,
   MALFORMED_POLICY, STANDARD_BASE64, HASH_ALGORITHM_MISMATCH, PARAMETER_ADDED_AFTER_SIGNING,
   BAD_SIGNATURE, MILLISECOND_EPOCH, RESOURCE_MISMATCH, EXPIRED, NOT_YET_VALID, IP_NOT_ALLOWED,
-  IP_ADDRESS_NOT_CHECKED, S3_PRESIGNED_URL, SIGNING_PARAMETERS_IN_FRAGMENT, INVALID_URL
+  IP_ADDRESS_NOT_CHECKED, S3_PRESIGNED_URL, SIGNING_PARAMETERS_IN_FRAGMENT, INVALID_URL,
+  CLIENT_REWRITES_URL (a client would send other bytes: upper-case host, :443, a .. segment, ...)
 
 Examples:
   cfsign verify --url 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=...&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F' \\
@@ -115,29 +118,26 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
     throw err;
   }
   io.stdout(values.json === true ? JSON.stringify(result, null, 2) + "\n" : describe(result));
+  if (values.json !== true) for (const w of result.warnings ?? []) io.stderr(`cfsign: warning: ${w.code}: ${w.message}\n`);
   return result.valid ? EXIT.OK : EXIT.REFUSED;
 }
 
-/** The Key-Pair-Id the request names (query parameter, else cookie), if any. */
+/**
+ * The Key-Pair-Id the request names, read as the verifier reads it (src/cloudfront/signed-url.ts and
+ * src/cloudfront/cookie.ts): the query parameter, else the cookie.
+ */
 function namedKeyPairId(url: string, cookie: string | undefined): string | undefined {
-  const query = url.split("#", 1)[0]!.split("?").slice(1).join("?");
-  for (const pair of query.split("&")) if (pair.startsWith("Key-Pair-Id=")) return pair.slice("Key-Pair-Id=".length);
-  if (cookie !== undefined) {
-    for (const part of cookie.split(";")) {
-      const [name, ...rest] = part.trim().split("=");
-      if (name === "CloudFront-Key-Pair-Id") return rest.join("=");
-    }
-  }
-  return undefined;
+  const fromUrl = splitSignedUrl(url).signing.get("Key-Pair-Id")?.[0];
+  if (fromUrl !== undefined) return fromUrl;
+  return cookie === undefined ? undefined : parseSigningCookies(cookie).get("Key-Pair-Id")?.[0];
 }
 
 /**
- * The result's message for the terminal. When the IpAddress condition went unchecked, the message (fixed text
- * and the policy's CIDR) names the library's options `clientIp` and `ignoreIpAddress`: given here as the flags.
+ * The result's message for the terminal: the library's option names written as this command's flags
+ * (`clientIp` as `--client-ip`), from the table every command uses (./shared-inputs.ts).
  */
 function messageForCli(r: VerifyResult): string {
-  if (r.ipAddressChecked !== false) return r.message;
-  return r.message.replace(/\bignoreIpAddress(?:: true)?/g, "--ignore-ip-address").replace(/\bclientIp\b/g, "--client-ip");
+  return inCliTerms(r.message);
 }
 
 const iso = (d: Date): string => d.toISOString().replace(".000Z", "Z");

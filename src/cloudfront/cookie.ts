@@ -11,6 +11,7 @@
  * @module
  */
 import { fail } from "../errors.ts";
+import { signingParameterOfCookie, type SigningParameterName } from "./params.ts";
 
 /** `SameSite` values (RFC 6265bis §4.1.2.7). */
 export type SameSite = "Strict" | "Lax" | "None";
@@ -39,10 +40,18 @@ const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/;
 /**
  * Validates the attributes and returns the text that follows `name=value`
  * in every `Set-Cookie` value, e.g. `; Domain=example.com; Path=/; Secure; HttpOnly`.
+ * With the `resource` the cookies grant (the options of `signCookies` carry it), also
+ * checks that the `Domain` can reach the resource's host ({@link cookieDomainProblem}).
  *
- * @throws {@link CfSignError} `INVALID_COOKIE_ATTRIBUTE`, `COOKIE_DOMAIN_NOT_ALLOWED`
+ * @param options - the cookie attributes, and the `resource` when known
+ * @returns the attribute text
+ * @throws {@link CfSignError} `INVALID_COOKIE_ATTRIBUTE`, `COOKIE_DOMAIN_NOT_ALLOWED`, `COOKIE_DOMAIN_MISMATCH`
+ * @example
+ * ```ts
+ * cookieAttributes({ domain: "example.com", resource: "https://cdn.example.com/*" }); // "; Domain=example.com; Path=/; Secure; HttpOnly"
+ * ```
  */
-export function cookieAttributes(options: CookieAttributeOptions): string {
+export function cookieAttributes(options: CookieAttributeOptions & { readonly resource?: unknown }): string {
   const { domain, path = "/", secure = true, httpOnly = true, sameSite } = options;
   let out = "";
   if (domain !== undefined) {
@@ -81,7 +90,63 @@ export function cookieAttributes(options: CookieAttributeOptions): string {
     }
     out += "; SameSite=" + value;
   }
+  // Last, so that a malformed attribute is named first.
+  if (typeof options.resource === "string") {
+    const problem = cookieDomainProblem(options.resource, typeof domain === "string" ? domain : undefined);
+    if (problem !== null) fail("COOKIE_DOMAIN_MISMATCH", problem);
+  }
   return out;
+}
+
+/**
+ * Why cookies with this `Domain` (or none: host-only cookies) would never be sent
+ * with requests for the resource's host, or `null` when they can be. Browsers send
+ * a cookie to its domain and the domain's subdomains only (RFC 6265 §5.1.3), and no
+ * site can set a cookie for `cloudfront.net` (a public suffix; CloudFront's guide
+ * also forbids it), so a resource on a `*.cloudfront.net` host is out of reach of
+ * any signed cookie.
+ *
+ * @param resource - the URL or pattern the cookies grant (`*` and a wildcard host are judged by their literal part)
+ * @param domain - the cookie's `Domain`, or `undefined` for host-only cookies
+ * @returns the problem in words, or `null`
+ * @example
+ * ```ts
+ * cookieDomainProblem("https://cdn.example.com/*", "other.org"); // "the cookies' Domain other.org cannot ..."
+ * cookieDomainProblem("https://cdn.example.com/*", "example.com"); // null
+ * ```
+ */
+export function cookieDomainProblem(resource: string, domain: string | undefined): string | null {
+  const start = resource.indexOf("://");
+  if (resource === "*" || start === -1) return null;
+  let end = start + 3;
+  while (end < resource.length && resource[end] !== "/") end++;
+  const host = resource.slice(start + 3, end).toLowerCase().replace(/:[0-9]*$/, "");
+  const wildcard = /[*?]/.test(host);
+  // The literal end of a wildcard host (`*.example.com` → `.example.com`): every host it matches ends with it.
+  const literalTail = wildcard ? host.slice(Math.max(host.lastIndexOf("*"), host.lastIndexOf("?")) + 1) : host;
+  const onCloudFront = (h: string): boolean => h === "cloudfront.net" || h.endsWith(".cloudfront.net");
+  if (!wildcard && onCloudFront(host)) {
+    return (
+      "the resource's host is a *.cloudfront.net name, which no signed cookie can reach (no site may set cookies " +
+      "for cloudfront.net); serve the distribution under an alternate domain name such as cdn.example.com, grant " +
+      "that host, and set domain to it or to its parent (example.com)"
+    );
+  }
+  if (domain === undefined) return null; // host-only cookies: they reach the host that sets them, which cfsign cannot know
+  const bare = (domain.startsWith(".") ? domain.slice(1) : domain).toLowerCase();
+  if (wildcard) {
+    if (literalTail === "" || literalTail === "." + bare || literalTail.endsWith("." + bare)) return null;
+    return (
+      `the resource's host is a wildcard, and the hosts it matches end with "${literalTail}", which is not under ` +
+      `the cookies' Domain ${bare}: browsers send the cookies only to ${bare} and its subdomains. Set domain to ` +
+      "the parent domain the hosts share"
+    );
+  }
+  if (host === bare || host.endsWith("." + bare)) return null;
+  return (
+    `the cookies' Domain ${bare} cannot reach the resource's host ${host}: browsers send cookies only to their ` +
+    `domain and its subdomains. Set domain to ${host} or to a parent of it`
+  );
 }
 
 const SAME_SITE: Readonly<Record<string, SameSite>> = { strict: "Strict", lax: "Lax", none: "None" };
@@ -102,4 +167,42 @@ export function setCookie(name: string, value: string, attributes: string): stri
     );
   }
   return header;
+}
+
+/**
+ * The CloudFront signing cookies of a request, as CloudFront reads them: each `CloudFront-<name>` cookie with
+ * the value of every occurrence, in order (duplicates are the caller's finding); other cookies are ignored.
+ *
+ * @param input - a `Cookie` header value (`"CloudFront-Policy=...; CloudFront-Signature=..."`) or an object of names and values
+ * @returns the signing values by parameter name
+ * @throws {@link CfSignError} `INVALID_ARGUMENT` for another type or a non-string value
+ * @example
+ * ```ts
+ * parseSigningCookies("CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F; theme=dark").get("Key-Pair-Id"); // ["K2JCJMDEHXQW5F"]
+ * ```
+ */
+export function parseSigningCookies(input: Readonly<Record<string, string>> | string): Map<SigningParameterName, string[]> {
+  const jar = new Map<SigningParameterName, string[]>();
+  const add = (rawName: string, value: string): void => {
+    const name = signingParameterOfCookie(rawName);
+    if (name === undefined) return;
+    const list = jar.get(name);
+    if (list === undefined) jar.set(name, [value]);
+    else list.push(value);
+  };
+  if (typeof input === "string") {
+    for (const part of input.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq === -1) continue;
+      add(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
+  } else if (typeof input === "object" && input !== null) {
+    for (const [name, value] of Object.entries(input)) {
+      if (typeof value !== "string") fail("INVALID_ARGUMENT", "cookie values must be strings");
+      add(name, value);
+    }
+  } else {
+    fail("INVALID_ARGUMENT", "cookies must be a Cookie header string or an object of names and values");
+  }
+  return jar;
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { fail } from "../errors.ts";
-import { MAX_URL_BYTES, urlSections } from "./url.ts";
+import { MAX_URL_BYTES, hasDotSegment, urlSections } from "./url.ts";
 
 /** What {@link validateResource} learned about a pattern. */
 export interface ResourceInfo {
@@ -63,6 +63,24 @@ export function validateResource(pattern: unknown, allowAnyResource: boolean): R
     if (host.length === 0) fail("INVALID_RESOURCE", "resource has no host");
     if (/[A-Z]/.test(host) || /[A-Z]/.test(scheme)) {
       fail("INVALID_RESOURCE", "write the resource's scheme and host in lower case, as clients send them");
+    }
+    // The rules of ./url.ts clientRewrite that apply to a pattern: what a client never sends, no request has.
+    if (!broad && hostEnd === pattern.length) {
+      fail("INVALID_RESOURCE", "the resource needs a path (https://host/...): clients always send one, so add the /");
+    }
+    if (host.includes("@")) {
+      fail("INVALID_RESOURCE", "the resource has user information (user@host), which clients strip before sending; remove it");
+    }
+    if ((scheme === "https" && host.endsWith(":443")) || (scheme === "http" && host.endsWith(":80"))) {
+      fail("INVALID_RESOURCE", "remove the default port from the resource; clients drop it, so no request would match");
+    }
+    const query = pattern.indexOf("?", hostEnd);
+    if (hostEnd < pattern.length && hasDotSegment(pattern.slice(hostEnd, query === -1 ? pattern.length : query))) {
+      fail(
+        "INVALID_RESOURCE",
+        "the resource's path has a . or .. segment, which clients resolve before sending, so no request would " +
+          "match it; write the resolved path",
+      );
     }
   }
   if (broad && !allowAnyResource) {

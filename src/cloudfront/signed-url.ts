@@ -1,6 +1,6 @@
 /**
  * Reading a signed URL apart, key-less: the one way the verifier
- * (`verifyUrl`, src/verify/verify.ts) and `cfsign inspect` (src/cli/inspect.ts) split
+ * (`verifyUrl`, src/verify/verify.ts) and the inspector (`inspectSignedUrl`, src/verify/inspect.ts) split
  * a URL into its own query parameters and CloudFront's signing parameters,
  * rebuild the canned policy CloudFront would check, and recognise the text
  * mistakes that need no key (standard base64, an S3 presigned URL).
@@ -14,16 +14,8 @@
  * @module
  */
 
-/** CloudFront's signing parameters, with their exact (case-sensitive) names, in the order checks report them. */
-export const SIGNING_PARAMETER_NAMES = ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"] as const;
-
-/** One of {@link SIGNING_PARAMETER_NAMES}. */
-export type SigningParameterName = (typeof SIGNING_PARAMETER_NAMES)[number];
-
-/** Whether `name` is a signing parameter's exact name (`Expires`, not `expires`). */
-export function isSigningParameterName(name: string): name is SigningParameterName {
-  return (SIGNING_PARAMETER_NAMES as readonly string[]).includes(name);
-}
+import { decodeBase64 } from "./base64.ts";
+import { SIGNING_PARAMETER_NAMES, isS3SigningParameterName, isSigningParameterName, type SigningParameterName } from "./params.ts";
 
 /** One of the URL's own query parameters (not a signing parameter). */
 export interface QueryParameter {
@@ -112,19 +104,6 @@ export function isExpiresText(text: string): boolean {
   return /^[0-9]{1,20}$/.test(text);
 }
 
-/**
- * The canned policy CloudFront rebuilds from a request
- * (`private-content-creating-signed-url-canned-policy`): the exact text whose
- * bytes a canned signature covers. The resource is put in as is, unescaped, as
- * CloudFront does.
- *
- * @param resource - the URL without its signing parameters ({@link unsignedUrl})
- * @param expires - the `Expires` value, already checked with {@link isExpiresText}
- */
-export function cannedPolicyText(resource: string, expires: string): string {
-  return `{"Statement":[{"Resource":"${resource}","Condition":{"DateLessThan":{"AWS:EpochTime":${expires}}}}]}`;
-}
-
 const STANDARD_BASE64 = /[+/=]|%2B|%2F|%3D/i;
 
 /**
@@ -138,14 +117,66 @@ export function usesStandardBase64(text: string): boolean {
 
 /**
  * Whether the URL is an Amazon S3 presigned URL (an `X-Amz-Signature`,
- * `X-Amz-Credential` or `AWSAccessKeyId` query parameter, any case) rather
- * than a CloudFront signed one.
+ * `X-Amz-Credential`, ... or `AWSAccessKeyId` query parameter, any case: see
+ * `isS3SigningParameterName` in ./params.ts) rather than a CloudFront signed one.
  *
  * @param parts - the URL's parts ({@link splitSignedUrl})
+ * @returns true when it has an S3 presigning parameter
  */
 export function isS3PresignedUrl(parts: Pick<SignedUrlParts, "names">): boolean {
-  return parts.names.some((n) => {
-    const lower = n.toLowerCase();
-    return lower === "x-amz-signature" || lower === "x-amz-credential" || lower === "awsaccesskeyid";
-  });
+  return parts.names.some(isS3SigningParameterName);
+}
+
+/**
+ * Whether a `#fragment` carries CloudFront signing parameters (botocore appends
+ * them after a fragment, `a.jpg#t=10?Expires=...`, where clients never send them).
+ *
+ * @param fragment - the fragment without its `#`
+ * @returns true when a signing parameter starts the fragment or follows a `?` or `&` in it
+ */
+export function hasSigningParametersInFragment(fragment: string): boolean {
+  const names = SIGNING_PARAMETER_NAMES.join("|");
+  return new RegExp(`(?:^|[?&])(?:${names})=`).test(fragment);
+}
+
+/** What {@link decodeSigningValue} made of a `Policy` or `Signature` value. */
+export type DecodedValue =
+  | { readonly bytes: Uint8Array; readonly problem?: undefined }
+  | {
+      readonly bytes?: undefined;
+      /** `STANDARD_BASE64` for `+ / =` (or their escapes), `NOT_BASE64` for anything else that is not canonical. */
+      readonly problem: "STANDARD_BASE64" | "NOT_BASE64";
+      /** The mistake in words, naming the value by `label`. */
+      readonly message: string;
+    };
+
+/**
+ * Decodes a `Policy` or `Signature` value with the one strict decoder
+ * (./base64.ts): the verdict the verifier and the inspector share. Text that is
+ * not canonical CloudFront-safe base64 (standard base64, a stray character,
+ * non-zero bits after the last byte as in `AB__`) is refused, never repaired.
+ *
+ * @param text - the value as it appears in the query or cookie
+ * @param label - its name for the message, e.g. `Signature` or `CloudFront-Policy`
+ * @returns the bytes, or the problem
+ * @example
+ * ```ts
+ * decodeSigningValue("AB__", "Signature").problem; // "NOT_BASE64"
+ * ```
+ */
+export function decodeSigningValue(text: string, label: string): DecodedValue {
+  const bytes = decodeBase64(text);
+  if (bytes !== null) return { bytes };
+  if (usesStandardBase64(text)) {
+    return {
+      problem: "STANDARD_BASE64",
+      message:
+        `${label} is standard base64 (+ / =, or their %2B %2F %3D escapes); CloudFront expects its URL-safe variant: ` +
+        "replace + with -, = with _ and / with ~ (and do not percent-encode it)",
+    };
+  }
+  return {
+    problem: "NOT_BASE64",
+    message: `${label} is not canonical CloudFront-safe base64 (A-Z a-z 0-9 - ~, padded with _ to a multiple of 4, no stray bits)`,
+  };
 }

@@ -11,15 +11,7 @@
  * @module
  */
 import { fail } from "../errors.ts";
-
-/** CloudFront's signing parameters (`private-content-signed-urls`), lower-cased. */
-export const SIGNING_PARAMETERS: readonly string[] = [
-  "expires",
-  "policy",
-  "signature",
-  "key-pair-id",
-  "hash-algorithm",
-];
+import { isS3SigningParameterName, signingParameterIgnoringCase } from "./params.ts";
 
 /** CloudFront's maximum URL length in bytes (`cloudfront-limits`). */
 export const MAX_URL_BYTES = 8192;
@@ -67,16 +59,63 @@ export interface UrlSections {
 
 /** Options for {@link validateUrl}. */
 export interface ValidateUrlOptions {
-  /** Percent-encode characters that must be encoded instead of refusing them. */
+  /**
+   * Rewrite the URL as a client would send it instead of refusing it: percent-encode characters that must be
+   * encoded, and write a non-ASCII host in its punycode (IDNA) form.
+   */
   readonly encode?: boolean | undefined;
 }
 
 /**
- * Checks that `input` can be signed exactly as given and returns the URL to sign
- * (the input itself, or its percent-encoded form when `encode` is set).
+ * Something a client changes in a URL before sending it, so that CloudFront
+ * sees other bytes than the ones given (see CLOUDFRONT.md "What reaches
+ * CloudFront is what the client sends").
+ */
+export interface ClientRewrite {
+  /** The signer's error code for it: `INVALID_URL` or `URL_UNSAFE_CHARACTER`. */
+  readonly code: "INVALID_URL" | "URL_UNSAFE_CHARACTER";
+  /** What the client changes, in a few words: `resolves the "." and ".." segments of the path`. */
+  readonly change: string;
+  /** The signer's message: the change and how to write the URL so that it is sent as given. */
+  readonly message: string;
+}
+
+/**
+ * What a browser or HTTP client would change in `url` before sending it, or
+ * `null` when it sends the URL byte for byte: upper-case scheme or host, a
+ * default port, user information, `.`/`..` path segments, characters it
+ * percent-encodes (space, non-ASCII, `"`, `<`, `'` in the query, a `%` that starts
+ * no escape, ...), a non-ASCII host (sent in punycode), an empty path. The one
+ * rule behind the signer's refusals ({@link validateUrl}) and the verifier's
+ * `CLIENT_REWRITES_URL`.
  *
+ * @param url - an absolute `http(s)://` URL (any letter case), without its `#fragment`
+ * @returns the first change a client makes, or `null`
+ * @example
+ * ```ts
+ * clientRewrite("https://cdn.example.com/gallery/../x.jpg")?.change; // 'resolves the "." and ".." segments of the path'
+ * clientRewrite("https://cdn.example.com/x.jpg");                    // null
+ * ```
+ */
+export function clientRewrite(url: string): ClientRewrite | null {
+  const schemeLength = schemePrefixLength(url);
+  if (schemeLength === 0 || url[schemeLength] === "[") return null;
+  return schemeCase(url, schemeLength) ?? characters(url, schemeLength) ?? authority(url, schemeLength) ?? dotSegments(url, schemeLength);
+}
+
+/**
+ * Checks that `input` can be signed exactly as given and returns the URL to sign
+ * (the input itself, or the form a client sends when `encode` is set).
+ *
+ * @param input - the URL
+ * @param options - `encode`
+ * @returns the URL to sign
  * @throws {@link CfSignError} `INVALID_URL`, `URL_HAS_FRAGMENT`, `URL_UNSAFE_CHARACTER`,
- *   `URL_HAS_SIGNING_PARAMETER`, `URL_TOO_LONG` (over 8,192 bytes before signing)
+ *   `URL_HAS_SIGNING_PARAMETER`, `URL_HAS_S3_SIGNATURE`, `URL_TOO_LONG` (over 8,192 bytes before signing)
+ * @example
+ * ```ts
+ * validateUrl("https://cdn.example.com/a b.jpg", { encode: true }); // "https://cdn.example.com/a%20b.jpg"
+ * ```
  */
 export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): string {
   if (typeof input !== "string") {
@@ -84,14 +123,12 @@ export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): s
   }
   // First, so that the work below (and resource matching after it) stays bounded for any input.
   if (input.length > MAX_URL_BYTES) tooLong();
-  const lower = input.slice(0, 8).toLowerCase();
-  const schemeLength = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : 0;
+  const schemeLength = schemePrefixLength(input);
   if (schemeLength === 0) {
     fail("INVALID_URL", "the URL must be absolute and start with https:// or http://");
   }
-  if (input.slice(0, schemeLength) !== lower.slice(0, schemeLength)) {
-    fail("INVALID_URL", "write the URL scheme in lower case (clients send it that way, so CloudFront rebuilds it so)");
-  }
+  const scheme = schemeCase(input, schemeLength);
+  if (scheme !== null) fail(scheme.code, scheme.message);
   const hash = input.indexOf("#");
   if (hash !== -1) {
     fail(
@@ -103,12 +140,12 @@ export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): s
   if (input[schemeLength] === "[") {
     fail("INVALID_URL", "IPv6 literal hosts are not supported; CloudFront serves distributions by DNS name");
   }
-  const url = encodeOrCheckCharacters(input, schemeLength, options.encode === true);
+  const url = options.encode === true ? encodeForClient(input, schemeLength) : input;
   if (url.length > MAX_URL_BYTES) tooLong();
-  checkAuthority(url, schemeLength);
+  const rewrite = characters(url, schemeLength) ?? authority(url, schemeLength) ?? dotSegments(url, schemeLength);
+  if (rewrite !== null) fail(rewrite.code, rewrite.message);
+  checkHost(url, schemeLength);
   const queryStart = url.indexOf("?");
-  const pathEnd = queryStart === -1 ? url.length : queryStart;
-  checkPath(url, schemeLength, pathEnd);
   if (queryStart !== -1) checkQuery(url, queryStart);
   return url;
 }
@@ -117,18 +154,57 @@ function tooLong(): never {
   fail("URL_TOO_LONG", `the URL is longer than ${MAX_URL_BYTES} bytes, CloudFront's limit, even before signing`);
 }
 
-function encodeOrCheckCharacters(input: string, from: number, encode: boolean): string {
-  // Fast path, the common case: every character allowed as it is, no % to check and no '. Then there is
-  // nothing to refuse and nothing to encode (encoding would return the input unchanged). Otherwise the
-  // characters before the first other one are kept as they are, and the full check starts there.
+/** 8 for `https://`, 7 for `http://` (any case), else 0. */
+function schemePrefixLength(url: string): number {
+  const lower = url.slice(0, 8).toLowerCase();
+  return lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : 0;
+}
+
+function rewrite(code: ClientRewrite["code"], change: string, message: string): ClientRewrite {
+  return { code, change, message };
+}
+
+function schemeCase(url: string, schemeLength: number): ClientRewrite | null {
+  const scheme = url.slice(0, schemeLength);
+  if (scheme === scheme.toLowerCase()) return null;
+  return rewrite(
+    "INVALID_URL",
+    "lower-cases the scheme",
+    "write the URL scheme in lower case (clients send it that way, so CloudFront rebuilds it so)",
+  );
+}
+
+/** End of the host (the first `/`, `?` or `#` after it, or the end). */
+function hostEndOf(url: string, hostStart: number): number {
+  let i = hostStart;
+  while (i < url.length) {
+    const c = url.charCodeAt(i);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    i++;
+  }
+  return i;
+}
+
+/** The punycode form a client sends for a host with non-ASCII letters, or `null` when it has none or none exists. */
+function punycodeHost(host: string): string | null {
+  try {
+    const ascii = new URL("https://" + host + "/").hostname;
+    return /^[\x21-\x7e]+$/.test(ascii) && ascii !== host ? ascii : null;
+  } catch {
+    return null;
+  }
+}
+
+function characters(input: string, from: number): ClientRewrite | null {
+  // Fast path, the common case: every character allowed as it is, no % to check and no '.
   let clean = from;
   for (; clean < input.length; clean++) {
     const code = input.charCodeAt(clean);
     if (code >= 128 || ALLOWED[code] !== 1 || code === 0x27 /* ' */) break;
   }
-  if (clean === input.length) return input;
-  let out = encode ? input.slice(0, clean) : "";
+  if (clean === input.length) return null;
   const queryStart = input.indexOf("?");
+  const hostEnd = hostEndOf(input, from);
   for (let i = clean; i < input.length; i++) {
     const code = input.charCodeAt(i);
     let char = input[i]!;
@@ -137,75 +213,175 @@ function encodeOrCheckCharacters(input: string, from: number, encode: boolean): 
       if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         char = input.slice(i, i + 2);
       } else {
-        fail("URL_UNSAFE_CHARACTER", `the URL has a lone surrogate (${describeChar(char)}) at character ${i + 1}, which no client can send`);
+        return rewrite(
+          "URL_UNSAFE_CHARACTER",
+          `replaces the lone surrogate at character ${i + 1} with U+FFFD`,
+          `the URL has a lone surrogate (${describeChar(char)}) at character ${i + 1}, which no client can send`,
+        );
       }
     }
     const inQuery = queryStart !== -1 && i > queryStart;
+    if (i < hostEnd && code >= 128) {
+      const host = input.slice(from, hostEnd);
+      const ascii = punycodeHost(host);
+      return rewrite(
+        "URL_UNSAFE_CHARACTER",
+        ascii === null ? "cannot send the non-ASCII host name" : `sends the host name in punycode, ${ascii}`,
+        `the URL's host has ${describeChar(char)}, a non-ASCII letter: clients send such a host name in its punycode ` +
+          "(IDNA) form, " +
+          (ascii === null
+            ? "and this one has none; use the distribution's ASCII host name"
+            : `so write the host as ${ascii} (what new URL(...).hostname gives), or pass encode: true to have cfsign do it`),
+      );
+    }
     let ok: boolean;
     let replacement: string;
     if (code === 0x25 /* % */) {
       ok = isHex(input.charCodeAt(i + 1)) && isHex(input.charCodeAt(i + 2));
-      replacement = ok ? "%" : "%25";
-    } else if (code === 0x27 /* ' */ && inQuery) {
+      replacement = "%25";
+    } else if (code === 0x27 /* ' */) {
       // Browsers percent-encode ' in the query of http(s) URLs (WHATWG URL, special-query set).
-      ok = false;
+      ok = !inQuery;
       replacement = "%27";
     } else {
       ok = code < 128 && ALLOWED[code] === 1;
       replacement = ok ? char : percentEncodeChar(char);
     }
-    if (!ok && !encode) {
-      fail(
+    if (!ok) {
+      return rewrite(
         "URL_UNSAFE_CHARACTER",
+        `percent-encodes ${describeChar(char)} at character ${i + 1} as ${replacement}`,
         `the URL has ${describeChar(char)} at character ${i + 1}, which must be percent-encoded: write ${replacement} ` +
           "(or pass encode: true to have cfsign encode it and sign the encoded URL)",
       );
     }
-    if (encode) out += replacement;
     if (char.length === 2) i++;
   }
-  return encode ? out : input;
+  return null;
 }
 
-function checkAuthority(url: string, hostStart: number): void {
-  let hostEnd = url.indexOf("/", hostStart);
+/** The URL as a client sends it, character-wise: the host in punycode, the rest percent-encoded where needed. */
+function encodeForClient(input: string, from: number): string {
+  const hostEnd = hostEndOf(input, from);
+  let head = input.slice(0, hostEnd);
+  if (/[^\x00-\x7f]/.test(input.slice(from, hostEnd))) {
+    const ascii = punycodeHost(input.slice(from, hostEnd));
+    if (ascii !== null) head = input.slice(0, from) + ascii;
+  }
+  let out = head;
+  const queryStart = input.indexOf("?");
+  for (let i = hostEnd; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    let char = input[i]!;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = input.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) char = input.slice(i, i + 2);
+    }
+    if (code >= 0xd800 && code <= 0xdfff && char.length === 1) {
+      out += char; // a lone surrogate: left for the check to refuse
+    } else if (code === 0x25) {
+      out += isHex(input.charCodeAt(i + 1)) && isHex(input.charCodeAt(i + 2)) ? "%" : "%25";
+    } else if (code === 0x27) {
+      out += queryStart !== -1 && i > queryStart ? "%27" : "'";
+    } else {
+      out += code < 128 && ALLOWED[code] === 1 ? char : percentEncodeChar(char);
+    }
+    if (char.length === 2) i++;
+  }
+  return out;
+}
+
+function authority(url: string, hostStart: number): ClientRewrite | null {
+  const hostEnd = url.indexOf("/", hostStart);
   const q = url.indexOf("?", hostStart);
   if (q !== -1 && (hostEnd === -1 || q < hostEnd)) {
-    fail("INVALID_URL", "the URL needs a path before its query (https://host/path?query)");
+    return rewrite(
+      "INVALID_URL",
+      "adds the path / before the query",
+      "the URL needs a path before its query (https://host/path?query): clients send https://host/?query",
+    );
   }
   if (hostEnd === -1) {
-    fail("INVALID_URL", "the URL needs a path: clients request https://host/ for https://host, so add the /");
+    return rewrite(
+      "INVALID_URL",
+      "adds the path /",
+      "the URL needs a path: clients request https://host/ for https://host, so add the /",
+    );
   }
-  const authority = url.slice(hostStart, hostEnd);
-  if (authority.includes("@")) {
-    fail("INVALID_URL", "the URL has user information (user@host), which clients strip before sending");
+  const authorityText = url.slice(hostStart, hostEnd);
+  if (authorityText.includes("@")) {
+    return rewrite(
+      "INVALID_URL",
+      "drops the user information (user@)",
+      "the URL has user information (user@host), which clients strip before sending",
+    );
   }
-  const colon = authority.lastIndexOf(":");
-  const host = colon === -1 ? authority : authority.slice(0, colon);
-  if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
-    if (/[A-Z]/.test(host)) {
-      fail("INVALID_URL", "write the host name in lower case (clients lower-case it, so CloudFront rebuilds it so)");
+  const colon = authorityText.lastIndexOf(":");
+  const host = colon === -1 ? authorityText : authorityText.slice(0, colon);
+  if (/[A-Z]/.test(host)) {
+    return rewrite(
+      "INVALID_URL",
+      "lower-cases the host name",
+      "write the host name in lower case (clients lower-case it, so CloudFront rebuilds it so)",
+    );
+  }
+  if (colon !== -1) {
+    const port = authorityText.slice(colon + 1);
+    const scheme = url.slice(0, hostStart - 3).toLowerCase();
+    if ((scheme === "https" && port === "443") || (scheme === "http" && port === "80")) {
+      return rewrite(
+        "INVALID_URL",
+        `drops the default port :${port}`,
+        `remove the default port :${port}; clients drop it, so CloudFront would see different bytes`,
+      );
     }
+  }
+  return null;
+}
+
+/**
+ * Whether a path has a `.` or `..` segment, also written `%2e` (which clients
+ * resolve too, WHATWG URL "single-dot/double-dot URL path segment").
+ *
+ * @param path - a URL path, from its first `/` to the query
+ * @returns true when a client would resolve a segment
+ * @example
+ * ```ts
+ * hasDotSegment("/gallery/../x.jpg"); // true
+ * hasDotSegment("/gallery/.x.jpg");   // false
+ * ```
+ */
+export function hasDotSegment(path: string): boolean {
+  return /\/\.{1,2}(?=[/?#]|$)/.test(path) || /\/%2e(%2e|\.)?(?=[/?#]|$)|\/\.%2e(?=[/?#]|$)/i.test(path);
+}
+
+function dotSegments(url: string, hostStart: number): ClientRewrite | null {
+  const slash = url.indexOf("/", hostStart);
+  const q = url.indexOf("?");
+  const pathEnd = q === -1 ? url.length : q;
+  if (slash === -1 || slash >= pathEnd) return null;
+  if (!hasDotSegment(url.slice(slash, pathEnd))) return null;
+  return rewrite(
+    "INVALID_URL",
+    'resolves the "." and ".." segments of the path',
+    "the URL's path has a . or .. segment, which clients resolve before sending; sign the resolved path",
+  );
+}
+
+/** The structural checks that are not client rewrites: a DNS host name and a port number. */
+function checkHost(url: string, hostStart: number): void {
+  const hostEnd = url.indexOf("/", hostStart);
+  const authorityText = url.slice(hostStart, hostEnd);
+  const colon = authorityText.lastIndexOf(":");
+  const host = colon === -1 ? authorityText : authorityText.slice(0, colon);
+  if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
     fail("INVALID_URL", "the URL's host is not a valid DNS name (letters, digits, hyphens and dots)");
   }
   if (colon !== -1) {
-    const port = authority.slice(colon + 1);
+    const port = authorityText.slice(colon + 1);
     if (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65535) {
       fail("INVALID_URL", "the URL's port is not a number from 1 to 65535");
     }
-    const scheme = url.slice(0, hostStart - 3);
-    if ((scheme === "https" && port === "443") || (scheme === "http" && port === "80")) {
-      fail("INVALID_URL", `remove the default port :${port}; clients drop it, so CloudFront would see different bytes`);
-    }
-  }
-}
-
-function checkPath(url: string, hostStart: number, pathEnd: number): void {
-  const slash = url.indexOf("/", hostStart);
-  if (slash === -1 || slash >= pathEnd) return;
-  const path = url.slice(slash, pathEnd);
-  if (/\/\.{1,2}(?=\/|$)/.test(path) || /\/%2e(%2e|\.)?(?=\/|$)|\/\.%2e(?=\/|$)/i.test(path)) {
-    fail("INVALID_URL", "the URL's path has a . or .. segment, which clients resolve before sending; sign the resolved path");
   }
 }
 
@@ -226,19 +402,24 @@ function checkQuery(url: string, queryStart: number): void {
     } catch {
       name = rawName;
     }
-    const lowered = name.toLowerCase();
-    if (SIGNING_PARAMETERS.includes(lowered)) {
-      const canonical = SIGNING_PARAMETERS_DISPLAY[SIGNING_PARAMETERS.indexOf(lowered)];
+    const signing = signingParameterIgnoringCase(name);
+    if (signing !== undefined) {
       fail(
         "URL_HAS_SIGNING_PARAMETER",
-        `the URL already has a ${canonical} query parameter; CloudFront reserves it for signing. ` +
+        `the URL already has a ${signing} query parameter; CloudFront reserves it for signing. ` +
           "Sign the URL without CloudFront's parameters (is it already signed?)",
+      );
+    }
+    if (isS3SigningParameterName(name)) {
+      fail(
+        "URL_HAS_S3_SIGNATURE",
+        `the URL has the Amazon S3 presigning parameter ${name.slice(0, 40)}: it is an S3 presigned URL, which ` +
+          "CloudFront does not check. Sign the object's CloudFront URL (https://<distribution>/<key>) without the " +
+          "X-Amz-* parameters",
       );
     }
   }
 }
-
-const SIGNING_PARAMETERS_DISPLAY = ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"];
 
 /** Section boundaries of a URL that passed {@link validateUrl}. */
 export function urlSections(url: string): UrlSections {

@@ -17,112 +17,12 @@ import {
   type UrlParts,
 } from "./types.ts";
 
-const ENCODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
-const PAD_BYTE = 0x5f; // "_"
+import { decodeBase64, encodeBase64 } from "../cloudfront/base64.ts";
+import { policyText } from "../cloudfront/policy.ts";
 
-/** Decode table: byte value -> 6-bit value, or 255 for "not in the alphabet". */
-const DECODE = /* @__PURE__ */ (() => {
-  const table = new Uint8Array(256).fill(255);
-  for (let i = 0; i < ENCODE.length; i++) table[ENCODE.charCodeAt(i)] = i;
-  return table;
-})();
+export { decodeBase64, encodeBase64, policyText };
 
 const encoder = /* @__PURE__ */ new TextEncoder();
-
-/** The policy JSON text for one spec (see {@link HotPath.serializePolicies}). */
-export function policyText(spec: PolicySpec): string {
-  let text =
-    '{"Statement":[{"Resource":' +
-    JSON.stringify(spec.resource) +
-    ',"Condition":{"DateLessThan":{"AWS:EpochTime":' +
-    spec.expires +
-    "}";
-  if (spec.ipAddress !== undefined) {
-    text += ',"IpAddress":{"AWS:SourceIp":' + JSON.stringify(spec.ipAddress) + "}";
-  }
-  if (spec.starts !== undefined) {
-    text += ',"DateGreaterThan":{"AWS:EpochTime":' + spec.starts + "}";
-  }
-  return text + "}}]}";
-}
-
-/** Alphabet as byte values, for writing base64 into a byte buffer. */
-const ENCODE_BYTES = /* @__PURE__ */ (() => {
-  const table = new Uint8Array(64);
-  for (let i = 0; i < 64; i++) table[i] = ENCODE.charCodeAt(i);
-  return table;
-})();
-
-const decoder = /* @__PURE__ */ new TextDecoder();
-
-/**
- * CloudFront-safe base64 of `bytes` (standard alphabet with `+`→`-`, `/`→`~`, `=`→`_`).
- * Writes ASCII bytes and decodes them once: measured several times faster in V8
- * than building the string by concatenation, which leaves ropes to flatten later.
- */
-export function encodeBase64(bytes: Uint8Array): string {
-  const n = bytes.length;
-  const whole = n - (n % 3);
-  const out = new Uint8Array(Math.ceil(n / 3) * 4);
-  let o = 0;
-  let i = 0;
-  for (; i < whole; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = ENCODE_BYTES[v >>> 18]!;
-    out[o++] = ENCODE_BYTES[(v >>> 12) & 63]!;
-    out[o++] = ENCODE_BYTES[(v >>> 6) & 63]!;
-    out[o++] = ENCODE_BYTES[v & 63]!;
-  }
-  const rest = n - whole;
-  if (rest > 0) {
-    const v = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    out[o++] = ENCODE_BYTES[v >>> 18]!;
-    out[o++] = ENCODE_BYTES[(v >>> 12) & 63]!;
-    out[o++] = rest === 2 ? ENCODE_BYTES[(v >>> 6) & 63]! : PAD_BYTE;
-    out[o++] = PAD_BYTE;
-  }
-  return decoder.decode(out);
-}
-
-/** Inverse of {@link encodeBase64}; `null` unless `text` is canonical CloudFront-safe base64. */
-export function decodeBase64(text: string): Uint8Array | null {
-  const len = text.length;
-  if (len % 4 !== 0) return null;
-  let pad = 0;
-  if (len > 0 && text.charCodeAt(len - 1) === 0x5f) pad = text.charCodeAt(len - 2) === 0x5f ? 2 : 1;
-  const out = new Uint8Array((len / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < len; i += 4) {
-    const last = i + 4 === len;
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2);
-    const c3 = text.charCodeAt(i + 3);
-    if (c0 > 255 || c1 > 255 || c2 > 255 || c3 > 255) return null;
-    const a = DECODE[c0]!;
-    const b = DECODE[c1]!;
-    if (a === 255 || b === 255) return null;
-    if (last && pad === 2) {
-      if ((b & 15) !== 0) return null;
-      out[o++] = (a << 2) | (b >>> 4);
-      break;
-    }
-    const c = DECODE[c2]!;
-    if (c === 255) return null;
-    if (last && pad === 1) {
-      if ((c & 3) !== 0) return null;
-      out[o++] = (a << 2) | (b >>> 4);
-      out[o++] = ((b & 15) << 4) | (c >>> 2);
-      break;
-    }
-    const d = DECODE[c3]!;
-    if (d === 255) return null;
-    out[o++] = (a << 2) | (b >>> 4);
-    out[o++] = ((b & 15) << 4) | (c >>> 2);
-    out[o++] = ((c & 3) << 6) | d;
-  }
-  return out;
-}
 
 /** One signed URL (see {@link HotPath.assembleUrls}). */
 function assembleUrl(part: UrlParts, suffix: string): string {
@@ -170,13 +70,25 @@ function isHexByte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
 }
 
-/** Whether bytes [p, p + n) of `buf` are a signing parameter name in any ASCII case. */
+const S3_NAME_PREFIX = /* @__PURE__ */ encoder.encode("x-amz-");
+const S3_SIGV2_NAME = /* @__PURE__ */ encoder.encode("awsaccesskeyid");
+
+function sameName(buf: Uint8Array, p: number, n: number, name: Uint8Array): boolean {
+  let k = 0;
+  while (k < n && (buf[p + k]! | 0x20) === name[k]) k++;
+  return k === n;
+}
+
+/**
+ * Whether bytes [p, p + n) of `buf` are a signing parameter name in any ASCII case, or may be an S3 presigning
+ * parameter (`X-Amz-...`, `AWSAccessKeyId`, see src/cloudfront/params.ts): either sends the line to the full check.
+ */
 function isSigningName(buf: Uint8Array, p: number, n: number): boolean {
+  if (n >= 6 && sameName(buf, p, 6, S3_NAME_PREFIX)) return true;
+  if (n === 14 && sameName(buf, p, 14, S3_SIGV2_NAME)) return true;
   for (const name of SIGNING_NAMES) {
     if (name.length !== n) continue;
-    let k = 0;
-    while (k < n && (buf[p + k]! | 0x20) === name[k]) k++;
-    return k === n;
+    return sameName(buf, p, n, name);
   }
   return false;
 }

@@ -12,7 +12,8 @@
  * @module
  */
 import { fail } from "../errors.ts";
-import { isSigningParameterName, splitSignedUrl, unsignedUrl } from "../cloudfront/signed-url.ts";
+import { isSigningParameterName } from "../cloudfront/params.ts";
+import { splitSignedUrl, unsignedUrl } from "../cloudfront/signed-url.ts";
 import type { DateInput } from "../cloudfront/time.ts";
 import type { PublicKeyInput } from "../crypto/public-key.ts";
 import { verifyCookies, type TimeBoundary, type VerifyOptions, type VerifyResult } from "./verify.ts";

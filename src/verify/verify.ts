@@ -20,22 +20,26 @@
 import { fail } from "../errors.ts";
 import { importVerifyKey, verifySignature, type PublicKeyInput, type VerifyKey } from "../crypto/public-key.ts";
 import type { HashAlgorithm } from "../crypto/types.ts";
-import { decodeBase64 } from "../engine/js.ts";
+import { cidrContains, parseClientIp, parseIpv4Cidr } from "../cloudfront/ip.ts";
+import { keyPairIdProblem } from "../cloudfront/key-pair-id.ts";
+import { parseSigningCookies } from "../cloudfront/cookie.ts";
+import { COOKIE_PREFIX, SIGNING_PARAMETER_NAMES, type SigningParameterName } from "../cloudfront/params.ts";
+import { cannedPolicyText, readPolicy, type CloudFrontPolicy } from "../cloudfront/policy.ts";
 import { resourceCovers } from "../cloudfront/resource.ts";
+import { s3HostKind } from "../cloudfront/s3.ts";
 import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "../cloudfront/time.ts";
 import {
-  SIGNING_PARAMETER_NAMES,
-  cannedPolicyText,
+  decodeSigningValue,
+  hasSigningParametersInFragment,
   isExpiresText,
   isS3PresignedUrl,
-  isSigningParameterName,
   splitSignedUrl,
   unsignedUrl,
-  usesStandardBase64,
   type SignedUrlParts,
-  type SigningParameterName,
 } from "../cloudfront/signed-url.ts";
-import { MAX_URL_BYTES } from "../cloudfront/url.ts";
+import { MAX_URL_BYTES, clientRewrite } from "../cloudfront/url.ts";
+
+export type { CloudFrontPolicy } from "../cloudfront/policy.ts";
 
 /**
  * Why a request is accepted or refused; one stable code per outcome.
@@ -65,6 +69,10 @@ import { MAX_URL_BYTES } from "../cloudfront/url.ts";
  * - `S3_PRESIGNED_URL`: the URL is an S3 presigned URL (`X-Amz-Signature`, `AWSAccessKeyId`), not a CloudFront one.
  * - `SIGNING_PARAMETERS_IN_FRAGMENT`: the signing parameters sit after a `#`, which clients never send.
  * - `INVALID_URL`: the request URL is not an absolute `http(s)://` URL.
+ * - `CLIENT_REWRITES_URL`: a client would not send the URL as given (upper-case scheme or host, a default port,
+ *   user information, `.`/`..` segments, a space, non-ASCII, `'` in the query, no path, ...), so CloudFront
+ *   would check other bytes; the message names what the client changes. The signer refuses the same URLs
+ *   (`validateUrl`, `clientRewrite` in src/cloudfront/url.ts).
  */
 export type VerifyReason =
   | "OK"
@@ -85,7 +93,8 @@ export type VerifyReason =
   | "IP_ADDRESS_NOT_CHECKED"
   | "S3_PRESIGNED_URL"
   | "SIGNING_PARAMETERS_IN_FRAGMENT"
-  | "INVALID_URL";
+  | "INVALID_URL"
+  | "CLIENT_REWRITES_URL";
 
 /**
  * How a time equal to a policy's bound is judged. `"exclusive"` (default) reads the
@@ -123,20 +132,6 @@ export interface VerifyOptions {
   boundary?: TimeBoundary | undefined;
 }
 
-/** The parsed JSON of a CloudFront policy (one statement). */
-export interface CloudFrontPolicy {
-  readonly Statement: readonly [
-    {
-      readonly Resource?: string;
-      readonly Condition: {
-        readonly DateLessThan: { readonly "AWS:EpochTime": number };
-        readonly DateGreaterThan?: { readonly "AWS:EpochTime": number };
-        readonly IpAddress?: { readonly "AWS:SourceIp": string };
-      };
-    },
-  ];
-}
-
 /** What {@link verifyUrl} and {@link verifyCookies} found. */
 export interface VerifyResult {
   /** True only with reason `OK`. */
@@ -171,9 +166,27 @@ export interface VerifyResult {
    * `ignoreIpAddress: true`).
    */
   readonly ipAddressChecked?: boolean;
+  /**
+   * What is probably not what you meant, whatever the verdict: today `S3_HOST`, a request to an Amazon
+   * S3 endpoint, which CloudFront never sees (S3 ignores CloudFront's signing parameters). Absent when
+   * there is nothing to say.
+   */
+  readonly warnings?: readonly VerifyWarning[];
 }
 
-const COOKIE_PREFIX = "CloudFront-";
+/** One of {@link VerifyResult.warnings}. */
+export interface VerifyWarning {
+  /** `S3_HOST`: the host is an Amazon S3 endpoint, not a CloudFront distribution. */
+  readonly code: "S3_HOST";
+  /** What it means and what to do instead. */
+  readonly message: string;
+}
+
+/** Adds the warnings about the request's host (src/cloudfront/s3.ts) to a verdict. */
+function withHostWarnings(verdict: VerifyResult, url: string): VerifyResult {
+  const s3 = s3HostKind(url);
+  return s3 === null ? verdict : { ...verdict, warnings: [{ code: "S3_HOST", message: s3.message }] };
+}
 
 /**
  * Checks a signed URL as CloudFront would.
@@ -193,10 +206,14 @@ const COOKIE_PREFIX = "CloudFront-";
 export async function verifyUrl(signedUrl: string, options: VerifyOptions): Promise<VerifyResult> {
   const settings = readOptions(options);
   if (typeof signedUrl !== "string") fail("INVALID_ARGUMENT", "verifyUrl takes the signed URL as a string");
+  return withHostWarnings(await judgeUrl(signedUrl, settings), signedUrl);
+}
+
+async function judgeUrl(signedUrl: string, settings: Settings): Promise<VerifyResult> {
   const request = parseRequest(signedUrl);
   if (request === null) return invalidUrl(signedUrl, "url");
   if (request.signing.size === 0) return unsigned(request, "url");
-  return check(request, request.signing, "url", settings, "");
+  return rewritten(request, "url") ?? check(request, request.signing, "url", settings, "");
 }
 
 /**
@@ -224,11 +241,20 @@ export async function verifyCookies(
 ): Promise<VerifyResult> {
   const settings = readOptions(options);
   if (typeof requestUrl !== "string") fail("INVALID_ARGUMENT", "verifyCookies takes the request URL as a string");
-  const jar = parseCookies(cookies);
+  return withHostWarnings(await judgeCookies(requestUrl, cookies, settings), requestUrl);
+}
+
+async function judgeCookies(
+  requestUrl: string,
+  cookies: Readonly<Record<string, string>> | string,
+  settings: Settings,
+): Promise<VerifyResult> {
+  const jar = parseSigningCookies(cookies);
   const request = parseRequest(requestUrl);
   if (request === null) return invalidUrl(requestUrl, "cookies");
   if (request.signing.size > 0) {
-    return check(request, request.signing, "url", settings, " (the URL carries signing parameters, so CloudFront judges it as a signed URL and ignores the cookies)");
+    const note = " (the URL carries signing parameters, so CloudFront judges it as a signed URL and ignores the cookies)";
+    return rewritten(request, "url", note) ?? check(request, request.signing, "url", settings, note);
   }
   if (jar.size === 0) {
     const s3 = s3Result(request, "cookies");
@@ -238,7 +264,24 @@ export async function verifyCookies(
       via: "cookies",
     });
   }
-  return check(request, jar, "cookies", settings, "");
+  return rewritten(request, "cookies") ?? check(request, jar, "cookies", settings, "");
+}
+
+/**
+ * `CLIENT_REWRITES_URL` when a client would change the request URL before sending it: CloudFront then checks
+ * other bytes than these, so no verdict on these bytes would be about the request CloudFront receives.
+ */
+function rewritten(request: SignedUrlParts, via: "url" | "cookies", note = ""): VerifyResult | null {
+  const change = clientRewrite(request.sent);
+  if (change === null) return null;
+  return result(
+    "CLIENT_REWRITES_URL",
+    `a client would not send this URL as given: it ${change.change}, so CloudFront would check other bytes ` +
+      "(a canned signature or a Resource made for these bytes would not match); sign and request the URL in the " +
+      "form clients send" +
+      note,
+    { kind: request.signing.has("Policy") ? "custom" : "canned", via },
+  );
 }
 
 interface Settings {
@@ -292,12 +335,12 @@ function invalidUrl(url: string, via: "url" | "cookies"): VerifyResult {
 function unsigned(request: SignedUrlParts, via: "url" | "cookies"): VerifyResult {
   const s3 = s3Result(request, via);
   if (s3 !== null) return s3;
-  if (request.fragment !== undefined && /(?:^|&)(?:Expires|Policy|Signature|Key-Pair-Id)=/.test(request.fragment)) {
+  if (request.fragment !== undefined && hasSigningParametersInFragment(request.fragment)) {
     return result(
       "SIGNING_PARAMETERS_IN_FRAGMENT",
       "the signing parameters come after a #fragment, which clients never send; sign the URL without its fragment " +
         "and add the fragment after the signing parameters (botocore appends them after it)",
-      { kind: /(?:^|&)Policy=/.test(request.fragment) ? "custom" : "canned", via },
+      { kind: /(?:^|[?&])Policy=/.test(request.fragment) ? "custom" : "canned", via },
     );
   }
   return result("MISSING_KEY_PAIR_ID", "the URL carries no CloudFront signing parameters (Key-Pair-Id, Signature, ...)", {
@@ -326,34 +369,6 @@ function parseRequest(url: string): SignedUrlParts | null {
   return splitSignedUrl(url);
 }
 
-function parseCookies(input: Readonly<Record<string, string>> | string): Map<SigningParameterName, string[]> {
-  const jar = new Map<SigningParameterName, string[]>();
-  const add = (rawName: string, value: string): void => {
-    if (!rawName.startsWith(COOKIE_PREFIX)) return;
-    const name = rawName.slice(COOKIE_PREFIX.length);
-    if (!isSigningParameterName(name)) return;
-    const list = jar.get(name);
-    if (list === undefined) jar.set(name, [value]);
-    else list.push(value);
-  };
-  if (typeof input === "string") {
-    for (const part of input.split(";")) {
-      const eq = part.indexOf("=");
-      if (eq === -1) continue;
-      add(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-    }
-  } else if (typeof input === "object" && input !== null) {
-    for (const [name, value] of Object.entries(input)) {
-      if (typeof value !== "string") fail("INVALID_ARGUMENT", "cookie values must be strings");
-      add(name, value);
-    }
-  } else {
-    fail("INVALID_ARGUMENT", "cookies must be a Cookie header string or an object of names and values");
-  }
-  return jar;
-}
-
-const utf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
 const encoder = /* @__PURE__ */ new TextEncoder();
 
 async function check(
@@ -390,7 +405,11 @@ async function check(
   }
   fields = { ...fields, keyPairId };
   if (!Object.hasOwn(settings.publicKeys, keyPairId)) {
-    return done("UNKNOWN_KEY", `${label("Key-Pair-Id")} names a key that is not among the trusted public keys`);
+    const problem = keyPairIdProblem(keyPairId);
+    return done(
+      "UNKNOWN_KEY",
+      `${label("Key-Pair-Id")} names a key that is not among the trusted public keys` + (problem === null ? "" : `; ${problem}`),
+    );
   }
 
   const signatureText = one("Signature");
@@ -418,40 +437,32 @@ async function check(
 
   const key = await importVerifyKey(settings.publicKeys[keyPairId]!);
 
-  const signature = decodeBase64(signatureText);
-  if (signature === null) {
-    if (usesStandardBase64(signatureText)) return done("STANDARD_BASE64", standardBase64Message(label("Signature")));
-    return done("BAD_SIGNATURE", `${label("Signature")} is not CloudFront-safe base64 (A-Z a-z 0-9 - ~ _)`);
+  const decodedSignature = decodeSigningValue(signatureText, label("Signature"));
+  if (decodedSignature.bytes === undefined) {
+    return done(decodedSignature.problem === "STANDARD_BASE64" ? "STANDARD_BASE64" : "BAD_SIGNATURE", decodedSignature.message);
   }
+  const signature = decodedSignature.bytes;
 
   // The signed bytes.
-  let policyText: string;
   let policyBytes: Uint8Array;
   const base = unsignedUrl(request);
   if (policyParam !== undefined) {
-    const decoded = decodeBase64(policyParam);
-    if (decoded === null) {
-      if (usesStandardBase64(policyParam)) return done("STANDARD_BASE64", standardBase64Message(label("Policy")));
-      return done("MALFORMED_POLICY", `${label("Policy")} is not CloudFront-safe base64 (A-Z a-z 0-9 - ~ _)`);
+    const decoded = decodeSigningValue(policyParam, label("Policy"));
+    if (decoded.bytes === undefined) {
+      return done(decoded.problem === "STANDARD_BASE64" ? "STANDARD_BASE64" : "MALFORMED_POLICY", decoded.message);
     }
-    policyBytes = decoded;
-    try {
-      policyText = utf8.decode(decoded);
-    } catch {
-      policyText = "";
-    }
+    policyBytes = decoded.bytes;
   } else {
     if (!isExpiresText(expiresText!)) {
       return done("MALFORMED_POLICY", `${label("Expires")} must be whole epoch seconds (digits only)`);
     }
-    policyText = cannedPolicyText(base, expiresText!);
-    policyBytes = encoder.encode(policyText);
+    policyBytes = encoder.encode(cannedPolicyText(base, expiresText!));
   }
-  const read = readPolicy(policyText);
+  const read = readPolicy(policyBytes);
   if (read.policy !== undefined) {
-    fields = { ...fields, policy: read.policy, policyText, ...conditionFields(read.policy) };
-  } else if (policyText !== "") {
-    fields = { ...fields, policyText };
+    fields = { ...fields, policy: read.policy, policyText: read.text, ...conditionFields(read.policy) };
+  } else if (read.text !== undefined) {
+    fields = { ...fields, policyText: read.text };
   }
 
   if (!(await verifySignature(key, key.algorithm, hash, policyBytes, signature))) {
@@ -530,16 +541,12 @@ async function check(
     if (settings.clientIp === "ipv6") {
       return done("IP_NOT_ALLOWED", `the policy allows only ${ip} and the client address is IPv6, which an IpAddress condition never matches`);
     }
-    if (!cidrContains(ip, settings.clientIp)) return done("IP_NOT_ALLOWED", `the client IP is outside the policy's IpAddress ${ip}`);
+    const cidr = parseIpv4Cidr(ip);
+    if ("code" in cidr || !cidrContains(cidr, settings.clientIp)) {
+      return done("IP_NOT_ALLOWED", `the client IP is outside the policy's IpAddress ${ip}`);
+    }
   }
   return done("OK", "valid");
-}
-
-function standardBase64Message(name: string): string {
-  return (
-    `${name} is standard base64 (+ / =); CloudFront expects its URL-safe variant: replace + with -, = with _ and / with ~` +
-    " (and do not percent-encode it)"
-  );
 }
 
 function isoSeconds(seconds: number): string {
@@ -557,104 +564,6 @@ function conditionFields(policy: CloudFrontPolicy): Partial<Fields> {
   const ip = s.Condition.IpAddress?.["AWS:SourceIp"];
   if (ip !== undefined) out.ipAddress = ip;
   return out;
-}
-
-/** Reads and checks a policy's structure; `problem` says what is wrong. */
-function readPolicy(text: string): { policy: CloudFrontPolicy; problem?: undefined } | { policy?: undefined; problem: string } {
-  if (text === "") return { problem: "it is not UTF-8 text" };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { problem: "it is not JSON" };
-  }
-  const problem = policyProblem(json);
-  return problem === null ? { policy: json as CloudFrontPolicy } : { problem };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): string | null {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) return k;
-  return null;
-}
-
-function epochProblem(v: unknown, name: string): string | null {
-  if (!isObject(v)) return `${name} must be an object`;
-  const extra = onlyKeys(v, ["AWS:EpochTime"]);
-  if (extra !== null) return `${name} has an unknown key ${JSON.stringify(extra.slice(0, 40))}`;
-  const t = v["AWS:EpochTime"];
-  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0) return `${name}.AWS:EpochTime must be whole epoch seconds (a number)`;
-  return null;
-}
-
-function policyProblem(json: unknown): string | null {
-  if (!isObject(json)) return "the top level must be an object";
-  const extra = onlyKeys(json, ["Statement"]);
-  if (extra !== null) return `unknown top-level key ${JSON.stringify(extra.slice(0, 40))}`;
-  const statements = json.Statement;
-  if (!Array.isArray(statements) || statements.length !== 1) return "Statement must be an array of exactly one statement";
-  const s: unknown = statements[0];
-  if (!isObject(s)) return "the statement must be an object";
-  const extraS = onlyKeys(s, ["Resource", "Condition"]);
-  if (extraS !== null) return `the statement has an unknown key ${JSON.stringify(extraS.slice(0, 40))}`;
-  if (s.Resource !== undefined && typeof s.Resource !== "string") return "Resource must be a string";
-  const c = s.Condition;
-  if (!isObject(c)) return "Condition is required";
-  const extraC = onlyKeys(c, ["DateLessThan", "DateGreaterThan", "IpAddress"]);
-  if (extraC !== null) return `Condition has an unknown key ${JSON.stringify(extraC.slice(0, 40))} (only DateLessThan, DateGreaterThan, IpAddress exist)`;
-  if (c.DateLessThan === undefined) return "Condition.DateLessThan is required";
-  const e = epochProblem(c.DateLessThan, "DateLessThan");
-  if (e !== null) return e;
-  if (c.DateGreaterThan !== undefined) {
-    const g = epochProblem(c.DateGreaterThan, "DateGreaterThan");
-    if (g !== null) return g;
-  }
-  if (c.IpAddress !== undefined) {
-    const ip = c.IpAddress;
-    if (!isObject(ip) || onlyKeys(ip, ["AWS:SourceIp"]) !== null || typeof ip["AWS:SourceIp"] !== "string") {
-      return 'IpAddress must be {"AWS:SourceIp": "<IPv4 CIDR>"}';
-    }
-    if (parseCidr(ip["AWS:SourceIp"]) === null) return "IpAddress.AWS:SourceIp must be one IPv4 address or CIDR (IPv6 is not supported)";
-  }
-  return null;
-}
-
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
-
-function parseIpv4(text: string): number | null {
-  const m = IPV4.exec(text);
-  if (m === null) return null;
-  return ((Number(m[1]) * 256 + Number(m[2])) * 256 + Number(m[3])) * 256 + Number(m[4]);
-}
-
-function parseCidr(text: string): { network: number; prefix: number } | null {
-  const slash = text.indexOf("/");
-  const address = parseIpv4(slash === -1 ? text : text.slice(0, slash));
-  const prefixText = slash === -1 ? "32" : text.slice(slash + 1);
-  if (address === null || !/^(?:[0-9]|[12][0-9]|3[0-2])$/.test(prefixText)) return null;
-  const prefix = Number(prefixText);
-  const size = 2 ** (32 - prefix);
-  return { network: address - (address % size), prefix };
-}
-
-function cidrContains(cidr: string, address: number): boolean {
-  const c = parseCidr(cidr);
-  if (c === null) return false;
-  const size = 2 ** (32 - c.prefix);
-  return address - (address % size) === c.network;
-}
-
-/** A client IP as a 32-bit number, or `"ipv6"`; IPv4-mapped IPv6 (`::ffff:192.0.2.1`, as Node reports) counts as IPv4. */
-function parseClientIp(text: unknown): number | "ipv6" {
-  if (typeof text !== "string") fail("INVALID_ARGUMENT", "clientIp must be a string");
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
-  const v4 = parseIpv4(mapped === null ? text : mapped[1]!);
-  if (v4 !== null) return v4;
-  if (/^[0-9a-f:.]+$/i.test(text) && text.includes(":")) return "ipv6";
-  fail("INVALID_IP_ADDRESS", "clientIp must be an IPv4 or IPv6 address");
 }
 
 /**

@@ -13,6 +13,11 @@ import type { CfSignErrorCode } from "../../src/index.js";
 
 export const HOST = "https://d111111abcdef8.cloudfront.net";
 export const GOOD = `${HOST}/images/photo.jpg`;
+/**
+ * An alternate domain name for signed-cookie rows (no signed cookie can reach a *.cloudfront.net host), as long
+ * as HOST's so that the length rows keep their meaning.
+ */
+export const COOKIE_HOST = "https://cd.d111111abcdef8.example.com";
 /** The resource of the shared policy that `apply`, `applyAll` and `rewriteLines` rows are applied with. */
 export const APPLY_RESOURCE = `${HOST}/*`;
 
@@ -86,6 +91,10 @@ export function badUrlRows(now: number, expires: number): BadRow[] {
     ["upper-case SIGNATURE", `${HOST}/a.jpg?SIGNATURE=1`, {}, "URL_HAS_SIGNING_PARAMETER"],
     ["signing parameter without value", `${HOST}/a.jpg?Policy`, {}, "URL_HAS_SIGNING_PARAMETER"],
     ["percent-encoded parameter name", `${HOST}/a.jpg?Expi%72es=1`, {}, "URL_HAS_SIGNING_PARAMETER"],
+    // An S3 presigned URL (issue #12 item 1): CloudFront never checks its X-Amz-* signature
+    ["S3 presigned URL (SigV4)", `${HOST}/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab`, {}, "URL_HAS_S3_SIGNATURE"],
+    ["S3 presigning parameter, lower case", `${HOST}/a.jpg?v=1&x-amz-credential=AKIA%2F20260101`, {}, "URL_HAS_S3_SIGNATURE"],
+    ["S3 presigned URL (SigV2)", `${HOST}/a.jpg?AWSAccessKeyId=AKIAEXAMPLE&x=1`, {}, "URL_HAS_S3_SIGNATURE"],
     // Dates
     ["expires missing", GOOD, { expires: undefined }, "INVALID_DATE"],
     ["expires NaN", GOOD, { expires: Number.NaN }, "INVALID_DATE"],
@@ -182,16 +191,18 @@ const BAD_ROW_OVERRIDES: Readonly<Record<string, Partial<HostileRow>>> = {
   "upper-case host": { policy: "INVALID_RESOURCE" },
   "empty host": { policy: "INVALID_RESOURCE" },
   "IPv6 literal host": { policy: "INVALID_RESOURCE" },
+  // What a client rewrites before sending (src/cloudfront/url.ts clientRewrite) no request has: as a
+  // pattern it could match nothing, so signPolicy refuses it as signUrl refuses the URL (one rule).
+  "no path": { policy: "INVALID_RESOURCE" },
+  "query without path": { policy: "RESOURCE_TOO_BROAD" }, // the ? lies in the host section of the pattern
+  "user info": { policy: "INVALID_RESOURCE" },
+  "default https port": { policy: "INVALID_RESOURCE" },
+  "default http port": { policy: "INVALID_RESOURCE", apply: "INVALID_URL" },
+  "dot segment": { policy: "INVALID_RESOURCE" },
+  "encoded dot segment": { policy: "INVALID_RESOURCE" },
   // A pattern is not a URL: signPolicy signs these patterns as given; they cover no URL that
   // can be requested (apply refuses every such URL), so nothing wider than asked is granted.
-  "no path": { policy: "signed" },
-  "query without path": { policy: "RESOURCE_TOO_BROAD" }, // the ? lies in the host section of the pattern
-  "user info": { policy: "signed" },
-  "default https port": { policy: "signed" },
-  "default http port": { policy: "signed", apply: "INVALID_URL" },
   "port out of range": { policy: "signed" },
-  "dot segment": { policy: "signed" },
-  "encoded dot segment": { policy: "signed" },
   "empty query": { policy: "signed" },
   "trailing ampersand": { policy: "signed" },
   "double ampersand": { policy: "signed" },
@@ -205,6 +216,9 @@ const BAD_ROW_OVERRIDES: Readonly<Record<string, Partial<HostileRow>>> = {
   "upper-case SIGNATURE": { policy: "signed" },
   "signing parameter without value": { policy: "signed" },
   "percent-encoded parameter name": { policy: "signed" },
+  "S3 presigned URL (SigV4)": { policy: "signed" },
+  "S3 presigning parameter, lower case": { policy: "signed" },
+  "S3 presigned URL (SigV2)": { policy: "signed" },
   "fragment": { policy: "INVALID_RESOURCE" },
   "empty fragment": { policy: "INVALID_RESOURCE" },
   "fragment after query": { policy: "INVALID_RESOURCE" },
@@ -231,7 +245,7 @@ const BAD_ROW_OVERRIDES: Readonly<Record<string, Partial<HostileRow>>> = {
   "truncated percent escape": { policy: "INVALID_RESOURCE" },
   // The row's own resource replaces the input as the cookies' and shared policy's resource.
   "resource for another folder": { cookies: "signed", policy: "signed" },
-  "resource for another host": { cookies: "signed", policy: "signed" },
+  "resource for another host": { cookies: "COOKIE_DOMAIN_MISMATCH", policy: "signed" }, // no cookie reaches *.cloudfront.net
   "resource for another scheme": { cookies: "signed", policy: "signed" },
   "resource without the query": { cookies: "signed", policy: "signed" },
   "resource ? needs exactly one char": { cookies: "signed", policy: "signed" },
@@ -348,7 +362,7 @@ export function hostileRows(now: number, expires: number): HostileRow[] {
   // Hosts, schemes, ports, paths.
   add({ name: "look-alike host is just a host", input: "https://d111111abcdef8.cloudfront.net.evil.example/a.jpg", options: {}, url: P, apply: "RESOURCE_MISMATCH" });
   add({ name: "user info after an encoded slash", input: "https://evil.example%2F@d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
-  add({ name: "user info after an encoded slash, lower case", input: "https://evil.example%2f@d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: P });
+  add({ name: "user info after an encoded slash, lower case", input: "https://evil.example%2f@d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
   add({ name: "mixed-case scheme", input: "hTtPs://d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
   add({ name: "javascript: URL", input: "javascript:alert(1)//d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
   add({ name: "https:/ with a backslash", input: "https:/\\d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
@@ -360,9 +374,9 @@ export function hostileRows(now: number, expires: number): HostileRow[] {
   add({ name: "port with a leading zero", input: "https://d111111abcdef8.cloudfront.net:0443/a.jpg", options: {}, url: "INVALID_URL", policy: P });
   add({ name: "trailing dot in the host", input: "https://d111111abcdef8.cloudfront.net./a.jpg", options: {}, url: "INVALID_URL", policy: P });
   add({ name: "host label starting with -", input: "https://-d111111abcdef8.cloudfront.net/a.jpg", options: {}, url: "INVALID_URL", policy: P });
-  add({ name: "upper-case dot segment %2E%2E", input: `${HOST}/a/%2E%2E/b.jpg`, options: {}, url: "INVALID_URL", policy: P });
-  add({ name: "mixed dot segment .%2e", input: `${HOST}/a/.%2e/b.jpg`, options: {}, url: "INVALID_URL", policy: P });
-  add({ name: "trailing dot segment", input: `${HOST}/a/..`, options: {}, url: "INVALID_URL", policy: P });
+  add({ name: "upper-case dot segment %2E%2E", input: `${HOST}/a/%2E%2E/b.jpg`, options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
+  add({ name: "mixed dot segment .%2e", input: `${HOST}/a/.%2e/b.jpg`, options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
+  add({ name: "trailing dot segment", input: `${HOST}/a/..`, options: {}, url: "INVALID_URL", policy: "INVALID_RESOURCE" });
   add({ name: "..%2f is not a dot segment", input: `${HOST}/a/..%2f/b.jpg`, options: {}, url: P });
   add({ name: "overlong UTF-8 dots are literals", input: `${HOST}/a/%C0%AE%C0%AE/b.jpg`, options: {}, url: P });
   add({ name: "double slash in the path", input: `${HOST}//a.jpg`, options: {}, url: P });
@@ -446,6 +460,15 @@ export function hostileRows(now: number, expires: number): HostileRow[] {
   cookieOnly("cookie domain cloudfront.net", { domain: "d111111abcdef8.cloudfront.net" }, "COOKIE_DOMAIN_NOT_ALLOWED");
   cookieOnly("cookie domain .CloudFront.NET", { domain: ".CloudFront.NET" }, "COOKIE_DOMAIN_NOT_ALLOWED");
   cookieOnly("cookie domain with a trailing dot", { domain: "example.com." }, "INVALID_COOKIE_ATTRIBUTE");
+  // A Domain that cannot reach the resource's host (issue #12 item 3); the cookie rows run on COOKIE_HOST.
+  cookieOnly("cookie domain another site", { domain: "other.org" }, "COOKIE_DOMAIN_MISMATCH");
+  cookieOnly("cookie domain a sibling of the host", { domain: "img.example.com" }, "COOKIE_DOMAIN_MISMATCH");
+  cookieOnly("cookie domain the host itself", { domain: "cd.d111111abcdef8.example.com" }, "signed");
+  const cookieResource = (name: string, input: string, options: Record<string, unknown>, code: Expect): void =>
+    add({ name, input, options, url: "skip", cookies: code, policy: "skip", apply: "skip", cli: "skip" });
+  cookieResource("cookies for a *.cloudfront.net host", "https://e222222abcdef8.cloudfront.net/images/*", {}, "COOKIE_DOMAIN_MISMATCH");
+  cookieResource("cookies for a wildcard host under another domain", "https://*.example.com/*", { allowAnyResource: true, domain: "other.org" }, "COOKIE_DOMAIN_MISMATCH");
+  cookieResource("cookies for a wildcard host under their domain", "https://*.example.com/*", { allowAnyResource: true, domain: "example.com" }, "signed");
   cookieOnly("cookie domain with a lone surrogate", { domain: "exa\ud800mple.com" }, "INVALID_COOKIE_ATTRIBUTE");
   cookieOnly("cookie domain not a string", { domain: 42 }, "INVALID_ARGUMENT");
   cookieOnly("cookie path with ;", { path: "/;x" }, "INVALID_COOKIE_ATTRIBUTE");
@@ -500,4 +523,22 @@ export function cliArguments(options: Readonly<Record<string, unknown>>, expires
     }
   }
   return args;
+}
+
+/**
+ * The row with its distribution host replaced by an alternate domain name: no signed cookie can reach a
+ * *.cloudfront.net host (COOKIE_DOMAIN_MISMATCH, its own rows), so the cookie rows are judged on cdn.example.com.
+ */
+export function onCookieHost(row: HostileRow): HostileRow {
+  const http = "http://" + HOST.slice("https://".length);
+  const move = (v: unknown): unknown =>
+    typeof v !== "string"
+      ? v
+      : v.startsWith(HOST)
+        ? COOKIE_HOST + v.slice(HOST.length)
+        : v.startsWith(http)
+          ? "http://" + COOKIE_HOST.slice("https://".length) + v.slice(http.length)
+          : v;
+  const options = "resource" in row.options ? { ...row.options, resource: move(row.options["resource"]) } : row.options;
+  return { ...row, input: move(row.input), options, signedAs: move(row.signedAs) as string | undefined };
 }
