@@ -408,6 +408,9 @@ export async function runConformance(lib, options) {
       const r = await gate(request);
       same([r.status, r.headers.get("content-type"), r.headers.get("x-cfsign-reason"), await r.text()], [403, "text/xml", reason, body], name);
     }
+    // Browsers drop a Cookie header from a Request a page builds (a forbidden header name in the Fetch
+    // standard), so this part cannot run there; every other runtime checks it.
+    if (new Request("https://cdn.example.com/", { headers: { cookie: "a=1" } }).headers.get("cookie") === null) return;
     // Signed cookies on an alternate domain name: none can reach a *.cloudfront.net host (COOKIE_DOMAIN_MISMATCH).
     const { cookies } = await s.signCookies({ resource: "https://cdn.example.com/gallery/*", expires: v.expires });
     const header = ["a=1", ...Object.entries(cookies).map(([n, value]) => `${n}=${value}`)].join("; ");
