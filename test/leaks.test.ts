@@ -317,7 +317,7 @@ describe("the library", () => {
       { ...base, privateKey: KEYS.ecPem },
       { importers: { node: importSigningKey }, defaultBackend: "node", loadHotPath: async () => ({ ...jsHotPath, serializePolicies: () => [] }) },
     );
-    await provoke("hot path returning no policy", "INTERNAL", () => broken.signCookies({ resource: `${HOST}/a.jpg`, expires: EXPIRES }));
+    await provoke("hot path returning no policy", "INTERNAL", () => broken.signCookies({ resource: "https://cdn.example.com/a.jpg", expires: EXPIRES }));
     await provoke("strict batch", "BATCH_FAILED", () =>
       s.signUrls([`${HOST}/a.jpg`, `${HOST}/b c.jpg`, `${HOST}/a.jpg#x`], { expires: EXPIRES, strict: true }));
     // Every hostile row, through every signer (URL codes, date codes, IP codes, resource codes).
