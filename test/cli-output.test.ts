@@ -173,7 +173,7 @@ describe("write errors on stdout (#12 item 10)", () => {
     ["sign --url", `sign --url ${HOST}/a.jpg ${keyArgs().join(" ")}`],
     ["sign --input (lines)", `sign --input - ${keyArgs().join(" ")} < <(printf '${HOST}/a.jpg\\n')`],
     ["sign --input (json)", `sign --input - --format json ${keyArgs().join(" ")} < <(printf '["${HOST}/a.jpg"]')`],
-    ["sign-cookies", `sign-cookies --url ${HOST}/a.jpg ${keyArgs().join(" ")}`],
+    ["sign-cookies", `sign-cookies --url https://media.example.com/a.jpg ${keyArgs().join(" ")}`],
     ["inspect", `inspect '${HOST}/a.jpg?Expires=2000000000&Signature=abc&Key-Pair-Id=${KID}'`],
     ["verify", `verify --url '${HOST}/a.jpg?Expires=2000000000&Signature=abc&Key-Pair-Id=${KID}' --public-key ${keyFile}.pub`],
     ["playlist", `playlist --input - --format hls ${keyArgs().join(" ")} < <(printf '#EXTM3U\\n#EXTINF:4,\\n${HOST}/v/1.ts\\n')`],

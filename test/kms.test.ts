@@ -28,6 +28,8 @@ import { MOTO_ENV, startMoto, type Moto } from "./helpers/moto.js";
 import { fromCloudFrontBase64, parseSignedUrl } from "./helpers/verify.js";
 
 const HOST = "https://d111111abcdef8.cloudfront.net";
+/** Signed cookies need the distribution's alternate domain name: none reach a *.cloudfront.net host. */
+const COOKIE_HOST = "https://media.example.com";
 const KID = "K2JCJMDEHXQW5F";
 const EXPIRES = Math.floor(Date.now() / 1000) + 3600;
 const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 20 } as const;
@@ -103,15 +105,15 @@ describe("keys created in KMS sign through the library", () => {
       expect(verified(custom, url("custom"), kms, true, { ipAddress: "192.0.2.0/24" })).toEqual([]);
       expect((await verifyUrl(custom, { publicKeys, clientIp: "192.0.2.7" })).valid).toBe(true);
 
-      const cookies = await signer.signCookies({ resource: `${HOST}/gallery/*`, expires: EXPIRES });
+      const cookies = await signer.signCookies({ resource: `${COOKIE_HOST}/gallery/*`, expires: EXPIRES });
       expect(
-        signedCookiesProblems(cookies, { custom: true, resource: `${HOST}/gallery/*`, expires: EXPIRES }, {
+        signedCookiesProblems(cookies, { custom: true, resource: `${COOKIE_HOST}/gallery/*`, expires: EXPIRES }, {
           publicKey: createPublicKey(kms.publicKeyPem),
           keyPairId: KID,
           hash: "SHA256",
         }),
       ).toEqual([]);
-      expect((await verifyCookies(url(99), cookies.cookies as Record<string, string>, { publicKeys })).valid).toBe(true);
+      expect((await verifyCookies(`${COOKIE_HOST}/gallery/photo-99.jpg`, cookies.cookies as Record<string, string>, { publicKeys })).valid).toBe(true);
 
       const playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\nseg-0.ts\n#EXTINF:6,\nseg-1.ts\n#EXTINF:6,\nseg-2.ts\n#EXT-X-ENDLIST\n";
       for (const mode of ["per-uri", "shared"] as const) {
@@ -384,10 +386,10 @@ describe("the command line with --kms-key-id", () => {
         for (const [i, line] of signedLines.entries()) expect(verified(line, url(`cli-${i}`), kms)).toEqual([]);
         proxy.reset();
 
-        const cookies = await cfsign(["sign-cookies", "--policy-resource", `${HOST}/gallery/*`, "--json", ...key], { env: env() });
+        const cookies = await cfsign(["sign-cookies", "--policy-resource", `${COOKIE_HOST}/gallery/*`, "--json", ...key], { env: env() });
         expect(cookies.status, cookies.stderr).toBe(0);
         const parsed = JSON.parse(cookies.stdout) as { cookies: Record<string, string> };
-        expect((await verifyCookies(url(5), parsed.cookies, { publicKeys })).valid).toBe(true);
+        expect((await verifyCookies(`${COOKIE_HOST}/gallery/5.jpg`, parsed.cookies, { publicKeys })).valid).toBe(true);
 
         writeFileSync(join(dir, "index.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\na.ts\n#EXTINF:6,\nb.ts\n#EXT-X-ENDLIST\n");
         for (const mode of ["--per-uri", "--shared"]) {

@@ -144,8 +144,11 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
       if (out.failures.length > 0) throw out.failures[0]!.error;
     });
     const cookies = Math.max(1, Math.ceil(count / 10));
+    // No signed cookie reaches a *.cloudfront.net host (COOKIE_DOMAIN_MISMATCH): cookies are measured on an
+    // alternate domain name, which costs the same (one policy and one signature per set).
+    const cookieRoot = /\.cloudfront\.net$/.test(new URL(root).hostname) ? "https://media.example.com/bench" : root;
     await time("signCookies", cookies, "cookies", async () => {
-      for (let i = 0; i < cookies; i++) await signer.signCookies({ resource: `${root}/*`, expires });
+      for (let i = 0; i < cookies; i++) await signer.signCookies({ resource: `${cookieRoot}/*`, expires });
     });
     await signer.close();
     const machine = {
