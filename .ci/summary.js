@@ -14,7 +14,8 @@ for (const path of process.argv.slice(2)) {
   success &&= report.success;
   for (const file of report.testResults) {
     for (const t of file.assertionResults) {
-      if (t.status === "pending" || t.status === "skipped" || t.status === "todo") skipped.push(`${file.name}: ${t.fullName}`);
+      if (t.status === "pending" || t.status === "skipped" || t.status === "todo")
+        skipped.push(`${file.name}: ${t.fullName}`);
     }
   }
 }

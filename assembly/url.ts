@@ -7,8 +7,16 @@ import { encodedLength, writeBase64 } from "./base64";
 import { copy, copyFindingQuestionMark } from "./bytes";
 import { decimalLength, epoch, writeDecimal } from "./json";
 import {
-  ROW_SIZE, U_EXPIRES, U_FLAGS, U_HAS_POLICY, U_POLICY_LEN, U_POLICY_PTR, U_SIGNATURE_LEN,
-  U_SIGNATURE_PTR, U_URL_LEN, U_URL_PTR,
+  ROW_SIZE,
+  U_EXPIRES,
+  U_FLAGS,
+  U_HAS_POLICY,
+  U_POLICY_LEN,
+  U_POLICY_PTR,
+  U_SIGNATURE_LEN,
+  U_SIGNATURE_PTR,
+  U_URL_LEN,
+  U_URL_PTR,
 } from "./layout";
 
 /** Expires= */
@@ -32,11 +40,16 @@ export function urlsSize(table: usize, count: u32, suffixLen: usize): f64 {
   let total: u64 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const row = table + <usize>i * ROW_SIZE;
-    total += <u64>load<u32>(row + U_URL_LEN) + 1 + SIGNATURE_LEN + <u64>suffixLen
-      + encodedLength(load<u32>(row + U_SIGNATURE_LEN));
-    total += load<u32>(row + U_FLAGS) & U_HAS_POLICY
-      ? POLICY_LEN + encodedLength(load<u32>(row + U_POLICY_LEN))
-      : EXPIRES_LEN + <u64>decimalLength(epoch(load<f64>(row + U_EXPIRES)));
+    total +=
+      <u64>load<u32>(row + U_URL_LEN) +
+      1 +
+      SIGNATURE_LEN +
+      <u64>suffixLen +
+      encodedLength(load<u32>(row + U_SIGNATURE_LEN));
+    total +=
+      load<u32>(row + U_FLAGS) & U_HAS_POLICY
+        ? POLICY_LEN + encodedLength(load<u32>(row + U_POLICY_LEN))
+        : EXPIRES_LEN + <u64>decimalLength(epoch(load<f64>(row + U_EXPIRES)));
   }
   return <f64>total;
 }
@@ -49,7 +62,12 @@ export function urlsSize(table: usize, count: u32, suffixLen: usize): f64 {
  * @returns the total number of bytes written.
  */
 export function urlsWrite(
-  table: usize, count: u32, suffix: usize, suffixLen: usize, out: usize, offsets: usize,
+  table: usize,
+  count: u32,
+  suffix: usize,
+  suffixLen: usize,
+  out: usize,
+  offsets: usize,
 ): usize {
   let dst = out;
   store<u32>(offsets, 0);

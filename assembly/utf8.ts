@@ -15,7 +15,7 @@ export function utf8Lengths(text: usize, textLen: usize, lens: usize, count: u32
   const end = text + textLen;
   let p = text;
   for (let i: u32 = 0; i < count; i++) {
-    const slot = lens + (<usize>i << 2);
+    const slot = lens + ((<usize>i) << 2);
     let units = load<u32>(slot);
     const start = p;
     while (units > 0 && p < end) {

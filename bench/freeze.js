@@ -15,7 +15,10 @@ const source = readFileSync(new URL("build/bench-internals.js", root), "utf8");
 let commit = "unknown";
 try {
   commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
-  if (execFileSync("git", ["status", "--porcelain", "--", "src", "assembly"], { cwd: root, encoding: "utf8" }).trim() !== "") {
+  if (
+    execFileSync("git", ["status", "--porcelain", "--", "src", "assembly"], { cwd: root, encoding: "utf8" }).trim() !==
+    ""
+  ) {
     commit += " + uncommitted changes";
   }
 } catch {}

@@ -28,7 +28,10 @@ const port = await new Promise((resolve) => {
   });
 });
 const env = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: "us-east-1" };
-const moto = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", env: { ...process.env, ...env } });
+const moto = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+  stdio: "ignore",
+  env: { ...process.env, ...env },
+});
 const kill = setTimeout(() => moto.kill("SIGKILL"), 20 * 60_000); // bounded: never outlives 20 minutes
 kill.unref();
 for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => (moto.kill("SIGKILL"), process.exit(130)));
@@ -74,8 +77,10 @@ try {
     const publicKeys = { [KID]: kms.publicKeyPem };
 
     const gallery = Array.from({ length: GALLERY }, (_, i) => `${HOST}/gallery/photo-${i}.jpg`);
-    const playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-PLAYLIST-TYPE:VOD\n" +
-      Array.from({ length: SEGMENTS }, (_, i) => `#EXTINF:6.0,\nseg-${i}.ts\n`).join("") + "#EXT-X-ENDLIST\n";
+    const playlist =
+      "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-PLAYLIST-TYPE:VOD\n" +
+      Array.from({ length: SEGMENTS }, (_, i) => `#EXTINF:6.0,\nseg-${i}.ts\n`).join("") +
+      "#EXT-X-ENDLIST\n";
     const baseUrl = `${HOST}/videos/stream/index.m3u8`;
 
     const measure = async (name, scenario, fn) => {
@@ -89,8 +94,17 @@ try {
         const check = await verifyUrl(sample, { publicKeys, now: Math.floor(now / 1000) });
         if (!check.valid) throw new Error(`${name}: a URL does not verify: ${check.reason}`);
       }
-      rows.push({ spec, scenario, approach: name, first: counts[0].requests, second: counts[1].requests, seconds: counts[0].seconds });
-      console.error(`${spec} ${scenario} ${name}: ${counts[0].requests} then ${counts[1].requests} (${counts[0].seconds.toFixed(1)} s)`);
+      rows.push({
+        spec,
+        scenario,
+        approach: name,
+        first: counts[0].requests,
+        second: counts[1].requests,
+        seconds: counts[0].seconds,
+      });
+      console.error(
+        `${spec} ${scenario} ${name}: ${counts[0].requests} then ${counts[1].requests} (${counts[0].seconds.toFixed(1)} s)`,
+      );
     };
     const expires = () => Math.floor(now / 1000) + 3600;
     const firstOk = (results) => {
@@ -101,9 +115,11 @@ try {
 
     await measure("per-URI", "gallery", async () => firstOk(await plain.signUrls(gallery, { expires: expires() })));
     await measure("per-URI + expiresWindow 300 + signature cache", "gallery", async () =>
-      firstOk(await cached.signUrls(gallery, { expires: expires(), expiresWindow: WINDOW })));
+      firstOk(await cached.signUrls(gallery, { expires: expires(), expiresWindow: WINDOW })),
+    );
     await measure("shared policy (gallery/*)", "gallery", async () =>
-      (await plain.signPolicy({ resource: `${HOST}/gallery/*`, expires: expires() })).apply(gallery[0]));
+      (await plain.signPolicy({ resource: `${HOST}/gallery/*`, expires: expires() })).apply(gallery[0]),
+    );
     await measure("signed cookies (gallery/*)", "gallery", async () => {
       const { cookies } = await plain.signCookies({ resource: `${HOST}/gallery/*`, expires: expires() });
       // verifyUrl checks URLs; the cookies' policy and signature are the same grant as a shared policy.
@@ -111,16 +127,19 @@ try {
       return `${gallery[0]}?${q}`;
     });
 
-    const hls = (signer, mode, extra = {}) => async () => {
-      const signed = await signer.signPlaylist(playlist, { baseUrl, expires: expires(), mode, ...extra });
-      if (signed.signed !== SEGMENTS) throw new Error(`${signed.failures.length} URIs failed`);
-      return signed.text.split("\n").find((l) => l.startsWith("https://"));
-    };
+    const hls =
+      (signer, mode, extra = {}) =>
+      async () => {
+        const signed = await signer.signPlaylist(playlist, { baseUrl, expires: expires(), mode, ...extra });
+        if (signed.signed !== SEGMENTS) throw new Error(`${signed.failures.length} URIs failed`);
+        return signed.text.split("\n").find((l) => l.startsWith("https://"));
+      };
     await measure("per-URI", "HLS 2 h", hls(plain, "per-uri"));
     // signPlaylist has no expiresWindow option: the cached variant signs the playlist's segment URLs with signUrls.
     const segments = Array.from({ length: SEGMENTS }, (_, i) => `${HOST}/videos/stream/seg-${i}.ts`);
     await measure("per-URI + expiresWindow 300 + signature cache", "HLS 2 h", async () =>
-      firstOk(await cached.signUrls(segments, { expires: expires(), expiresWindow: WINDOW })));
+      firstOk(await cached.signUrls(segments, { expires: expires(), expiresWindow: WINDOW })),
+    );
     await measure("shared policy (folder/*)", "HLS 2 h", hls(plain, "shared"));
     await measure("signed cookies (folder/*)", "HLS 2 h", async () => {
       const { cookies } = await plain.signCookies({ resource: `${HOST}/videos/stream/*`, expires: expires() });
@@ -136,7 +155,16 @@ try {
   moto.kill("SIGTERM");
   clearTimeout(kill);
 }
-const table = ["| key | scenario | approach | Sign requests, first view | second view, 1 min later |", "| --- | --- | --- | ---: | ---: |"];
-for (const r of rows) table.push(`| ${r.spec} | ${r.scenario} | ${r.approach} | ${r.first.toLocaleString("en-US")} | ${r.second.toLocaleString("en-US")} |`);
+const table = [
+  "| key | scenario | approach | Sign requests, first view | second view, 1 min later |",
+  "| --- | --- | --- | ---: | ---: |",
+];
+for (const r of rows)
+  table.push(
+    `| ${r.spec} | ${r.scenario} | ${r.approach} | ${r.first.toLocaleString("en-US")} | ${r.second.toLocaleString("en-US")} |`,
+  );
 console.log(table.join("\n"));
-writeFileSync(new URL("./kms-cost.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + "\n");
+writeFileSync(
+  new URL("./kms-cost.json", import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + "\n",
+);

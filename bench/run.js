@@ -16,7 +16,10 @@ import { chart } from "./lib/svg.js";
 const args = process.argv.slice(2);
 const ci = args.includes("--ci");
 const failFast = args.includes("--fail-fast");
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 const jsonOut = args.find((a) => a.startsWith("--json="))?.slice(7);
 
 const SUITES = {
@@ -70,22 +73,32 @@ for (const name of names) {
 const loadAfter = load();
 
 printTable(ratios, checks);
-console.log(`\nload average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")}; ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
+console.log(
+  `\nload average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")}; ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+);
 
 if (!ci && !only) {
   const results = { machine: info, load: { before: loadBefore, after: loadAfter }, ratios };
   writeFileSync(new URL("results.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");
   const subtitle = `${info.cores} cores ${info.cpu}, node ${info.node}, ${info.date.slice(0, 10)}, load ${loadBefore[0]}`;
-  writeFileSync(new URL("results.svg", import.meta.url), chart(ratios, { title: "cfsign: measured ratios (higher is better unless marked ↓)", subtitle }));
+  writeFileSync(
+    new URL("results.svg", import.meta.url),
+    chart(ratios, { title: "cfsign: measured ratios (higher is better unless marked ↓)", subtitle }),
+  );
   console.log("wrote bench/results.json and bench/results.svg");
 }
 if (ci) {
   const total = Object.keys(checks).filter((k) => k in ratios).length;
-  console.log(`\nbench gate: ${total - failed.length} of ${total} checked ratios within bounds, ${failed.length} out of bounds${failed.length ? ": " + failed.join(", ") : ""}`);
+  console.log(
+    `\nbench gate: ${total - failed.length} of ${total} checked ratios within bounds, ${failed.length} out of bounds${failed.length ? ": " + failed.join(", ") : ""}`,
+  );
   if (failed.length > 0) process.exitCode = 1;
 }
 if (jsonOut) {
-  writeFileSync(jsonOut, JSON.stringify({ failed, ratios, load: { before: loadBefore, after: loadAfter } }, null, 2) + "\n");
+  writeFileSync(
+    jsonOut,
+    JSON.stringify({ failed, ratios, load: { before: loadBefore, after: loadAfter } }, null, 2) + "\n",
+  );
 }
 
 /** Keys among `keys` whose ratio is out of its bounds; `final` prints them as regressions. */
@@ -109,7 +122,12 @@ function printTable(rs, bounds) {
   const rows = Object.entries(rs).map(([k, r]) => {
     const b = bounds[k];
     const bound = b === undefined ? "" : b.min !== undefined ? `≥ ${b.min}` : `≤ ${b.max}`;
-    const ok = b === undefined ? "" : (b.min === undefined || r.value >= b.min) && (b.max === undefined || r.value <= b.max) ? "ok" : "FAIL";
+    const ok =
+      b === undefined
+        ? ""
+        : (b.min === undefined || r.value >= b.min) && (b.max === undefined || r.value <= b.max)
+          ? "ok"
+          : "FAIL";
     const target = r.target === undefined ? "" : `${r.lowerIsBetter ? "≤" : "≥"} ${r.target}`;
     return [k, fmt(r.value), bound, ok, target, r.note ?? ""];
   });

@@ -21,7 +21,17 @@
 // --clean-runs=N. Takes 15 to 40 minutes on 2 busy cores; the injected runs stop
 // at the first suite that fails (--fail-fast: the gate's verdict is the same).
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,9 +40,13 @@ import { benchHash } from "./lib/stamp.js";
 
 const rootPath = fileURLToPath(root);
 const args = process.argv.slice(2);
-const onlyIds = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const onlyIds = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 const dryRun = args.includes("--dry-run");
-const cleanRuns = args.includes("--no-clean") || dryRun ? 0 : Number(args.find((a) => a.startsWith("--clean-runs="))?.slice(13) ?? 3);
+const cleanRuns =
+  args.includes("--no-clean") || dryRun ? 0 : Number(args.find((a) => a.startsWith("--clean-runs="))?.slice(13) ?? 3);
 
 // The helpers every patched file gets (function declarations: hoisted, whatever their place).
 const HELPERS = `
@@ -166,9 +180,21 @@ function injections() {
             }),
         ],
       },
-      { id: `applyAll-${x}`, what: `SignedPolicy.applyAll ${k}x`, edits: [wrapMethod("applyAll", "urls", k, 0, false)] },
-      { id: `resource-${x}`, what: `resource matching (resourceCovers) ${k}x`, edits: [wrapFunction("resourceCovers", k)] },
-      { id: `verify-${x}`, what: `the verifier's own work ${k}x (verifyUrl; its signature checks answered at once)`, edits: [wrapFunction("verifyUrl", k)] },
+      {
+        id: `applyAll-${x}`,
+        what: `SignedPolicy.applyAll ${k}x`,
+        edits: [wrapMethod("applyAll", "urls", k, 0, false)],
+      },
+      {
+        id: `resource-${x}`,
+        what: `resource matching (resourceCovers) ${k}x`,
+        edits: [wrapFunction("resourceCovers", k)],
+      },
+      {
+        id: `verify-${x}`,
+        what: `the verifier's own work ${k}x (verifyUrl; its signature checks answered at once)`,
+        edits: [wrapFunction("verifyUrl", k)],
+      },
     );
   }
   list.push(
@@ -180,7 +206,12 @@ function injections() {
     {
       id: "one-at-a-time",
       what: "signatures made one at a time (concurrency 1 in the batch path)",
-      edits: [replace(/Math\.min\((this\.#concurrency|core\.concurrency), payloads\.length\)/g, "Math.min(1, payloads.length)")],
+      edits: [
+        replace(
+          /Math\.min\((this\.#concurrency|core\.concurrency), payloads\.length\)/g,
+          "Math.min(1, payloads.length)",
+        ),
+      ],
     },
     {
       id: "old-cache",
@@ -226,7 +257,12 @@ async function gate(dir, label, failFast) {
   rmSync(json, { force: true });
   const started = performance.now();
   const loadBefore = load()[0];
-  const { code, out } = await run(process.execPath, ["bench/run.js", "--ci", ...(failFast ? ["--fail-fast"] : []), `--json=${json}`], dir, 20 * 60_000);
+  const { code, out } = await run(
+    process.execPath,
+    ["bench/run.js", "--ci", ...(failFast ? ["--fail-fast"] : []), `--json=${json}`],
+    dir,
+    20 * 60_000,
+  );
   const seconds = (performance.now() - started) / 1000;
   let report = { failed: [], ratios: {} };
   try {
@@ -235,7 +271,9 @@ async function gate(dir, label, failFast) {
     console.log(out);
   }
   const failedWith = report.failed.map((k) => `${k} ${report.ratios[k]?.value.toFixed(2)}`);
-  console.log(`${label}: exit ${code}, ${seconds.toFixed(0)} s, load ${loadBefore}${failedWith.length ? `; failed: ${failedWith.join(", ")}` : ""}`);
+  console.log(
+    `${label}: exit ${code}, ${seconds.toFixed(0)} s, load ${loadBefore}${failedWith.length ? `; failed: ${failedWith.join(", ")}` : ""}`,
+  );
   return { code, failed: report.failed, failedWith, seconds, load: loadBefore, ratios: report.ratios };
 }
 
@@ -258,7 +296,9 @@ try {
   };
 
   const info = machine();
-  console.log(`bench:selftest: ${info.cores} cores, ${info.cpu}, node ${info.node}, ${info.date}, load ${load().join(" ")}`);
+  console.log(
+    `bench:selftest: ${info.cores} cores, ${info.cpu}, node ${info.node}, ${info.date}, load ${load().join(" ")}`,
+  );
   const rows = [];
   for (const inj of injections().filter((i) => !onlyIds || onlyIds.includes(i.id))) {
     restore();
@@ -272,7 +312,10 @@ try {
       });
       if (text !== pristine.get(f)) writeFileSync(join(dir, f), text + HELPERS);
     }
-    if (applied.some((n) => n === 0)) throw new Error(`selftest: injection ${inj.id} no longer applies to the build (edit ${applied.indexOf(0)}); update bench/selftest.js`);
+    if (applied.some((n) => n === 0))
+      throw new Error(
+        `selftest: injection ${inj.id} no longer applies to the build (edit ${applied.indexOf(0)}); update bench/selftest.js`,
+      );
     if (dryRun) {
       // Only that the injected build still loads and signs (no gate run).
       const probe = `const m = await import("./build/bench-internals.js"); const d = await import("./dist/index.js"); const s = await d.createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: (await import("node:crypto")).generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey }); const r = await s.signUrls(["https://d111111abcdef8.cloudfront.net/a.jpg"], { expires: 2000000000 }); if (!r[0].ok || typeof m.validateUrl !== "function") throw new Error("broken");`;
@@ -281,16 +324,33 @@ try {
       continue;
     }
     const r = await gate(dir, inj.id, true);
-    rows.push({ id: inj.id, what: inj.what, caught: r.code !== 0, failed: r.failedWith, seconds: Math.round(r.seconds), load: r.load });
+    rows.push({
+      id: inj.id,
+      what: inj.what,
+      caught: r.code !== 0,
+      failed: r.failedWith,
+      seconds: Math.round(r.seconds),
+      load: r.load,
+    });
   }
   restore();
   const clean = [];
-  for (const [hog, label] of [[false, "clean"], [true, "clean, CPU-heavy processes beside it"]]) {
+  for (const [hog, label] of [
+    [false, "clean"],
+    [true, "clean, CPU-heavy processes beside it"],
+  ]) {
     for (let i = 0; i < cleanRuns; i++) {
       const hogs = hog ? startHogs() : [];
       try {
         const r = await gate(dir, `${label} #${i + 1}`, false);
-        clean.push({ label, run: i + 1, passed: r.code === 0, failed: r.failedWith, seconds: Math.round(r.seconds), load: r.load });
+        clean.push({
+          label,
+          run: i + 1,
+          passed: r.code === 0,
+          failed: r.failedWith,
+          seconds: Math.round(r.seconds),
+          load: r.load,
+        });
       } finally {
         for (const h of hogs) h.kill("SIGKILL");
       }
@@ -301,8 +361,12 @@ try {
   const missed = rows.filter((r) => !r.caught);
   const falseAlarms = clean.filter((c) => !c.passed);
   console.log("\n| injection | caught? | failed checks (value) | seconds | load |\n| --- | --- | --- | --- | --- |");
-  for (const r of rows) console.log(`| ${r.what} | ${r.caught ? "yes" : "**NO**"} | ${r.failed.join(", ")} | ${r.seconds} | ${r.load} |`);
-  for (const c of clean) console.log(`| ${c.label}, run ${c.run} | ${c.passed ? "passed" : "**FAILED**"} | ${c.failed.join(", ")} | ${c.seconds} | ${c.load} |`);
+  for (const r of rows)
+    console.log(`| ${r.what} | ${r.caught ? "yes" : "**NO**"} | ${r.failed.join(", ")} | ${r.seconds} | ${r.load} |`);
+  for (const c of clean)
+    console.log(
+      `| ${c.label}, run ${c.run} | ${c.passed ? "passed" : "**FAILED**"} | ${c.failed.join(", ")} | ${c.seconds} | ${c.load} |`,
+    );
   const ok = missed.length === 0 && falseAlarms.length === 0 && rows.length > 0;
   const result = { machine: info, ok, injections: rows, clean, benchHash: benchHash(rootPath) };
   writeFileSync(join(rootPath, "bench", "selftest-results.json"), JSON.stringify(result, null, 2) + "\n");
@@ -311,7 +375,9 @@ try {
     writeFileSync(join(rootPath, ".ci", "bench-selftest.stamp"), benchHash(rootPath) + "\n");
     console.log("\nbench:selftest passed; recorded the hash of bench/ in .ci/bench-selftest.stamp");
   }
-  console.log(`\n${rows.length - missed.length} of ${rows.length} injections caught, ${clean.length - falseAlarms.length} of ${clean.length} clean runs passed`);
+  console.log(
+    `\n${rows.length - missed.length} of ${rows.length} injections caught, ${clean.length - falseAlarms.length} of ${clean.length} clean runs passed`,
+  );
   if (!ok) process.exitCode = 1;
 } catch (err) {
   if (!(err instanceof DryRunDone)) throw err;

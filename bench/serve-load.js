@@ -65,13 +65,17 @@ function startServer(args) {
 
 function cannon(url, { duration, connections }) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, duration, connections, pipelining: 1, timeout: 10 }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url, duration, connections, pipelining: 1, timeout: 10 }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
 function summary(name, r, expectedStatus) {
   const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
-  const wrong = Object.entries(statuses).filter(([code]) => Number(code) !== expectedStatus).reduce((n, [, c]) => n + c, 0);
+  const wrong = Object.entries(statuses)
+    .filter(([code]) => Number(code) !== expectedStatus)
+    .reduce((n, [, c]) => n + c, 0);
   return {
     name,
     requestsPerSecond: Math.round(r.requests.average),
@@ -105,13 +109,23 @@ export async function runServeLoad({ duration = 20, connections = 100, withLog =
 
     const plain = await startServer(["-e", PLAIN_SERVER, root]);
     servers.push(plain);
-    const serveArgs = ["bin/cfsign.js", "serve", "--root", root, "--public-key", `K2JCJMDEHXQW5F=${join(dir, "public.pem")}`, "--port", "0"];
+    const serveArgs = [
+      "bin/cfsign.js",
+      "serve",
+      "--root",
+      root,
+      "--public-key",
+      `K2JCJMDEHXQW5F=${join(dir, "public.pem")}`,
+      "--port",
+      "0",
+    ];
     const gate = await startServer([...serveArgs, "--quiet"]);
     servers.push(gate);
 
     const { createSigner } = await import("cfsign");
     const signer = await createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: privatePem });
-    const signedFor = (base) => signer.signUrl(`${base}/v/small.bin`, { expires: Math.floor(Date.now() / 1000) + 3600 });
+    const signedFor = (base) =>
+      signer.signUrl(`${base}/v/small.bin`, { expires: Math.floor(Date.now() / 1000) + 3600 });
     const valid = await signedFor(gate.url);
     const tampered = valid.replace(/&Signature=(.)/, (_, c) => `&Signature=${c === "A" ? "B" : "A"}`);
 
@@ -119,7 +133,9 @@ export async function runServeLoad({ duration = 20, connections = 100, withLog =
     const measure = async (name, url, status) => {
       log(`${name}: ${duration} s at ${connections} connections ...`);
       const row = summary(name, await cannon(url, { duration, connections }), status);
-      log(`  ${row.requestsPerSecond} req/s, p99 ${row.p99Ms} ms, errors ${row.errors}, timeouts ${row.timeouts}, statuses ${JSON.stringify(row.statuses)}`);
+      log(
+        `  ${row.requestsPerSecond} req/s, p99 ${row.p99Ms} ms, errors ${row.errors}, timeouts ${row.timeouts}, statuses ${JSON.stringify(row.statuses)}`,
+      );
       rows.push(row);
     };
     await measure("plain", `${plain.url}/v/small.bin`, 200);
@@ -135,7 +151,12 @@ export async function runServeLoad({ duration = 20, connections = 100, withLog =
       rows,
       duration,
       connections,
-      machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg().map((l) => Math.round(l * 10) / 10) },
+      machine: {
+        node: process.version,
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        loadavg: loadavg().map((l) => Math.round(l * 10) / 10),
+      },
       date: new Date().toISOString(),
     };
   } finally {
@@ -156,11 +177,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   });
   const plain = result.rows.find((r) => r.name === "plain");
   console.log(`cfsign serve under load: ${result.duration} s per run, ${result.connections} connections, loopback`);
-  console.log(`Node ${result.machine.node}, ${result.machine.cpus} cores (${result.machine.cpu}), load average ${result.machine.loadavg.join(" ")} at the end`);
+  console.log(
+    `Node ${result.machine.node}, ${result.machine.cpus} cores (${result.machine.cpu}), load average ${result.machine.loadavg.join(" ")} at the end`,
+  );
   console.log("run                           req/s   p99 ms  ratio to plain  errors  unexpected status");
   for (const r of result.rows) {
     const ratio = (r.requestsPerSecond / plain.requestsPerSecond).toFixed(2);
-    console.log(`${r.name.padEnd(28)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p99Ms).padStart(8)} ${ratio.padStart(15)} ${String(r.errors).padStart(7)} ${String(r.unexpectedStatus).padStart(18)}`);
+    console.log(
+      `${r.name.padEnd(28)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p99Ms).padStart(8)} ${ratio.padStart(15)} ${String(r.errors).padStart(7)} ${String(r.unexpectedStatus).padStart(18)}`,
+    );
   }
   const json = arg("json", undefined);
   if (json !== undefined) writeFileSync(json, JSON.stringify(result, null, 2) + "\n");

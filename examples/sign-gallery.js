@@ -59,11 +59,15 @@ async function signAndVerify(label, { privateKey, publicKey }, { verbose }) {
   const rate = Math.round((signed / ms) * 1000).toLocaleString("en-US");
   if (verbose) {
     console.log(`${label} (throwaway key made just now)`);
-    console.log(`  signed    ${signed} URLs in ${ms.toFixed(1)} ms, one signUrls batch (${rate} URLs/s, ${signer.engine} engine)`);
+    console.log(
+      `  signed    ${signed} URLs in ${ms.toFixed(1)} ms, one signUrls batch (${rate} URLs/s, ${signer.engine} engine)`,
+    );
     console.log(`  verified  ${verified} of ${results.length} with node:crypto alone, policy rebuilt from each URL`);
     console.log(`  sample    ${results.find((r) => r.ok)?.url}`);
   } else {
-    console.log(`${label}: signed ${signed} in ${ms.toFixed(1)} ms (${rate} URLs/s), verified ${verified} of ${results.length}`);
+    console.log(
+      `${label}: signed ${signed} in ${ms.toFixed(1)} ms (${rate} URLs/s), verified ${verified} of ${results.length}`,
+    );
   }
   for (const problem of problems.slice(0, 5)) console.log(`  ${problem}`);
   return results.length - verified;
@@ -85,7 +89,10 @@ function checkSignedUrl(signedUrl, originalUrl, publicKey) {
   // the string itself: new URL(...).toString() may re-encode characters.
   const signing = new Set(["Expires", "Signature", "Key-Pair-Id", "Hash-Algorithm", "Policy"]);
   const q = signedUrl.indexOf("?");
-  const own = signedUrl.slice(q + 1).split("&").filter((param) => !signing.has(param.split("=")[0]));
+  const own = signedUrl
+    .slice(q + 1)
+    .split("&")
+    .filter((param) => !signing.has(param.split("=")[0]));
   const resource = signedUrl.slice(0, q) + (own.length > 0 ? "?" + own.join("&") : "");
   if (resource !== originalUrl) return "the URL itself was changed";
 
@@ -115,9 +122,23 @@ function signSamplePlaylist({ privateKey, publicKey }) {
     const keyFile = join(work, "private_key.pem");
     writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     const args = [
-      "bin/cfsign.js", "playlist", "--input", "examples/sample/master.m3u8", "--output", join(work, "signed/master.m3u8"),
-      "--recursive", "--per-uri", "--base-url", base,
-      "--key-pair-id", KEY_PAIR_ID, "--private-key", keyFile, "--date-less-than", String(expires), "--json",
+      "bin/cfsign.js",
+      "playlist",
+      "--input",
+      "examples/sample/master.m3u8",
+      "--output",
+      join(work, "signed/master.m3u8"),
+      "--recursive",
+      "--per-uri",
+      "--base-url",
+      base,
+      "--key-pair-id",
+      KEY_PAIR_ID,
+      "--private-key",
+      keyFile,
+      "--date-less-than",
+      String(expires),
+      "--json",
     ];
     const run = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
     const summary = run.stdout ? JSON.parse(run.stdout) : undefined;
@@ -152,8 +173,12 @@ function signSamplePlaylist({ privateKey, publicKey }) {
         else problems.push(`${name} line ${i + 1}: ${problem ?? "the rest of the line changed"}`);
       }
     }
-    console.log(`  verified  ${verified} of ${summary.uris} URIs in ${summary.playlists.length} playlists (keys, init sections, byte-range`);
-    console.log(`            segments, variants), each against the URL it stands for; ${unchanged} other lines unchanged`);
+    console.log(
+      `  verified  ${verified} of ${summary.uris} URIs in ${summary.playlists.length} playlists (keys, init sections, byte-range`,
+    );
+    console.log(
+      `            segments, variants), each against the URL it stands for; ${unchanged} other lines unchanged`,
+    );
     for (const problem of problems.slice(0, 5)) console.log(`  ${problem}`);
     if (problems.length === 0 && verified === summary.uris) {
       console.log(`OK: all ${verified} playlist URIs verified.`);

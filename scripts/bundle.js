@@ -70,7 +70,10 @@ for (const options of builds) {
   const { output: out, ...input } = options;
   const result = await build({ ...input, cwd: new URL(".", root).pathname, logLevel: "warn", output: out });
   for (const chunk of result.output) {
-    if (chunk.type === "chunk") console.log(`bundle: ${out.dir.slice(root.pathname.length)}${chunk.fileName} (${(chunk.code.length / 1024).toFixed(0)} KiB)`);
+    if (chunk.type === "chunk")
+      console.log(
+        `bundle: ${out.dir.slice(root.pathname.length)}${chunk.fileName} (${(chunk.code.length / 1024).toFixed(0)} KiB)`,
+      );
   }
 }
 

@@ -29,13 +29,26 @@ export type {
 } from "./types.ts";
 export { rewriteLinesMaxBytes } from "./rewrite-lines.ts";
 export type { RewriteFailure, RewriteLinesOptions, RewriteLinesResult, ShareablePolicy } from "./rewrite-lines.ts";
-export type { PlaylistFailure, SignedPlaylist, SignedPlaylists, SignedPlaylistsEntry, SignPlaylistsOptions } from "./playlist.ts";
+export type {
+  PlaylistFailure,
+  SignedPlaylist,
+  SignedPlaylists,
+  SignedPlaylistsEntry,
+  SignPlaylistsOptions,
+} from "./playlist.ts";
 export type { ManifestFailure, SignedManifest, SignManifestOptions } from "./manifest.ts";
 export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";
 export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";
 export { verifyCookies, verifyUrl } from "./verify/verify.ts";
-export type { CloudFrontPolicy, TimeBoundary, VerifyOptions, VerifyReason, VerifyResult, VerifyWarning } from "./verify/verify.ts";
+export type {
+  CloudFrontPolicy,
+  TimeBoundary,
+  VerifyOptions,
+  VerifyReason,
+  VerifyResult,
+  VerifyWarning,
+} from "./verify/verify.ts";
 export { inspectSignedUrl } from "./verify/inspect.ts";
 export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } from "./verify/inspect.ts";
 export type { PublicKeyInput } from "./crypto/public-key.ts";
@@ -52,7 +65,14 @@ export type {
 } from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
 export { DEFAULT_MAX_ITEM_BYTES } from "./formats/bulk.ts";
-export type { BulkBadRecord, BulkFrame, BulkPassRecord, BulkReadOptions, BulkRecord, BulkUrlRecord } from "./formats/bulk.ts";
+export type {
+  BulkBadRecord,
+  BulkFrame,
+  BulkPassRecord,
+  BulkReadOptions,
+  BulkRecord,
+  BulkUrlRecord,
+} from "./formats/bulk.ts";
 export { LINES_FRAME, readLines } from "./formats/lines.ts";
 export { JSON_ARRAY_FRAME, readJsonArray } from "./formats/json-array.ts";
 export { CSV_FRAME, quoteCsv, readCsv } from "./formats/csv.ts";

@@ -22,7 +22,15 @@ import { s3HostKind } from "./cloudfront/s3.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
 import { SignatureCache } from "./lib/signature-cache.ts";
 import { definedOnly, hasWildcard, ownOptions, policyConditions, requireExpires, withWindow } from "./lib/options.ts";
-import type { BatchItem, BatchOptions, BatchResult, BatchSigner, SignOptions, SignWarning, StreamOptions } from "./types.ts";
+import type {
+  BatchItem,
+  BatchOptions,
+  BatchResult,
+  BatchSigner,
+  SignOptions,
+  SignWarning,
+  StreamOptions,
+} from "./types.ts";
 
 /** Items validated and signed together: bounded work in flight, and preparation overlapping signing. */
 const WINDOW = 2048;
@@ -107,14 +115,22 @@ export async function signUrl(core: SignerCore, url: string, options: SignOption
 }
 
 /** `Signer.signUrls`: one result per item, or with `strict` one `BATCH_FAILED` error. */
-export async function signUrls(core: SignerCore, items: readonly BatchItem[], options: BatchOptions): Promise<BatchResult[]> {
+export async function signUrls(
+  core: SignerCore,
+  items: readonly BatchItem[],
+  options: BatchOptions,
+): Promise<BatchResult[]> {
   if (!Array.isArray(items)) fail("INVALID_ARGUMENT", "signUrls takes an array of URLs or { url, ... } items");
   const results = await runBatch(core, items, options);
   if (options.strict === true) {
     const failures: BatchFailure[] = [];
     for (const r of results) if (!r.ok) failures.push({ index: r.index, code: r.error.code });
     if (failures.length > 0) {
-      throw batchFailed(`${items.length} items`, failures, failures.slice(0, 10).map((f) => `${f.index} (${f.code})`));
+      throw batchFailed(
+        `${items.length} items`,
+        failures,
+        failures.slice(0, 10).map((f) => `${f.index} (${f.code})`),
+      );
     }
   }
   return results;
@@ -127,7 +143,8 @@ export async function signUrls(core: SignerCore, items: readonly BatchItem[], op
 export function batchFailed(what: string, failures: BatchFailure[], named: readonly string[]): CfSignError {
   return new CfSignError(
     "BATCH_FAILED",
-    `${failures.length} of ${what} failed, nothing was returned: ${named.join(", ")}` + (failures.length > 10 ? ", ..." : ""),
+    `${failures.length} of ${what} failed, nothing was returned: ${named.join(", ")}` +
+      (failures.length > 10 ? ", ..." : ""),
     { failures },
   );
 }
@@ -137,14 +154,19 @@ export function batchFailed(what: string, failures: BatchFailure[], named: reado
  * built while window k is being signed, and each window is assembled in one
  * hot-path call. Results land at their batch positions.
  */
-async function runBatch(core: SignerCore, items: readonly BatchItem[], given: Partial<SignOptions>): Promise<BatchResult[]> {
+async function runBatch(
+  core: SignerCore,
+  items: readonly BatchItem[],
+  given: Partial<SignOptions>,
+): Promise<BatchResult[]> {
   const defaults = ownOptions(given);
   const nowSeconds = core.clock() / 1000;
   const n = items.length;
   const results: BatchResult[] = new Array(n);
   let inFlight: Staged | undefined;
   for (let start = 0; ; start += WINDOW) {
-    const next = start < n ? stage(core, items, start, Math.min(n, start + WINDOW), defaults, nowSeconds, results) : undefined;
+    const next =
+      start < n ? stage(core, items, start, Math.min(n, start + WINDOW), defaults, nowSeconds, results) : undefined;
     if (inFlight !== undefined) finish(core, inFlight, await inFlight.signing, results);
     if (next === undefined) break;
     inFlight = next;
@@ -225,7 +247,12 @@ function stage(
 }
 
 /** Assembles the signed URLs of a staged window (one hot-path call) and stores the results. */
-function finish(core: SignerCore, staged: Staged, signatures: readonly (Uint8Array | CfSignError)[], results: BatchResult[]): void {
+function finish(
+  core: SignerCore,
+  staged: Staged,
+  signatures: readonly (Uint8Array | CfSignError)[],
+  results: BatchResult[],
+): void {
   const { prepared, positions, policies, signable, cached, keys } = staged;
   const parts: UrlParts[] = [];
   const partPositions: number[] = [];
@@ -243,7 +270,11 @@ function finish(core: SignerCore, staged: Staged, signatures: readonly (Uint8Arr
       if (keys !== undefined) core.cache!.set(keys[s]!, made);
     }
     const p = prepared[k]!;
-    parts.push(p.canned ? { url: p.url, expires: p.spec.expires, signature: sig } : { url: p.url, policy: policies[k]!, signature: sig });
+    parts.push(
+      p.canned
+        ? { url: p.url, expires: p.spec.expires, signature: sig }
+        : { url: p.url, policy: policies[k]!, signature: sig },
+    );
     partPositions.push(positions[k]!);
   }
   if (parts.length === 0) return;
@@ -258,7 +289,10 @@ function finish(core: SignerCore, staged: Staged, signatures: readonly (Uint8Arr
 export function warnAboutHost(core: SignerCore, url: string, index?: number): void {
   if (core.onWarning === undefined) return;
   const s3 = s3HostKind(url);
-  if (s3 !== null) core.onWarning(index === undefined ? { code: "S3_HOST", message: s3.message } : { code: "S3_HOST", message: s3.message, index });
+  if (s3 !== null)
+    core.onWarning(
+      index === undefined ? { code: "S3_HOST", message: s3.message } : { code: "S3_HOST", message: s3.message, index },
+    );
 }
 
 /** Validates one item (URL, then policy conditions, then resource) and says what its policy is. */
@@ -386,7 +420,9 @@ function stripLineEnd(line: string): string {
 }
 
 /** An async iterator over an iterable, async iterable or web ReadableStream. */
-function iterate<T>(source: Iterable<T> | AsyncIterable<T> | ReadableStream<T>): AsyncIterator<T> & { return?(): Promise<unknown> } {
+function iterate<T>(
+  source: Iterable<T> | AsyncIterable<T> | ReadableStream<T>,
+): AsyncIterator<T> & { return?(): Promise<unknown> } {
   if (source !== null && typeof source === "object") {
     if (Symbol.asyncIterator in source) return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
     if (Symbol.iterator in source) {

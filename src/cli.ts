@@ -28,7 +28,17 @@ import { benchCommand } from "./cli/bench.ts";
 export type { CliIo, Command } from "./cli/command.ts";
 
 /** The subcommands, in the order `cfsign --help` lists them. */
-export const COMMANDS: readonly Command[] = [signCommand, signCookiesCommand, verifyCommand, playlistCommand, keygenCommand, inspectCommand, serveCommand, kmsPublicKeyCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  signCommand,
+  signCookiesCommand,
+  verifyCommand,
+  playlistCommand,
+  keygenCommand,
+  inspectCommand,
+  serveCommand,
+  kmsPublicKeyCommand,
+  benchCommand,
+];
 
 const TOP_HINT = "Run 'cfsign --help' for the commands.";
 
@@ -73,7 +83,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (first.startsWith("-")) {
     // Not echoed beyond the option's name: a stray argument may be a secret.
     const name = first.split("=", 1)[0];
-    throw new CliError("USAGE", `unknown option ${name} before the command; options go after it (cfsign sign --url ...)`, TOP_HINT);
+    throw new CliError(
+      "USAGE",
+      `unknown option ${name} before the command; options go after it (cfsign sign --url ...)`,
+      TOP_HINT,
+    );
   }
   const command = findCommand(first);
   const terminator = rest.indexOf("--");
@@ -88,7 +102,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
-  const close = suggest(name, COMMANDS.map((c) => c.name));
+  const close = suggest(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
   throw new CliError(
     "USAGE",
     // The name is shown only if it is a plausible command word, never an arbitrary argument.

@@ -60,7 +60,9 @@ export async function signCookies(core: SignerCore, given: SignCookiesOptions): 
   if (policy === undefined) fail("INTERNAL", "the hot path returned no policy");
   const policyValue = canned ? undefined : core.hotPath.encodeBase64(policy);
   // Check the size before signing: the signature's length is known in advance.
-  const head: [string, string] = canned ? ["CloudFront-Expires", String(spec.expires)] : ["CloudFront-Policy", policyValue!];
+  const head: [string, string] = canned
+    ? ["CloudFront-Expires", String(spec.expires)]
+    : ["CloudFront-Policy", policyValue!];
   setCookie(head[0], head[1], attributes);
   const signature = core.hotPath.encodeBase64(await signOne(core, policy));
   const pairs: [CloudFrontCookieName, string][] = [head as [CloudFrontCookieName, string]];

@@ -198,7 +198,10 @@ export class CfSignError extends Error {
 export function itemError(err: unknown, index: number): CfSignError {
   return err instanceof CfSignError
     ? err.withIndex(index)
-    : new CfSignError("INTERNAL", "the item could not be processed: an unexpected error (a bug in cfsign; see cause)", { cause: err, index });
+    : new CfSignError("INTERNAL", "the item could not be processed: an unexpected error (a bug in cfsign; see cause)", {
+        cause: err,
+        index,
+      });
 }
 
 /** Shorthand used across the library. */

@@ -32,7 +32,9 @@ import type { SignerOptions } from "./types.ts";
 export * from "./api.ts";
 
 // Compiled and instantiated synchronously on first use, from Node's native base64 decoding.
-const loadHotPath = /* @__PURE__ */ createHotPathLoader({ compileSync: () => new WebAssembly.Module(Buffer.from(wasmBase64, "base64")) });
+const loadHotPath = /* @__PURE__ */ createHotPathLoader({
+  compileSync: () => new WebAssembly.Module(Buffer.from(wasmBase64, "base64")),
+});
 
 /**
  * Creates a signer: imports and checks the key once (RSA-2048 or ECDSA P-256,

@@ -31,7 +31,15 @@ import { GetPublicKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/clien
 import { CfSignError } from "./errors.ts";
 import { InFlightLimit } from "./crypto/in-flight.ts";
 import { importVerifyKey, verifySignature, type VerifyKey } from "./crypto/public-key.ts";
-import { AbortWatch, backoffDelay, classifyFailure, retryPolicy, sleep, type RetryOptions, type RetryPolicy } from "./crypto/retry.ts";
+import {
+  AbortWatch,
+  backoffDelay,
+  classifyFailure,
+  retryPolicy,
+  sleep,
+  type RetryOptions,
+  type RetryPolicy,
+} from "./crypto/retry.ts";
 import type { CustomSigner, HashAlgorithm, KeyAlgorithm } from "./crypto/types.ts";
 
 export type { RetryOptions } from "./crypto/retry.ts";
@@ -179,7 +187,14 @@ export async function kmsSigner(options: KmsSignerOptions): Promise<KmsSigner> {
     throw invalid("grantTokens must be strings");
   }
   const policy = retryPolicy(options.retry);
-  const counters = { signRequests: 0, getPublicKeyRequests: 0, signatures: 0, throttled: 0, transientFailures: 0, failures: 0 };
+  const counters = {
+    signRequests: 0,
+    getPublicKeyRequests: 0,
+    signatures: 0,
+    throttled: 0,
+    transientFailures: 0,
+    failures: 0,
+  };
   const watch = new AbortWatch(signal);
   const call = retrying(policy, watch, counters);
 
@@ -207,12 +222,19 @@ export async function kmsSigner(options: KmsSignerOptions): Promise<KmsSigner> {
     }
     counters.signRequests++;
     const sent = client.send(
-      new SignCommand({ KeyId: keyId, Message: message, MessageType: type, SigningAlgorithm: signingAlgorithm, GrantTokens: grantTokens }),
+      new SignCommand({
+        KeyId: keyId,
+        Message: message,
+        MessageType: type,
+        SigningAlgorithm: signingAlgorithm,
+        GrantTokens: grantTokens,
+      }),
     );
     sent.then(release, release);
     const out = await watch.race(sent);
     const signature = out.Signature;
-    if (!(signature instanceof Uint8Array) || signature.length === 0) throw new KmsAnswerError("KMS returned no signature");
+    if (!(signature instanceof Uint8Array) || signature.length === 0)
+      throw new KmsAnswerError("KMS returned no signature");
     if (out.SigningAlgorithm !== undefined && out.SigningAlgorithm !== signingAlgorithm) {
       throw new KmsAnswerError("KMS signed with another algorithm than the one asked for");
     }
@@ -248,7 +270,10 @@ export async function kmsSigner(options: KmsSignerOptions): Promise<KmsSigner> {
         );
       }
       try {
-        const signature = await call(() => signOnce(message, type, data), (err, attempts) => signFailure(err, attempts));
+        const signature = await call(
+          () => signOnce(message, type, data),
+          (err, attempts) => signFailure(err, attempts),
+        );
         counters.signatures++;
         return signature;
       } catch (err) {
@@ -302,7 +327,9 @@ function signFailure(err: unknown, attempts: number): CfSignError {
   const name = errorName(err);
   if (KEY_UNUSABLE.has(name)) return keyUnavailable("Sign", err, attempts);
   const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
-  return new CfSignError("SIGNING_FAILED", `AWS KMS Sign failed${tries} (${name}); this item was not signed`, { cause: err });
+  return new CfSignError("SIGNING_FAILED", `AWS KMS Sign failed${tries} (${name}); this item was not signed`, {
+    cause: err,
+  });
 }
 
 function keyUnavailable(operation: string, err: unknown, attempts: number): CfSignError {
@@ -316,7 +343,9 @@ function keyUnavailable(operation: string, err: unknown, attempts: number): CfSi
 }
 
 function aborted(reason: unknown): CfSignError {
-  return new CfSignError("ABORTED", "the KMS signer's AbortSignal fired; no further requests are sent", { cause: reason });
+  return new CfSignError("ABORTED", "the KMS signer's AbortSignal fired; no further requests are sent", {
+    cause: reason,
+  });
 }
 
 function invalid(message: string): CfSignError {
@@ -339,7 +368,11 @@ interface Described {
  */
 async function checkKey(d: Described): Promise<{ spec: KmsKeySpec; publicKeyDer: Uint8Array; verifyKey: VerifyKey }> {
   const named = d.KeySpec ?? d.CustomerMasterKeySpec;
-  if (typeof named !== "string") throw new CfSignError("UNSUPPORTED_KEY", "GetPublicKey named no key spec; cannot tell whether CloudFront accepts the key");
+  if (typeof named !== "string")
+    throw new CfSignError(
+      "UNSUPPORTED_KEY",
+      "GetPublicKey named no key spec; cannot tell whether CloudFront accepts the key",
+    );
   const shown = /^[A-Z0-9_]{1,40}$/.test(named) ? named : "another kind";
   if (d.KeyUsage !== undefined && d.KeyUsage !== "SIGN_VERIFY") {
     throw new CfSignError(
@@ -357,7 +390,10 @@ async function checkKey(d: Described): Promise<{ spec: KmsKeySpec; publicKeyDer:
   const spec = named as KmsKeySpec;
   const { algorithm, signingAlgorithm } = KMS_KEY_SPECS[spec];
   if (d.SigningAlgorithms !== undefined && !d.SigningAlgorithms.includes(signingAlgorithm)) {
-    throw new CfSignError("UNSUPPORTED_KEY", `the KMS key does not offer ${signingAlgorithm}, the algorithm CloudFront needs for ${spec}`);
+    throw new CfSignError(
+      "UNSUPPORTED_KEY",
+      `the KMS key does not offer ${signingAlgorithm}, the algorithm CloudFront needs for ${spec}`,
+    );
   }
   if (!(d.PublicKey instanceof Uint8Array) || d.PublicKey.length === 0) {
     throw new CfSignError("UNSUPPORTED_KEY", "GetPublicKey returned no public key");
@@ -370,7 +406,10 @@ async function checkKey(d: Described): Promise<{ spec: KmsKeySpec; publicKeyDer:
     throw new CfSignError("UNSUPPORTED_KEY", `the public key KMS returned is not a usable ${spec} key`, { cause });
   }
   if (verifyKey.algorithm !== algorithm) {
-    throw new CfSignError("UNSUPPORTED_KEY", `the public key KMS returned is not an ${algorithm} key, though the key spec is ${spec}`);
+    throw new CfSignError(
+      "UNSUPPORTED_KEY",
+      `the public key KMS returned is not an ${algorithm} key, though the key spec is ${spec}`,
+    );
   }
   return { spec, publicKeyDer, verifyKey };
 }

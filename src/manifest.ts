@@ -100,13 +100,18 @@ type Check = () => CfSignError | undefined;
  * @returns the signed manifest
  * @throws {@link CfSignError} as `Signer.signManifest`
  */
-export async function signManifest(core: SignerCore, text: string, given: SignManifestOptions): Promise<SignedManifest> {
+export async function signManifest(
+  core: SignerCore,
+  text: string,
+  given: SignManifestOptions,
+): Promise<SignedManifest> {
   if (typeof text !== "string") fail("INVALID_ARGUMENT", "signManifest takes the manifest's text as a string");
   if (!isMpd(text)) fail("INVALID_ARGUMENT", "not a DASH manifest: no MPD root element");
   const { options, checked } = checkStreamingOptions(core, "signManifest", given, ["shared"]);
   const policy = await sharedPolicyFor(core, checked);
   const signed = signMpdUrls(text, checked.base, policy);
-  if (options.strict === true && signed.failures.length > 0) throw strictFailure(`${signed.uris} URLs of the manifest`, signed.failures);
+  if (options.strict === true && signed.failures.length > 0)
+    throw strictFailure(`${signed.uris} URLs of the manifest`, signed.failures);
   return { ...signed, mode: "shared", policy };
 }
 
@@ -139,7 +144,8 @@ export function signMpdUrls(
     }
     need(url, () => {
       const resolved = safeResolve(value, against);
-      if (resolved === undefined) return new CfSignError("INVALID_URL", `${url.where}: the URL cannot be resolved against its BaseURL`);
+      if (resolved === undefined)
+        return new CfSignError("INVALID_URL", `${url.where}: the URL cannot be resolved against its BaseURL`);
       return applies(policy, resolved, url.where);
     });
   };
@@ -176,7 +182,8 @@ export function signMpdUrls(
 
   for (const rep of representations) {
     const chain: MpdElement[] = [];
-    for (let e: MpdElement | undefined = rep; e !== undefined && e.name !== ""; e = e.parent) if (LEVELS.has(e.name)) chain.push(e);
+    for (let e: MpdElement | undefined = rep; e !== undefined && e.name !== ""; e = e.parent)
+      if (LEVELS.has(e.name)) chain.push(e);
     // Nearest first: the segment information elements in effect, and the template attribute each comes from.
     const info = chain.flatMap((level) => level.children.filter((c) => SEGMENT_INFO.has(c.name)));
     const repBases = basesOf(rep);
@@ -266,7 +273,8 @@ function expandKnown(template: string, id: string, bandwidth: string): string {
   return template.replace(IDENTIFIER, (whole, name: string | undefined, format: string | undefined) => {
     if (name === undefined) return "\u0000"; // `$$`: a literal `$`, restored below
     if (name === "RepresentationID") return id;
-    if (name === "Bandwidth") return format === undefined ? bandwidth : bandwidth.padStart(Number(format.slice(2, -1)), "0");
+    if (name === "Bandwidth")
+      return format === undefined ? bandwidth : bandwidth.padStart(Number(format.slice(2, -1)), "0");
     return whole;
   });
 }
@@ -290,7 +298,9 @@ function templateChecks(
   if (at === -1) {
     need(url, () => {
       const resolved = safeResolve(sample, base);
-      return resolved === undefined ? new CfSignError("INVALID_URL", `${url.where}: the template cannot be resolved against its BaseURL`) : applies(policy, resolved, url.where);
+      return resolved === undefined
+        ? new CfSignError("INVALID_URL", `${url.where}: the template cannot be resolved against its BaseURL`)
+        : applies(policy, resolved, url.where);
     });
     return;
   }
@@ -299,7 +309,10 @@ function templateChecks(
     if (typeof prefix !== "string") return new CfSignError(prefix.code, `${url.where}: ${prefix.message}`);
     const resolved = safeResolve(sample, base);
     if (resolved === undefined || !resolved.startsWith(prefix)) {
-      return new CfSignError("RESOURCE_MISMATCH", `${url.where}: a dot segment after the template's first $Number$ or $Time$ moves its URLs out of their folder`);
+      return new CfSignError(
+        "RESOURCE_MISMATCH",
+        `${url.where}: a dot segment after the template's first $Number$ or $Time$ moves its URLs out of their folder`,
+      );
     }
     if (!resourceCoversPrefix(policy.resource, prefix)) {
       return new CfSignError(

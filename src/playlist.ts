@@ -113,17 +113,23 @@ const URI_SAFE = /^[A-Za-z0-9\-._~:/?@!$&()*+,;=%]*$/;
  * @param base - the URL the playlist is served from
  * @param uri - the URI to judge, when it differs from `ref.uri` (variables substituted)
  */
-export function targetOf(ref: PlaylistUri, base: string | undefined, uri: string = ref.uri): PlaylistTarget | "skip" | TargetRefusal {
+export function targetOf(
+  ref: PlaylistUri,
+  base: string | undefined,
+  uri: string = ref.uri,
+): PlaylistTarget | "skip" | TargetRefusal {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
   if (scheme !== null) {
     const s = scheme[1]!.toLowerCase();
     return s === "http" || s === "https" ? { ref, uri, resolved: uri, relative: false } : "skip";
   }
-  if (base === undefined) return { code: "INVALID_URL", message: "the URI is relative and there is no base URL to resolve it against" };
+  if (base === undefined)
+    return { code: "INVALID_URL", message: "the URI is relative and there is no base URL to resolve it against" };
   if (!URI_SAFE.test(uri) || /%(?![0-9A-Fa-f]{2})/.test(uri)) {
     return {
       code: "URL_UNSAFE_CHARACTER",
-      message: "the relative URI has a character that must be percent-encoded (a space, non-ASCII, a quote, #...); encode it in the playlist",
+      message:
+        "the relative URI has a character that must be percent-encoded (a space, non-ASCII, a quote, #...); encode it in the playlist",
     };
   }
   const resolved = safeResolve(uri, base);
@@ -147,23 +153,36 @@ export function targetOf(ref: PlaylistUri, base: string | undefined, uri: string
 export function fixedPrefix(fixed: string, base: string | undefined, digitsOnly = false): string | TargetRefusal {
   const hostDecided = (): TargetRefusal => ({
     code: "URI_HAS_VARIABLE",
-    message: "a variable comes before the end of the URI's host, so it decides where the URI points; no policy can be checked before substitution",
+    message:
+      "a variable comes before the end of the URI's host, so it decides where the URI points; no policy can be checked before substitution",
   });
   const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(fixed);
   if (absolute && !/^https?:\/\/[^/?#]+[/?]/i.test(fixed)) {
     if (!digitsOnly || !/^https?:\/\//i.test(fixed)) return hostDecided();
   }
-  if (!absolute && !digitsOnly && (fixed === "" || /^[A-Za-z][A-Za-z0-9+.-]*$/.test(fixed) || (fixed.startsWith("//") && !/^\/\/[^/?#]+[/?]/.test(fixed)))) {
+  if (
+    !absolute &&
+    !digitsOnly &&
+    (fixed === "" ||
+      /^[A-Za-z][A-Za-z0-9+.-]*$/.test(fixed) ||
+      (fixed.startsWith("//") && !/^\/\/[^/?#]+[/?]/.test(fixed)))
+  ) {
     return hostDecided();
   }
   if (!URI_SAFE.test(fixed) || /%(?![0-9A-Fa-f]{2})/.test(fixed)) {
-    return { code: "URL_UNSAFE_CHARACTER", message: "the URI has a character that must be percent-encoded before its variable; encode it where it is written" };
+    return {
+      code: "URL_UNSAFE_CHARACTER",
+      message:
+        "the URI has a character that must be percent-encoded before its variable; encode it where it is written",
+    };
   }
-  if (!absolute && base === undefined) return { code: "INVALID_URL", message: "the URI is relative and there is no base URL to resolve it against" };
+  if (!absolute && base === undefined)
+    return { code: "INVALID_URL", message: "the URI is relative and there is no base URL to resolve it against" };
   // A sentinel after the fixed part keeps a trailing "." or ".." from reading as a dot segment, and
   // makes an empty last segment resolve into the folder rather than to the base's file name.
   const resolved = safeResolve(fixed + "0", base ?? fixed + "0");
-  if (resolved === undefined || !resolved.endsWith("0")) return { code: "INVALID_URL", message: "the URI's fixed part cannot be resolved against the base URL" };
+  if (resolved === undefined || !resolved.endsWith("0"))
+    return { code: "INVALID_URL", message: "the URI's fixed part cannot be resolved against the base URL" };
   return resolved.slice(0, -1);
 }
 
@@ -231,7 +250,11 @@ export interface HlsSigningOptions {
  * @param imported - the multivariant playlist's values, for `IMPORT`
  * @returns name → value
  */
-export function variableValues(text: string, base: string | undefined, imported?: ReadonlyMap<string, string>): Map<string, string> {
+export function variableValues(
+  text: string,
+  base: string | undefined,
+  imported?: ReadonlyMap<string, string>,
+): Map<string, string> {
   const values = new Map<string, string>();
   let query: URLSearchParams | undefined;
   for (const d of playlistDefinitions(text)) {
@@ -267,7 +290,12 @@ export async function signHlsUris(text: string, options: HlsSigningOptions): Pro
   const refuseQueries = shared === undefined && options.playerQueries !== "sign";
   const failures: PlaylistFailure[] = [];
   const refuse = (ref: PlaylistUri, code: CfSignErrorCode, message: string): void => {
-    failures.push({ line: ref.line, index: ref.index, kind: ref.kind, error: new CfSignError(code, message, { index: ref.index }) });
+    failures.push({
+      line: ref.line,
+      index: ref.index,
+      kind: ref.kind,
+      error: new CfSignError(code, message, { index: ref.index }),
+    });
   };
   const targets: PlaylistTarget[] = [];
   const replacements = new Map<number, string>();
@@ -278,7 +306,11 @@ export async function signHlsUris(text: string, options: HlsSigningOptions): Pro
     const { uri, unresolved } = variable ? substituteVariables(ref.uri, values) : { uri: ref.uri, unresolved: false };
     if (unresolved) {
       if (shared === undefined) {
-        refuse(ref, "URI_HAS_VARIABLE", "the URI uses a variable with no value in reach (EXT-X-DEFINE IMPORT or QUERYPARAM, or none); a per-URI signature needs the URL a player requests after substitution: pass its value, or sign with a shared policy");
+        refuse(
+          ref,
+          "URI_HAS_VARIABLE",
+          "the URI uses a variable with no value in reach (EXT-X-DEFINE IMPORT or QUERYPARAM, or none); a per-URI signature needs the URL a player requests after substitution: pass its value, or sign with a shared policy",
+        );
         continue;
       }
       const at = uri.search(/\{\$[A-Za-z0-9_-]+\}/);
@@ -289,7 +321,11 @@ export async function signHlsUris(text: string, options: HlsSigningOptions): Pro
       const prefix = fixedPrefix(uri.slice(0, at), base);
       if (typeof prefix !== "string") refuse(ref, prefix.code, prefix.message);
       else if (!resourceCoversPrefix(shared.resource, prefix)) {
-        refuse(ref, "RESOURCE_MISMATCH", "the shared policy's resource does not cover every URL the URI's fixed part (before its first variable) can become; pass a wider resource");
+        refuse(
+          ref,
+          "RESOURCE_MISMATCH",
+          "the shared policy's resource does not cover every URL the URI's fixed part (before its first variable) can become; pass a wider resource",
+        );
       } else {
         const target: PlaylistTarget = { ref, uri, resolved: prefix, relative: !/^https?:/i.test(uri) };
         signed.push(target);
@@ -309,7 +345,7 @@ export async function signHlsUris(text: string, options: HlsSigningOptions): Pro
       refuse(
         ref,
         "PLAYER_ADDS_QUERY",
-        ref.kind === "rendition-report" || ref.playlist && !PLAYER_QUERY_KINDS.has(ref.kind)
+        ref.kind === "rendition-report" || (ref.playlist && !PLAYER_QUERY_KINDS.has(ref.kind))
           ? "a Low-Latency HLS player adds _HLS_msn/_HLS_part to this playlist's requests, which a per-URI signature refuses; sign with a shared policy"
           : "a player adds query parameters to this URI's requests (interstitials: _HLS_primary_id; content steering: _HLS_pathway), which a per-URI signature refuses; sign with a shared policy",
       );
@@ -394,9 +430,11 @@ export function checkStreamingOptions(
   given: unknown,
   modes: readonly PlaylistMode[] = ["per-uri", "shared"],
 ): { options: SignPlaylistOptions; checked: Checked } {
-  if (typeof given !== "object" || given === null) fail("INVALID_ARGUMENT", `${what} takes the text and an options object with baseUrl and expires`);
+  if (typeof given !== "object" || given === null)
+    fail("INVALID_ARGUMENT", `${what} takes the text and an options object with baseUrl and expires`);
   const options = ownOptions(given as SignPlaylistOptions);
-  if (options.baseUrl === undefined) fail("INVALID_ARGUMENT", `${what} needs baseUrl: the absolute URL the file is served from`);
+  if (options.baseUrl === undefined)
+    fail("INVALID_ARGUMENT", `${what} needs baseUrl: the absolute URL the file is served from`);
   const base = checkBaseUrl(options.baseUrl, "baseUrl");
   const mode = options.mode ?? modes[0]!;
   if (!modes.includes(mode)) fail("INVALID_ARGUMENT", `mode must be ${modes.map((m) => `"${m}"`).join(" or ")}`);
@@ -411,7 +449,8 @@ export function checkStreamingOptions(
   requireExpires(options);
   const { expires, starts, ipAddress } = policyConditions(options, core.clock() / 1000);
   const allowAnyResource = options.allowAnyResource === true;
-  const resource = options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
+  const resource =
+    options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
   return { options, checked: { base, mode, expires, starts, ipAddress, resource, allowAnyResource } };
 }
 
@@ -426,14 +465,21 @@ export function sharedPolicyFor(core: SignerCore, c: Checked): Promise<SignedPol
   });
 }
 
-function signerFor(core: SignerCore, c: Checked, shared: SignedPolicy | undefined): (urls: string[]) => BatchResult[] | Promise<BatchResult[]> {
+function signerFor(
+  core: SignerCore,
+  c: Checked,
+  shared: SignedPolicy | undefined,
+): (urls: string[]) => BatchResult[] | Promise<BatchResult[]> {
   if (shared !== undefined) return (urls) => shared.applyAll(urls);
   const { expires, starts, ipAddress, resource, allowAnyResource } = c;
   return (urls) => signUrls(core, urls, { expires, starts, ipAddress, resource, allowAnyResource });
 }
 
 /** @internal The one error of a strict call: how many of `what` failed, the first ten by line. */
-export function strictFailure(what: string, failures: readonly { index: number; line: number; error: CfSignError }[]): CfSignError {
+export function strictFailure(
+  what: string,
+  failures: readonly { index: number; line: number; error: CfSignError }[],
+): CfSignError {
   return batchFailed(
     what,
     failures.map((f) => ({ index: f.index, code: f.error.code })),
@@ -460,7 +506,11 @@ function variablesMap(v: Readonly<Record<string, string>> | undefined): Map<stri
  * @returns the signed playlist
  * @throws {@link CfSignError} as `Signer.signPlaylist`
  */
-export async function signPlaylist(core: SignerCore, text: string, given: SignPlaylistOptions): Promise<SignedPlaylist> {
+export async function signPlaylist(
+  core: SignerCore,
+  text: string,
+  given: SignPlaylistOptions,
+): Promise<SignedPlaylist> {
   if (typeof given !== "object" || given === null) {
     fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text and an options object with baseUrl and expires");
   }
@@ -478,7 +528,8 @@ export async function signPlaylist(core: SignerCore, text: string, given: SignPl
     imported: variablesMap(options.variables),
     playerQueries: options.playerQueries,
   });
-  if (options.strict === true && signed.failures.length > 0) throw strictFailure(`${signed.uris} URIs of the playlist`, signed.failures);
+  if (options.strict === true && signed.failures.length > 0)
+    throw strictFailure(`${signed.uris} URIs of the playlist`, signed.failures);
   return {
     text: signed.text,
     mode: checked.mode,
@@ -546,13 +597,15 @@ const FOLLOWED: ReadonlySet<PlaylistUriKind> = new Set(["variant", "media", "i-f
 export async function signPlaylists(core: SignerCore, given: SignPlaylistsOptions): Promise<SignedPlaylists> {
   const { options, checked } = checkStreamingOptions(core, "signPlaylists", given);
   const load = (given as SignPlaylistsOptions).load;
-  if (typeof load !== "function") fail("INVALID_ARGUMENT", "signPlaylists needs load: a function that returns a playlist's text by its URL");
+  if (typeof load !== "function")
+    fail("INVALID_ARGUMENT", "signPlaylists needs load: a function that returns a playlist's text by its URL");
   const max = (given as SignPlaylistsOptions).maxPlaylists ?? 1000;
   if (!Number.isInteger(max) || max < 0) fail("INVALID_ARGUMENT", "maxPlaylists must be a whole number");
   const fetchText = async (url: string): Promise<string> => {
     const text = await load(url);
     if (typeof text !== "string") fail("INVALID_ARGUMENT", "load must return the playlist's text as a string");
-    if (!isHlsPlaylist(text)) fail("INVALID_ARGUMENT", "a loaded playlist is not an HLS playlist: its first line must be #EXTM3U");
+    if (!isHlsPlaylist(text))
+      fail("INVALID_ARGUMENT", "a loaded playlist is not an HLS playlist: its first line must be #EXTM3U");
     return text;
   };
   const masterText = await fetchText(checked.base);
@@ -569,7 +622,8 @@ export async function signPlaylists(core: SignerCore, given: SignPlaylistsOption
     if (lines === undefined) children.set(t.resolved, [ref.line]);
     else lines.push(ref.line);
   }
-  if (children.size > max) fail("INVALID_ARGUMENT", `the master names ${children.size} media playlists, more than maxPlaylists (${max})`);
+  if (children.size > max)
+    fail("INVALID_ARGUMENT", `the master names ${children.size} media playlists, more than maxPlaylists (${max})`);
   // Loaded a few at a time (a CDN origin or bucket answers in parallel), kept in the master's order.
   const texts = new Map<string, string>();
   const urls = [...children.keys()];
@@ -582,20 +636,41 @@ export async function signPlaylists(core: SignerCore, given: SignPlaylistsOption
 
   const policy = checked.mode === "shared" ? await sharedPolicyFor(core, checked) : undefined;
   const sign = signerFor(core, checked, policy);
-  const common = { keepRelative: options.keepRelative === true, sign, shared: policy, playerQueries: options.playerQueries };
+  const common = {
+    keepRelative: options.keepRelative === true,
+    sign,
+    shared: policy,
+    playerQueries: options.playerQueries,
+  };
   const playlists: SignedPlaylistsEntry[] = [];
   const failures: (PlaylistFailure & { url: string })[] = [];
   const add = (url: string, namedOn: number[], s: HlsSigning): void => {
-    playlists.push({ url, namedOn, text: s.text, uris: s.uris, signed: s.signed, skipped: s.skipped, failures: s.failures, lowLatency: s.lowLatency });
+    playlists.push({
+      url,
+      namedOn,
+      text: s.text,
+      uris: s.uris,
+      signed: s.signed,
+      skipped: s.skipped,
+      failures: s.failures,
+      lowLatency: s.lowLatency,
+    });
     for (const f of s.failures) failures.push({ ...f, url });
   };
-  add(checked.base, [], await signHlsUris(masterText, { ...common, base: checked.base, lowLatencyAt: (u) => lowLatencyUrls.has(u) }));
+  add(
+    checked.base,
+    [],
+    await signHlsUris(masterText, { ...common, base: checked.base, lowLatencyAt: (u) => lowLatencyUrls.has(u) }),
+  );
   for (const [url, namedOn] of children) {
     add(url, namedOn, await signHlsUris(texts.get(url)!, { ...common, base: url, imported: masterValues }));
   }
   const total = (k: "uris" | "signed" | "skipped"): number => playlists.reduce((n, p) => n + p[k], 0);
   if (options.strict === true && failures.length > 0) {
-    throw strictFailure(`${total("uris")} URIs of ${playlists.length} playlists`, failures.map((f, index) => ({ ...f, index })));
+    throw strictFailure(
+      `${total("uris")} URIs of ${playlists.length} playlists`,
+      failures.map((f, index) => ({ ...f, index })),
+    );
   }
   return {
     playlists,

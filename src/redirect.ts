@@ -62,7 +62,8 @@ function checkLocation(signedUrl: unknown): string {
  * ```
  */
 export async function redirectToSigned(signer: Signer, url: string, options: RedirectOptions): Promise<Response> {
-  if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "redirectToSigned takes an options object with expires");
+  if (typeof options !== "object" || options === null)
+    fail("INVALID_ARGUMENT", "redirectToSigned takes an options object with expires");
   const { status = 302, ...policy } = options;
   if (status !== 302 && status !== 303 && status !== 307) fail("INVALID_ARGUMENT", "status must be 302, 303 or 307");
   const signedUrl = checkLocation(await signer.signUrl(url, policy));

@@ -38,7 +38,15 @@ export async function signPolicy(core: SignerCore, given: SignPolicyOptions): Pr
   const signature = await signOne(core, policy);
   const query =
     "Policy=" + core.hotPath.encodeBase64(policy) + "&Signature=" + core.hotPath.encodeBase64(signature) + core.suffix;
-  return newSignedPolicy({ policy, query, resource, expires: c.expires, starts: c.starts, ipAddress: c.ipAddress, clock: core.clock });
+  return newSignedPolicy({
+    policy,
+    query,
+    resource,
+    expires: c.expires,
+    starts: c.starts,
+    ipAddress: c.ipAddress,
+    clock: core.clock,
+  });
 }
 
 /** What `signPolicy` hands to the constructor. */
@@ -95,7 +103,6 @@ export class SignedPolicy {
     newSignedPolicy = (init) => new SignedPolicy(init);
   }
 
-
   /**
    * What `JSON.stringify` writes: the policy (as its JSON text), resource, expiry, start and IP range,
    * and never {@link SignedPolicy.query}. The query is a working grant to everything `resource`
@@ -104,7 +111,13 @@ export class SignedPolicy {
    *
    * @returns a plain object without the query
    */
-  toJSON(): { policy: string; resource: string; expires: number; starts: number | undefined; ipAddress: string | undefined } {
+  toJSON(): {
+    policy: string;
+    resource: string;
+    expires: number;
+    starts: number | undefined;
+    ipAddress: string | undefined;
+  } {
     return {
       policy: new TextDecoder().decode(this.policy),
       resource: this.resource,
@@ -115,8 +128,15 @@ export class SignedPolicy {
   }
 
   /** `console.log(policy)`: the {@link SignedPolicy.toJSON} view, with the query's length in place of the query. */
-  [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
-    const view = { ...this.toJSON(), query: `[not shown: ${this.query.length} characters; a working grant, read .query]` };
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    const view = {
+      ...this.toJSON(),
+      query: `[not shown: ${this.query.length} characters; a working grant, read .query]`,
+    };
     return `SignedPolicy ${inspect(view, options)}`;
   }
 

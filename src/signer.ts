@@ -22,7 +22,13 @@ import type { HashAlgorithm, KeyAlgorithm, KeyImporter, KeyImportOptions } from 
 import type { EngineName, HotPath } from "./engine/types.ts";
 import { validateKeyPairId } from "./cloudfront/key-pair-id.ts";
 import { ownOptions, policyConditions, requireExpires } from "./lib/options.ts";
-import { signPlaylist, signPlaylists, type SignedPlaylist, type SignedPlaylists, type SignPlaylistsOptions } from "./playlist.ts";
+import {
+  signPlaylist,
+  signPlaylists,
+  type SignedPlaylist,
+  type SignedPlaylists,
+  type SignPlaylistsOptions,
+} from "./playlist.ts";
 import { signManifest, type SignedManifest, type SignManifestOptions } from "./manifest.ts";
 import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.ts";
 import { signPolicy, SignedPolicy } from "./shared-policy.ts";
@@ -62,7 +68,6 @@ interface SignerPlatform {
     | ((key: KeyImportOptions, algorithm: KeyAlgorithm, workers: WorkersOption) => Promise<BatchSigner | null>)
     | undefined;
 }
-
 
 /** The one way to construct a {@link Signer}, set by its static block: its constructor is private. */
 let newSigner: (core: SignerCore) => Signer;
@@ -261,8 +266,13 @@ export class Signer {
    * const { bytes: signed } = signer.rewriteLines(gallery, body, { into }); // signed: a view of into
    * ```
    */
-  rewriteLines(policy: SignedPolicy, input: Uint8Array | string, options: RewriteLinesOptions = {}): RewriteLinesResult {
-    if (!(policy instanceof SignedPolicy)) fail("INVALID_ARGUMENT", "rewriteLines takes a SignedPolicy from signer.signPolicy");
+  rewriteLines(
+    policy: SignedPolicy,
+    input: Uint8Array | string,
+    options: RewriteLinesOptions = {},
+  ): RewriteLinesResult {
+    if (!(policy instanceof SignedPolicy))
+      fail("INVALID_ARGUMENT", "rewriteLines takes a SignedPolicy from signer.signPolicy");
     return rewriteLines(this.#core.hotPath, policy, input, options, this.#core.clock() / 1000);
   }
 
@@ -380,7 +390,12 @@ export class Signer {
 
   /** JSON form: key pair id and settings only. */
   toJSON(): { keyPairId: string; algorithm: KeyAlgorithm; hashAlgorithm: HashAlgorithm; engine: EngineName } {
-    return { keyPairId: this.#core.keyPairId, algorithm: this.algorithm, hashAlgorithm: this.hashAlgorithm, engine: this.engine };
+    return {
+      keyPairId: this.#core.keyPairId,
+      algorithm: this.algorithm,
+      hashAlgorithm: this.hashAlgorithm,
+      engine: this.engine,
+    };
   }
 
   /** Node's `util.inspect` form: the same as {@link Signer.toString}. */
@@ -400,7 +415,8 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   const { keyPairId, privateKey, passphrase } = options;
   validateKeyPairId(keyPairId);
   if (privateKey === undefined || privateKey === null) fail("INVALID_KEY", "privateKey is required");
-  if (passphrase !== undefined && typeof passphrase !== "string") fail("INVALID_ARGUMENT", "passphrase must be a string");
+  if (passphrase !== undefined && typeof passphrase !== "string")
+    fail("INVALID_ARGUMENT", "passphrase must be a string");
   const hashAlgorithm = options.hashAlgorithm ?? "SHA256";
   if (hashAlgorithm !== "SHA256" && hashAlgorithm !== "SHA1") {
     fail("INVALID_ARGUMENT", 'hashAlgorithm must be "SHA256" or "SHA1"');
@@ -411,13 +427,16 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
   const importer = platform.importers[backend];
   if (importer === undefined) fail("INVALID_ARGUMENT", `the ${backend} backend is not available in this runtime`);
   const concurrency = options.concurrency ?? 64;
-  if (!Number.isInteger(concurrency) || concurrency < 1) fail("INVALID_ARGUMENT", "concurrency must be a positive integer");
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    fail("INVALID_ARGUMENT", "concurrency must be a positive integer");
   const clock = options.clock ?? Date.now;
   if (typeof clock !== "function") fail("INVALID_ARGUMENT", "clock must be a function returning milliseconds");
   const cacheSize = options.signatureCacheSize ?? 0;
-  if (!Number.isInteger(cacheSize) || cacheSize < 0) fail("INVALID_ARGUMENT", "signatureCacheSize must be a whole number");
+  if (!Number.isInteger(cacheSize) || cacheSize < 0)
+    fail("INVALID_ARGUMENT", "signatureCacheSize must be a whole number");
   const { onWarning } = options;
-  if (onWarning !== undefined && typeof onWarning !== "function") fail("INVALID_ARGUMENT", "onWarning must be a function");
+  if (onWarning !== undefined && typeof onWarning !== "function")
+    fail("INVALID_ARGUMENT", "onWarning must be a function");
   const { workers } = options;
   if (workers !== undefined) {
     if (workers !== "auto" && (!Number.isInteger(workers) || workers < 1)) {
@@ -428,10 +447,13 @@ export async function createSignerWith(options: SignerOptions, platform: SignerP
     }
     if (backend !== "node") fail("INVALID_ARGUMENT", 'workers sign with node:crypto; they need backend "node"');
   }
-  const keyOptions: KeyImportOptions = { privateKey: applySignTimeout(privateKey, options.signTimeoutMs), passphrase, hashAlgorithm };
+  const keyOptions: KeyImportOptions = {
+    privateKey: applySignTimeout(privateKey, options.signTimeoutMs),
+    passphrase,
+    hashAlgorithm,
+  };
   const [key, hotPath] = await Promise.all([importer(keyOptions), platform.loadHotPath(engine)]);
   const batchSigner =
     workers === undefined ? null : await platform.createBatchSigner!(keyOptions, key.algorithm, workers);
   return newSigner(createCore(key, hotPath, { keyPairId, concurrency, clock, batchSigner, cacheSize, onWarning }));
 }
-

@@ -38,5 +38,9 @@ const loadHotPath = /* @__PURE__ */ createHotPathLoader(() => WebAssembly.compil
  * ```
  */
 export function createSigner(options: SignerOptions): Promise<Signer> {
-  return createSignerWith(options, { importers: { webcrypto: importSigningKey }, defaultBackend: "webcrypto", loadHotPath });
+  return createSignerWith(options, {
+    importers: { webcrypto: importSigningKey },
+    defaultBackend: "webcrypto",
+    loadHotPath,
+  });
 }

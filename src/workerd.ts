@@ -37,5 +37,9 @@ const loadHotPath = /* @__PURE__ */ createHotPathLoader(() => Promise.resolve(wa
  * ```
  */
 export function createSigner(options: SignerOptions): Promise<Signer> {
-  return createSignerWith(options, { importers: { webcrypto: importSigningKey }, defaultBackend: "webcrypto", loadHotPath });
+  return createSignerWith(options, {
+    importers: { webcrypto: importSigningKey },
+    defaultBackend: "webcrypto",
+    loadHotPath,
+  });
 }

@@ -61,7 +61,13 @@ describe.each(["SHA1", "SHA256"] as const)("%s", (hashAlgorithm) => {
     const privateKey = rsaKey().privatePem;
     const signer = await createSigner({ keyPairId: KEY_PAIR_ID, privateKey, hashAlgorithm });
     const url = URLS[2]!;
-    const common = { url, keyPairId: KEY_PAIR_ID, privateKey, algorithm: hashAlgorithm, dateLessThan: "2100-01-01T00:00:00Z" };
+    const common = {
+      url,
+      keyPairId: KEY_PAIR_ID,
+      privateKey,
+      algorithm: hashAlgorithm,
+      dateLessThan: "2100-01-01T00:00:00Z",
+    };
     const withIp = getSignedUrl({ ...common, ipAddress: "192.0.2.0/24" });
     expect(await signer.signUrl(url, { expires: EXPIRES, ipAddress: "192.0.2.0/24" })).toBe(reorder(withIp));
     const withStart = getSignedUrl({ ...common, dateGreaterThan: "2026-01-01T00:00:00Z" });

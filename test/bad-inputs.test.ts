@@ -32,9 +32,10 @@ test("the table has at least 40 rows, each distinct", () => {
 
 describe.each(["wasm", "js"] as const)("engine %s", (engine) => {
   test.each(rows)("signUrl refuses %s", async (_name, url, options, code) => {
-    const err = await signers[engine]
-      .signUrl(url as string, { expires: EXPIRES, ...options } as SignOptions)
-      .then(() => null, (e: unknown) => e);
+    const err = await signers[engine].signUrl(url as string, { expires: EXPIRES, ...options } as SignOptions).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CfSignError);
     expect((err as CfSignError).code).toBe(code);
     // The message names no whole URL.

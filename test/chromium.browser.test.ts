@@ -11,7 +11,14 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, relative, sep } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { BROWSER_CONDITIONS, describeReport, entryFile, stagePackage, type ConformanceReport, type Stage } from "./runtimes/stage.js";
+import {
+  BROWSER_CONDITIONS,
+  describeReport,
+  entryFile,
+  stagePackage,
+  type ConformanceReport,
+  type Stage,
+} from "./runtimes/stage.js";
 
 const CHROMIUM = process.env.CFSIGN_CHROMIUM ?? "/usr/bin/chromium";
 const TYPES: Record<string, string> = {
@@ -30,7 +37,10 @@ afterAll(() => stage?.dispose());
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((done) => {
     let body = "";
-    req.setEncoding("utf8").on("data", (d: string) => (body += d)).on("end", () => done(body));
+    req
+      .setEncoding("utf8")
+      .on("data", (d: string) => (body += d))
+      .on("end", () => done(body));
   });
 }
 
@@ -56,7 +66,9 @@ test("headless Chromium: the browser export, WebCrypto signing, the whole confor
 `;
   const logs: string[] = [];
   let settle: (r: (ConformanceReport & { secureContext?: boolean }) | { fatal: string }) => void = () => {};
-  const reported = new Promise<(ConformanceReport & { secureContext?: boolean }) | { fatal: string }>((done) => (settle = done));
+  const reported = new Promise<(ConformanceReport & { secureContext?: boolean }) | { fatal: string }>(
+    (done) => (settle = done),
+  );
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     if (req.method === "POST") {
@@ -99,9 +111,13 @@ test("headless Chromium: the browser export, WebCrypto signing, the whole confor
   let chromiumErr = "";
   chromium.stderr.on("data", (d: Buffer) => (chromiumErr += d.toString()));
   const exited = new Promise<{ fatal: string }>((done) =>
-    chromium.on("close", (code) => done({ fatal: `chromium exited with ${code} before reporting:\n${chromiumErr.slice(-2000)}` })),
+    chromium.on("close", (code) =>
+      done({ fatal: `chromium exited with ${code} before reporting:\n${chromiumErr.slice(-2000)}` }),
+    ),
   );
-  const timeout = new Promise<{ fatal: string }>((done) => setTimeout(() => done({ fatal: "no report within 150 s" }), 150_000));
+  const timeout = new Promise<{ fatal: string }>((done) =>
+    setTimeout(() => done({ fatal: "no report within 150 s" }), 150_000),
+  );
   try {
     const result = await Promise.race([reported, exited, timeout]);
     if ("fatal" in result) throw new Error(`${result.fatal}\n${logs.join("\n")}`);

@@ -33,7 +33,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const keyArgs = (file = ecFile): string[] => ["--key-pair-id", KEY_PAIR_ID, "--private-key", file, "--date-less-than", String(EXPIRES)];
+const keyArgs = (file = ecFile): string[] => [
+  "--key-pair-id",
+  KEY_PAIR_ID,
+  "--private-key",
+  file,
+  "--date-less-than",
+  String(EXPIRES),
+];
 const tempFilesIn = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith(".tmp"));
 
 describe("cfsign sign --input: lines", () => {
@@ -57,7 +64,11 @@ describe("cfsign sign --input: lines", () => {
     expect(out[2]).toBe("# a comment, copied");
     expect(out[3]).toBe(""); // failed: left empty so line 4 of the output belongs to line 4 of the input
     expect(out[5]).toBe("");
-    for (const [i, original] of [[0, `${HOST}/albums/a/IMG_0001.jpg`], [4, `${HOST}/albums/a/IMG_0003.jpg?w=640`], [6, `${HOST}/albums/a/IMG_0005.jpg`]] as const) {
+    for (const [i, original] of [
+      [0, `${HOST}/albums/a/IMG_0001.jpg`],
+      [4, `${HOST}/albums/a/IMG_0003.jpg?w=640`],
+      [6, `${HOST}/albums/a/IMG_0005.jpg`],
+    ] as const) {
       expect(parseSignedUrl(out[i]!).base).toBe(original);
       expect(verifySignedUrl(out[i]!, ecKey().publicKey)).toBe(true);
     }
@@ -111,14 +122,16 @@ describe("cfsign sign --input: JSON and CSV", () => {
       stdin: `["${HOST}/a.jpg", 42]`,
     });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^cfsign: INPUT: the JSON input is not an array of URL strings: an item that is not a string on line 1\n/);
+    expect(run.stderr).toMatch(
+      /^cfsign: INPUT: the JSON input is not an array of URL strings: an item that is not a string on line 1\n/,
+    );
     expect(readFileSync(out, "utf8")).toBe("previous contents\n");
     expect(tempFilesIn(dir)).toEqual([]);
   });
 
   test("CSV: the url column (any case) is signed and quoted as needed; every other field is copied byte for byte", async () => {
     const csv =
-      'id,URL,caption\r\n' +
+      "id,URL,caption\r\n" +
       `1,${HOST}/a.jpg,"Hello, ""world"""\r\n` +
       `2,"${HOST}/x,y.jpg",plain\r\n` +
       "\r\n" +
@@ -142,7 +155,9 @@ describe("cfsign sign --input: JSON and CSV", () => {
 
   test("CSV --column names another column; a header without it is an INPUT error", async () => {
     const csv = `name,link\nx,${HOST}/a.jpg\n`;
-    const ok = await cfsign(["sign", "--input", "-", "--format", "csv", "--column", "link", ...keyArgs()], { stdin: csv });
+    const ok = await cfsign(["sign", "--input", "-", "--format", "csv", "--column", "link", ...keyArgs()], {
+      stdin: csv,
+    });
     expect(ok.status, ok.stderr).toBe(0);
     expect(verifySignedUrl(ok.stdout.split("\n")[1]!.split(",")[1]!, ecKey().publicKey)).toBe(true);
     const bad = await cfsign(["sign", "--input", "-", "--format", "csv", ...keyArgs()], { stdin: csv });
@@ -168,7 +183,9 @@ describe("cfsign sign --input: --strict, --json, exit statuses", () => {
     const failed = await cfsign(["sign", "--input", "-", "--strict", ...keyArgs()], { stdin: mixed });
     expect(failed.status).toBe(1);
     expect(failed.stdout).toBe("");
-    const ok = await cfsign(["sign", "--input", "-", "--strict", ...keyArgs()], { stdin: `${HOST}/a.jpg\n${HOST}/b.jpg\n` });
+    const ok = await cfsign(["sign", "--input", "-", "--strict", ...keyArgs()], {
+      stdin: `${HOST}/a.jpg\n${HOST}/b.jpg\n`,
+    });
     expect(ok.status).toBe(0);
     expect(ok.stdout.split("\n").filter((l) => verifySignedUrl(l === "" ? "x" : l, ecKey().publicKey)).length).toBe(2);
   });
@@ -209,18 +226,33 @@ describe("cfsign sign --input: --strict, --json, exit statuses", () => {
   });
 
   test("a key error is exit 2 before any input is read", async () => {
-    const run = await cfsign(["sign", "--input", "-", "--key-pair-id", KEY_PAIR_ID, "--private-key", join(dir, "missing.pem"), "--date-less-than", String(EXPIRES)]);
+    const run = await cfsign([
+      "sign",
+      "--input",
+      "-",
+      "--key-pair-id",
+      KEY_PAIR_ID,
+      "--private-key",
+      join(dir, "missing.pem"),
+      "--date-less-than",
+      String(EXPIRES),
+    ]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^cfsign: KEY_FILE: /);
   });
 
   test("a policy error fails the job once (not once per line)", async () => {
-    const run = await cfsign(["sign", "--input", "-", "--key-pair-id", KEY_PAIR_ID, "--private-key", ecFile, "--date-less-than", "2020-01-01"], {
-      stdin: `${HOST}/a.jpg\n`.repeat(50),
-    });
+    const run = await cfsign(
+      ["sign", "--input", "-", "--key-pair-id", KEY_PAIR_ID, "--private-key", ecFile, "--date-less-than", "2020-01-01"],
+      {
+        stdin: `${HOST}/a.jpg\n`.repeat(50),
+      },
+    );
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr.split("\n").filter((l) => l.startsWith("cfsign:"))).toEqual([expect.stringMatching(/^cfsign: EXPIRES_IN_PAST: /)]);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("cfsign:"))).toEqual([
+      expect.stringMatching(/^cfsign: EXPIRES_IN_PAST: /),
+    ]);
     expect(run.stderr).toContain("expires is --date-less-than");
   });
 });
@@ -237,12 +269,17 @@ describe("100,000 URLs", () => {
   });
 
   test("signs in chunks with bounded memory: a 48 MB heap is enough, peak RSS stays under 200 MB", async () => {
-    const run = await cfsign(["sign", "--input", big, "--output", bigOut, ...keyArgs()], { measure: true, nodeFlags: ["--max-old-space-size=48"] });
+    const run = await cfsign(["sign", "--input", big, "--output", bigOut, ...keyArgs()], {
+      measure: true,
+      nodeFlags: ["--max-old-space-size=48"],
+    });
     expect(run.status, run.stderr).toBe(0);
     const lines = readFileSync(bigOut, "utf8").split("\n");
     expect(lines.length).toBe(count + 1);
     for (let i = 0; i < count; i += 4999) expect(verifySignedUrl(lines[i]!, ecKey().publicKey)).toBe(true);
-    expect(parseSignedUrl(lines[count - 1]!).base).toBe(`${HOST}/albums/a${(count - 1) % 97}/IMG_0${count - 1}.jpg?w=640`);
+    expect(parseSignedUrl(lines[count - 1]!).base).toBe(
+      `${HOST}/albums/a${(count - 1) % 97}/IMG_0${count - 1}.jpg?w=640`,
+    );
     // Holding the output alone (~20 MB of text, ~40 MB as JS strings) would not fit the capped heap twice over.
     expect(statSync(bigOut).size).toBeGreaterThan(20_000_000);
     expect(run.maxRss).toBeGreaterThan(0);
@@ -254,7 +291,9 @@ describe("100,000 URLs", () => {
 
   test("Ctrl-C (SIGINT) half-way leaves neither a temporary file nor a partial --output", async () => {
     const out = join(dir, "interrupted.txt");
-    const child = spawn(process.execPath, [BIN, "sign", "--input", big, "--output", out, "--quiet", ...keyArgs()], { stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "sign", "--input", big, "--output", out, "--quiet", ...keyArgs()], {
+      stdio: "ignore",
+    });
     // Wait until the job is writing (its temporary file exists); signing 100,000 URLs then takes seconds.
     for (let i = 0; i < 200 && tempFilesIn(dir).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
@@ -268,57 +307,63 @@ describe("100,000 URLs", () => {
   });
 
   const tmux = spawnSync("tmux", ["-V"]).status === 0;
-  test.skipIf(!tmux)("in a terminal (tmux), a progress bar with rate and ETA appears on stderr, then is cleared", async () => {
-    const session = `cfsign-test-${process.pid}`;
-    const done = join(dir, "tmux-done");
-    const command = `${process.execPath} ${BIN} sign --input ${big} --output ${join(dir, "tmux.txt")} ${keyArgs().join(" ")}; echo EXIT=$? > ${done}; sleep 60`;
-    execFileSync("tmux", ["new-session", "-d", "-s", session, "-x", "120", "-y", "30", command]);
-    try {
-      let bar: string | undefined;
-      for (let i = 0; i < 300 && !existsSync(done); i++) {
+  test.skipIf(!tmux)(
+    "in a terminal (tmux), a progress bar with rate and ETA appears on stderr, then is cleared",
+    async () => {
+      const session = `cfsign-test-${process.pid}`;
+      const done = join(dir, "tmux-done");
+      const command = `${process.execPath} ${BIN} sign --input ${big} --output ${join(dir, "tmux.txt")} ${keyArgs().join(" ")}; echo EXIT=$? > ${done}; sleep 60`;
+      execFileSync("tmux", ["new-session", "-d", "-s", session, "-x", "120", "-y", "30", command]);
+      try {
+        let bar: string | undefined;
+        for (let i = 0; i < 300 && !existsSync(done); i++) {
+          const screen = execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" });
+          bar ??= screen.split("\n").find((l) => /^\[#+\.*\]\s+\d+%\s+[\d,]+ URLs\s+[\d,]+\/s\s+ETA \d+/.test(l));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(bar, "a progress bar was drawn").toBeDefined();
+        for (let i = 0; i < 100 && !existsSync(done); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(readFileSync(done, "utf8").trim()).toBe("EXIT=0");
         const screen = execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" });
-        bar ??= screen.split("\n").find((l) => /^\[#+\.*\]\s+\d+%\s+[\d,]+ URLs\s+[\d,]+\/s\s+ETA \d+/.test(l));
-        await new Promise((r) => setTimeout(r, 100));
+        expect(screen).toMatch(/^signed 100,000 URLs in /m);
+        expect(screen).not.toContain("ETA");
+      } finally {
+        spawnSync("tmux", ["kill-session", "-t", session]);
       }
-      expect(bar, "a progress bar was drawn").toBeDefined();
-      for (let i = 0; i < 100 && !existsSync(done); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(readFileSync(done, "utf8").trim()).toBe("EXIT=0");
-      const screen = execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" });
-      expect(screen).toMatch(/^signed 100,000 URLs in /m);
-      expect(screen).not.toContain("ETA");
-    } finally {
-      spawnSync("tmux", ["kill-session", "-t", session]);
-    }
-  });
+    },
+  );
 });
 
 describe("cfsign keygen", () => {
   test.each([
     ["ecdsa", "ec", 256],
     ["rsa", "rsa", 2048],
-  ] as const)("--type %s: PKCS#8 private key (0600) and SPKI public key that sign and verify", async (type, nodeType, bits) => {
-    const out = join(dir, `keys-${type}`);
-    const run = await cfsign(["keygen", "--type", type, "--out", out]);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toBe("");
-    const privatePath = join(out, "private_key.pem");
-    const publicPath = join(out, "public_key.pem");
-    expect(statSync(privatePath).mode & 0o777).toBe(0o600);
-    const privatePem = readFileSync(privatePath, "utf8");
-    expect(privatePem.startsWith("-----BEGIN PRIVATE KEY-----\n")).toBe(true);
-    expect(readFileSync(publicPath, "utf8").startsWith("-----BEGIN PUBLIC KEY-----\n")).toBe(true);
-    const key = createPrivateKey(privatePem);
-    expect(key.asymmetricKeyType).toBe(nodeType);
-    if (nodeType === "rsa") expect(key.asymmetricKeyDetails?.modulusLength).toBe(bits);
-    else expect(key.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
-    for (const step of ["Upload the public key", "key group", "Trusted key groups", "cfsign sign", privatePath]) {
-      expect(run.stdout).toContain(step);
-    }
-    expect(run.stdout).not.toContain(privatePem.split("\n")[1]!);
-    const signed = await cfsign(["sign", "--url", `${HOST}/a.jpg`, ...keyArgs(privatePath)]);
-    expect(signed.status).toBe(0);
-    expect(verifySignedUrl(signed.stdout.trim(), createPublicKey(readFileSync(publicPath, "utf8")))).toBe(true);
-  });
+  ] as const)(
+    "--type %s: PKCS#8 private key (0600) and SPKI public key that sign and verify",
+    async (type, nodeType, bits) => {
+      const out = join(dir, `keys-${type}`);
+      const run = await cfsign(["keygen", "--type", type, "--out", out]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toBe("");
+      const privatePath = join(out, "private_key.pem");
+      const publicPath = join(out, "public_key.pem");
+      expect(statSync(privatePath).mode & 0o777).toBe(0o600);
+      const privatePem = readFileSync(privatePath, "utf8");
+      expect(privatePem.startsWith("-----BEGIN PRIVATE KEY-----\n")).toBe(true);
+      expect(readFileSync(publicPath, "utf8").startsWith("-----BEGIN PUBLIC KEY-----\n")).toBe(true);
+      const key = createPrivateKey(privatePem);
+      expect(key.asymmetricKeyType).toBe(nodeType);
+      if (nodeType === "rsa") expect(key.asymmetricKeyDetails?.modulusLength).toBe(bits);
+      else expect(key.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
+      for (const step of ["Upload the public key", "key group", "Trusted key groups", "cfsign sign", privatePath]) {
+        expect(run.stdout).toContain(step);
+      }
+      expect(run.stdout).not.toContain(privatePem.split("\n")[1]!);
+      const signed = await cfsign(["sign", "--url", `${HOST}/a.jpg`, ...keyArgs(privatePath)]);
+      expect(signed.status).toBe(0);
+      expect(verifySignedUrl(signed.stdout.trim(), createPublicKey(readFileSync(publicPath, "utf8")))).toBe(true);
+    },
+  );
 
   test("never overwrites a key without --force; --force replaces the pair", async () => {
     const out = join(dir, "keys-force");
@@ -330,7 +375,11 @@ describe("cfsign keygen", () => {
     expect(readFileSync(join(out, "private_key.pem"), "utf8")).toBe(before);
     const forced = await cfsign(["keygen", "--type", "rsa", "--out", out, "--force", "--json"]);
     expect(forced.status).toBe(0);
-    expect(JSON.parse(forced.stdout)).toEqual({ type: "RSA-2048", privateKey: join(out, "private_key.pem"), publicKey: join(out, "public_key.pem") });
+    expect(JSON.parse(forced.stdout)).toEqual({
+      type: "RSA-2048",
+      privateKey: join(out, "private_key.pem"),
+      publicKey: join(out, "public_key.pem"),
+    });
     expect(readFileSync(join(out, "private_key.pem"), "utf8")).not.toBe(before);
     expect(statSync(join(out, "private_key.pem")).mode & 0o777).toBe(0o600);
     expect(readdirSync(out).sort()).toEqual(["private_key.pem", "public_key.pem"]);
@@ -346,7 +395,9 @@ describe("cfsign keygen", () => {
   });
 
   test("usage errors: unknown type, missing options", async () => {
-    expect((await cfsign(["keygen", "--type", "dsa", "--out", dir])).stderr).toMatch(/^cfsign: USAGE: --type must be rsa/);
+    expect((await cfsign(["keygen", "--type", "dsa", "--out", dir])).stderr).toMatch(
+      /^cfsign: USAGE: --type must be rsa/,
+    );
     expect((await cfsign(["keygen"])).stderr).toMatch(/^cfsign: USAGE: missing required options: --type, --out/);
   });
 });
@@ -356,7 +407,19 @@ describe("cfsign inspect", () => {
     (await cfsign(["sign", "--url", url, ...keyArgs(file)])).stdout.trim();
 
   test("a canned URL: kind, key id, hash, resource, expiry in UTC and relative, the rebuilt policy; exit 0", async () => {
-    const url = (await cfsign(["sign", "--url", `${HOST}/a.jpg?w=1`, "--key-pair-id", KEY_PAIR_ID, "--private-key", ecFile, "--date-less-than", String(Math.floor(Date.now() / 1000) + 3599)])).stdout.trim();
+    const url = (
+      await cfsign([
+        "sign",
+        "--url",
+        `${HOST}/a.jpg?w=1`,
+        "--key-pair-id",
+        KEY_PAIR_ID,
+        "--private-key",
+        ecFile,
+        "--date-less-than",
+        String(Math.floor(Date.now() / 1000) + 3599),
+      ])
+    ).stdout.trim();
     const run = await cfsign(["inspect", url]);
     expect(run.status, run.stdout).toBe(0);
     expect(run.stdout).toContain("CloudFront signed URL, canned policy");
@@ -371,9 +434,21 @@ describe("cfsign inspect", () => {
 
   test("a custom URL as JSON: resource pattern, IP, start", async () => {
     const signed = await cfsign([
-      "sign", "--url", `${HOST}/v/a.jpg`, "--policy-resource", `${HOST}/v/*`, "--ip-address", "192.0.2.0/24",
-      "--date-greater-than", String(NOW + 3 * 86400), "--key-pair-id", KEY_PAIR_ID, "--private-key", rsaFile,
-      "--date-less-than", String(NOW + 10 * 86400),
+      "sign",
+      "--url",
+      `${HOST}/v/a.jpg`,
+      "--policy-resource",
+      `${HOST}/v/*`,
+      "--ip-address",
+      "192.0.2.0/24",
+      "--date-greater-than",
+      String(NOW + 3 * 86400),
+      "--key-pair-id",
+      KEY_PAIR_ID,
+      "--private-key",
+      rsaFile,
+      "--date-less-than",
+      String(NOW + 10 * 86400),
     ]);
     const run = await cfsign(["inspect", signed.stdout.trim(), "--json"]);
     expect(run.status).toBe(1); // not valid yet
@@ -385,7 +460,11 @@ describe("cfsign inspect", () => {
       hashAlgorithm: "SHA256",
       resource: `${HOST}/v/*`,
       ipAddress: "192.0.2.0/24",
-      expires: { epoch: NOW + 10 * 86400, utc: new Date((NOW + 10 * 86400) * 1000).toISOString().replace(".000Z", "Z"), relative: "in 9 days" },
+      expires: {
+        epoch: NOW + 10 * 86400,
+        utc: new Date((NOW + 10 * 86400) * 1000).toISOString().replace(".000Z", "Z"),
+        relative: "in 9 days",
+      },
       starts: { epoch: NOW + 3 * 86400, relative: "in 2 days" },
       signature: { bytes: 256, looksLike: "RSA-2048" },
     });
@@ -394,7 +473,8 @@ describe("cfsign inspect", () => {
 
   test("the mistakes it can see without a key", async () => {
     const url = await canned(`${HOST}/a.jpg?w=1`);
-    const codes = (u: string, now = NOW): string[] => inspectSignedUrl(u, { now }).findings.map((f) => `${f.severity} ${f.code}`);
+    const codes = (u: string, now = NOW): string[] =>
+      inspectSignedUrl(u, { now }).findings.map((f) => `${f.severity} ${f.code}`);
     expect(codes(url)).toEqual([]);
     // Standard base64 in the Signature. An ECDSA signature need not contain any of - ~ _ (a 72-byte one has no
     // padding): then both alphabets spell it the same and there is nothing to find, so use one that differs.
@@ -404,17 +484,30 @@ describe("cfsign inspect", () => {
     const standard = signatureOf(differs).replace(/~/g, "/").replace(/-/g, "+").replace(/_/g, "=");
     expect(codes(differs.replace(signatureOf(differs), standard))).toContain("error STANDARD_BASE64");
     expect(codes(`${url}&Signature=abcd`)).toContain("error DUPLICATE_SIGNING_PARAMETER");
-    expect(codes(url.replace(/Expires=(\d+)/, (_m, s: string) => `Expires=${s}000`))).toContain("error MILLISECOND_EPOCH");
-    expect(codes("https://bucket.s3.amazonaws.com/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab")).toEqual(["warning S3_HOST", "error S3_PRESIGNED_URL"]);
+    expect(codes(url.replace(/Expires=(\d+)/, (_m, s: string) => `Expires=${s}000`))).toContain(
+      "error MILLISECOND_EPOCH",
+    );
+    expect(codes("https://bucket.s3.amazonaws.com/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab")).toEqual([
+      "warning S3_HOST",
+      "error S3_PRESIGNED_URL",
+    ]);
     expect(codes(`${url}&utm_source=mail`)).toEqual(["warning PARAMETER_ADDED_AFTER_SIGNING"]);
     expect(codes(`${url}#t=10`)).toEqual(["warning FRAGMENT"]);
-    expect(codes(`${HOST}/a.jpg#?Expires=1&Signature=x&Key-Pair-Id=K`)).toEqual(["error SIGNING_PARAMETERS_IN_FRAGMENT"]);
+    expect(codes(`${HOST}/a.jpg#?Expires=1&Signature=x&Key-Pair-Id=K`)).toEqual([
+      "error SIGNING_PARAMETERS_IN_FRAGMENT",
+    ]);
     expect(codes(url, EXPIRES + 3 * 86400)).toEqual(["error EXPIRED"]);
     expect(inspectSignedUrl(url, { now: EXPIRES + 3 * 86400 }).findings[0]!.message).toMatch(/^expired 3 days ago/);
-    expect(codes(url.replace("Key-Pair-Id", "key-pair-id"))).toEqual(["warning SIGNING_PARAMETER_CASE", "error MISSING_KEY_PAIR_ID", "warning PARAMETER_ADDED_AFTER_SIGNING"]);
+    expect(codes(url.replace("Key-Pair-Id", "key-pair-id"))).toEqual([
+      "warning SIGNING_PARAMETER_CASE",
+      "error MISSING_KEY_PAIR_ID",
+      "warning PARAMETER_ADDED_AFTER_SIGNING",
+    ]);
     expect(codes(`${HOST}/a.jpg`)).toEqual(["error NOT_SIGNED"]);
     // An escape that is not UTF-8 inside a standard-base64 value: reported, never thrown (it was a URIError).
-    expect(codes(`${HOST}/a.jpg?Policy=Expires=%ABCD&Signature=AAAA&Key-Pair-Id=K2JCJMDEHXQW5F`)).toContain("error STANDARD_BASE64");
+    expect(codes(`${HOST}/a.jpg?Policy=Expires=%ABCD&Signature=AAAA&Key-Pair-Id=K2JCJMDEHXQW5F`)).toContain(
+      "error STANDARD_BASE64",
+    );
   });
 
   test("relative times", () => {
@@ -443,24 +536,37 @@ describe("help and version", () => {
     expect(await cfsign(["--version"])).toEqual({ status: 0, stdout: PKG.version + "\n", stderr: "" });
   });
 
-  test.each(["sign", "playlist", "keygen", "inspect"])("%s: --help, -h and help agree, with usage, options, examples and exit statuses", async (name) => {
-    const runs = await Promise.all([cfsign([name, "--help"]), cfsign([name, "-h"]), cfsign(["help", name])]);
-    for (const run of runs) expect(run).toEqual(runs[0]);
-    const help = runs[0]!.stdout;
-    expect(runs[0]!.status).toBe(0);
-    expect(help.startsWith(`Usage: cfsign ${name} `)).toBe(true);
-    for (const section of ["Examples:", "Exit status", "--help"]) expect(help).toContain(section);
-    expect(Math.max(...help.split("\n").map((l) => l.length))).toBeLessThanOrEqual(110);
-  });
+  test.each(["sign", "playlist", "keygen", "inspect"])(
+    "%s: --help, -h and help agree, with usage, options, examples and exit statuses",
+    async (name) => {
+      const runs = await Promise.all([cfsign([name, "--help"]), cfsign([name, "-h"]), cfsign(["help", name])]);
+      for (const run of runs) expect(run).toEqual(runs[0]);
+      const help = runs[0]!.stdout;
+      expect(runs[0]!.status).toBe(0);
+      expect(help.startsWith(`Usage: cfsign ${name} `)).toBe(true);
+      for (const section of ["Examples:", "Exit status", "--help"]) expect(help).toContain(section);
+      expect(Math.max(...help.split("\n").map((l) => l.length))).toBeLessThanOrEqual(110);
+    },
+  );
 
   test("cfsign --help lists the new commands", async () => {
     const run = await cfsign(["--help"]);
-    for (const name of ["playlist", "keygen", "inspect"]) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, "m"));
+    for (const name of ["playlist", "keygen", "inspect"])
+      expect(run.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, "m"));
   });
 
   test("the sign help documents the bulk options", async () => {
     const help = (await cfsign(["sign", "--help"])).stdout;
-    for (const option of ["--input", "--output", "--format lines|json|csv", "--column", "--strict", "--quiet", "--json", "BATCH_FAILED"]) {
+    for (const option of [
+      "--input",
+      "--output",
+      "--format lines|json|csv",
+      "--column",
+      "--strict",
+      "--quiet",
+      "--json",
+      "BATCH_FAILED",
+    ]) {
       expect(help).toContain(option);
     }
   });
@@ -469,7 +575,11 @@ describe("help and version", () => {
 // Keep the generateKeyPairSync import used: a P-384 key is refused for bulk jobs exactly as for one URL.
 test("an unsupported key fails a bulk job with exit 2", async () => {
   const p384 = join(dir, "p384.pem");
-  writeFileSync(p384, generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string, { mode: 0o600 });
+  writeFileSync(
+    p384,
+    generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    { mode: 0o600 },
+  );
   const run = await cfsign(["sign", "--input", "-", ...keyArgs(p384)], { stdin: `${HOST}/a.jpg\n` });
   expect(run.status).toBe(2);
   expect(run.stderr).toMatch(/^cfsign: UNSUPPORTED_KEY: /);

@@ -6,7 +6,17 @@
  * permissions, huge files), nothing on stdout when JSON input turns out malformed.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, linkSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  linkSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
@@ -20,12 +30,25 @@ const KID = "K2JCJMDEHXQW5F";
 const EXPIRES = Math.floor(Date.now() / 1000) + 86400;
 const dir = mkdtempSync(join(tmpdir(), "cfsign-cli-output-"));
 const keyFile = join(dir, "ec.pem");
-const keyArgs = (file = keyFile): string[] => ["--key-pair-id", KID, "--private-key", file, "--date-less-than", String(EXPIRES)];
-const urls = (n: number, prefix = "p"): string => Array.from({ length: n }, (_, i) => `${HOST}/${prefix}/${i}.jpg`).join("\n") + "\n";
+const keyArgs = (file = keyFile): string[] => [
+  "--key-pair-id",
+  KID,
+  "--private-key",
+  file,
+  "--date-less-than",
+  String(EXPIRES),
+];
+const urls = (n: number, prefix = "p"): string =>
+  Array.from({ length: n }, (_, i) => `${HOST}/${prefix}/${i}.jpg`).join("\n") + "\n";
 
 /** Runs a shell command line (for redirections and pipes the helper cannot express). */
 function sh(script: string, timeout = 60_000): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } });
+  const run = spawnSync("bash", ["-c", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 const q = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
@@ -60,7 +83,10 @@ describe("--output onto something that is not a regular file (#12 item 7)", () =
 
   test("a character device (/dev/null) is written directly: exit 0, and it stays a character device", async () => {
     const run = await cfsign(["sign", "--input", "-", "--output", "/dev/null", ...keyArgs()], { stdin: urls(2) });
-    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^signed 2 URLs/) });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({
+      status: 0,
+      stderr: expect.stringMatching(/^signed 2 URLs/),
+    });
     expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
   });
 
@@ -72,7 +98,9 @@ describe("--output onto something that is not a regular file (#12 item 7)", () =
     try {
       const run = await cfsign(["sign", "--input", "-", "--output", socket, ...keyArgs()], { stdin: urls(1) });
       expect(run.status).toBe(2);
-      expect(run.stderr).toMatch(/^cfsign: OUTPUT: cannot write the --output file: it is not a regular file, a FIFO or a character device/);
+      expect(run.stderr).toMatch(
+        /^cfsign: OUTPUT: cannot write the --output file: it is not a regular file, a FIFO or a character device/,
+      );
       expect(statSync(socket).isSocket()).toBe(true);
     } finally {
       server.close();
@@ -84,7 +112,9 @@ describe("file modes and the temporary file (#12 items 8 and 16)", () => {
   test("the temporary file is 0600 and says what it is; the result keeps the old file's mode (0600 stays 0600)", async () => {
     const out = join(dir, "modes.txt");
     writeFileSync(out, "old\n", { mode: 0o600 });
-    const child = spawn(process.execPath, [BIN, "sign", "--input", "-", "--output", out, ...keyArgs()], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "sign", "--input", "-", "--output", out, ...keyArgs()], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -114,7 +144,8 @@ describe("file modes and the temporary file (#12 items 8 and 16)", () => {
     const link = join(dir, "link.txt");
     writeFileSync(target, "old\n", { mode: 0o600 });
     symlinkSync(target, link);
-    const sign = (out: string): string => `printf '${HOST}/a.jpg\\n' | ${CFSIGN} sign --input - --output ${q(out)} ${keyArgs().map(q).join(" ")} --quiet`;
+    const sign = (out: string): string =>
+      `printf '${HOST}/a.jpg\\n' | ${CFSIGN} sign --input - --output ${q(out)} ${keyArgs().map(q).join(" ")} --quiet`;
     const run = sh(`umask 027 && ${sign(kept)} && ${sign(fresh)} && ${sign(link)}`);
     expect(run).toMatchObject({ status: 0, stderr: "" });
     expect(statSync(kept).mode & 0o777).toBe(0o640);
@@ -134,7 +165,8 @@ describe("memory stays bounded for any line length (#12 item 9)", () => {
     out.write(head);
     const piece = Buffer.alloc(1 << 20, "a");
     for (let left = n; left > 0; left -= piece.length) {
-      if (!out.write(left >= piece.length ? piece : piece.subarray(0, left))) await new Promise<void>((r) => out.once("drain", () => r()));
+      if (!out.write(left >= piece.length ? piece : piece.subarray(0, left)))
+        await new Promise<void>((r) => out.once("drain", () => r()));
     }
     out.end(tail);
     await finished(out);
@@ -152,11 +184,15 @@ describe("memory stays bounded for any line length (#12 item 9)", () => {
       const input = await bigFile(name, head, n, tail);
       const out = join(dir, `${name}.out`);
       const started = Date.now();
-      const run = await cfsign(["sign", "--input", input, "--output", out, "--format", format, ...keyArgs()], { measure: true });
+      const run = await cfsign(["sign", "--input", input, "--output", out, "--format", format, ...keyArgs()], {
+        measure: true,
+      });
       const seconds = (Date.now() - started) / 1000;
       rmSync(input);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^cfsign: line ${badLine}: URL_TOO_LONG: the (line|string|URL field) is longer than 16,384 bytes`));
+      expect(run.stderr).toMatch(
+        new RegExp(`^cfsign: line ${badLine}: URL_TOO_LONG: the (line|string|URL field) is longer than 16,384 bytes`),
+      );
       const written = readFileSync(out, "utf8");
       expect(written).toContain(`${HOST}/ok1.jpg?`);
       expect(written).toContain(`${HOST}/ok2.jpg?`);
@@ -175,8 +211,14 @@ describe("write errors on stdout (#12 item 10)", () => {
     ["sign --input (json)", `sign --input - --format json ${keyArgs().join(" ")} < <(printf '["${HOST}/a.jpg"]')`],
     ["sign-cookies", `sign-cookies --url https://media.example.com/a.jpg ${keyArgs().join(" ")}`],
     ["inspect", `inspect '${HOST}/a.jpg?Expires=2000000000&Signature=abc&Key-Pair-Id=${KID}'`],
-    ["verify", `verify --url '${HOST}/a.jpg?Expires=2000000000&Signature=abc&Key-Pair-Id=${KID}' --public-key ${keyFile}.pub`],
-    ["playlist", `playlist --input - --format hls ${keyArgs().join(" ")} < <(printf '#EXTM3U\\n#EXTINF:4,\\n${HOST}/v/1.ts\\n')`],
+    [
+      "verify",
+      `verify --url '${HOST}/a.jpg?Expires=2000000000&Signature=abc&Key-Pair-Id=${KID}' --public-key ${keyFile}.pub`,
+    ],
+    [
+      "playlist",
+      `playlist --input - --format hls ${keyArgs().join(" ")} < <(printf '#EXTM3U\\n#EXTINF:4,\\n${HOST}/v/1.ts\\n')`,
+    ],
     ["--help", "--help"],
     ["sign --help", "sign --help"],
     ["--version", "--version"],
@@ -185,7 +227,9 @@ describe("write errors on stdout (#12 item 10)", () => {
 
   test.each(commands)("%s > /dev/full: 'cfsign: OUTPUT: ... no space left', exit 2, no stack trace", (_, args) => {
     const run = sh(`${CFSIGN} ${args} > /dev/full`);
-    expect(run.stderr).toMatch(/^(cfsign: .*\n)*cfsign: OUTPUT: writing to standard output failed: no space left on the device\n$/);
+    expect(run.stderr).toMatch(
+      /^(cfsign: .*\n)*cfsign: OUTPUT: writing to standard output failed: no space left on the device\n$/,
+    );
     expect(run.stderr).not.toMatch(/\bat |Error|node:/);
     expect(run.status).toBe(2);
   });
@@ -193,7 +237,10 @@ describe("write errors on stdout (#12 item 10)", () => {
   test("a closed pipe (| head -n 1) stops the job quietly: nothing on stderr, exit 141 as a tool stopped by SIGPIPE", () => {
     const input = join(dir, "pipe.txt");
     writeFileSync(input, urls(30_000));
-    const run = sh(`${CFSIGN} sign --input ${q(input)} ${keyArgs().join(" ")} --quiet | head -n 1; echo "status=\${PIPESTATUS[0]}" >&2`, 120_000);
+    const run = sh(
+      `${CFSIGN} sign --input ${q(input)} ${keyArgs().join(" ")} --quiet | head -n 1; echo "status=\${PIPESTATUS[0]}" >&2`,
+      120_000,
+    );
     expect(run.stdout).toMatch(/^https:\/\/d111111abcdef8\.cloudfront\.net\/p\/0\.jpg\?Expires=/);
     expect(run.stderr).toBe("status=141\n");
   });
@@ -202,7 +249,10 @@ describe("write errors on stdout (#12 item 10)", () => {
 describe("--output is compared with --input as files (#12 item 11)", () => {
   test.each([
     ["another spelling of the path", (d: string) => ["--input", "./same.txt", "--output", "same.txt", "cwd", d]],
-    ["a symbolic link", (d: string) => ["--input", join(d, "same.txt"), "--output", join(d, "same-link.txt"), "cwd", d]],
+    [
+      "a symbolic link",
+      (d: string) => ["--input", join(d, "same.txt"), "--output", join(d, "same-link.txt"), "cwd", d],
+    ],
     ["a hard link", (d: string) => ["--input", join(d, "same.txt"), "--output", join(d, "same-hard.txt"), "cwd", d]],
   ])("%s to the input is refused with USAGE, and the input is untouched", async (_, argsOf) => {
     const d = mkdtempSync(join(dir, "same-"));
@@ -224,17 +274,30 @@ describe("bytes that are not UTF-8 (#12 item 12)", () => {
     ["lines", Buffer.concat([bad, Buffer.from(`\n${HOST}/ok.jpg\n`)]), 1],
     ["json", Buffer.concat([Buffer.from(`[\n"${HOST}/ok.jpg",\n"`), bad, Buffer.from(`"\n]`)]), 3],
     ["csv", Buffer.concat([Buffer.from(`url\n${HOST}/ok.jpg\n`), bad, Buffer.from("\n")]), 3],
-  ] as const)("%s with --encode: the line is refused as INVALID_UTF8, never signed as U+FFFD", async (format, bytes, line) => {
-    const input = join(dir, `utf8.${format}`);
-    writeFileSync(input, bytes);
-    const out = join(dir, `utf8-out.${format}`);
-    const run = await cfsign(["sign", "--input", input, "--output", out, "--format", format, "--encode", ...keyArgs()]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^cfsign: line ${line}: INVALID_UTF8: `));
-    const written = readFileSync(out, "utf8");
-    expect(written).not.toContain("%EF%BF%BD");
-    expect(written).toContain(`${HOST}/ok.jpg?`);
-  });
+  ] as const)(
+    "%s with --encode: the line is refused as INVALID_UTF8, never signed as U+FFFD",
+    async (format, bytes, line) => {
+      const input = join(dir, `utf8.${format}`);
+      writeFileSync(input, bytes);
+      const out = join(dir, `utf8-out.${format}`);
+      const run = await cfsign([
+        "sign",
+        "--input",
+        input,
+        "--output",
+        out,
+        "--format",
+        format,
+        "--encode",
+        ...keyArgs(),
+      ]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^cfsign: line ${line}: INVALID_UTF8: `));
+      const written = readFileSync(out, "utf8");
+      expect(written).not.toContain("%EF%BF%BD");
+      expect(written).toContain(`${HOST}/ok.jpg?`);
+    },
+  );
 
   test("a comment line that is not UTF-8 is copied byte for byte", async () => {
     const input = join(dir, "comment.txt");
@@ -251,7 +314,9 @@ describe("key files (#12 item 13)", () => {
     writeFileSync(two, ecKey().privatePem + rsaKey().privatePem, { mode: 0o600 });
     const run = await cfsign(["sign", "--url", `${HOST}/a.jpg`, ...keyArgs(two)]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^cfsign: KEY_FILE: the private key file ".*two\.pem" holds 2 private keys; keep one key per file/);
+    expect(run.stderr).toMatch(
+      /^cfsign: KEY_FILE: the private key file ".*two\.pem" holds 2 private keys; keep one key per file/,
+    );
     expect(run.stdout).toBe("");
   });
 
@@ -260,7 +325,9 @@ describe("key files (#12 item 13)", () => {
     writeFileSync(open, ecKey().privatePem, { mode: 0o644 });
     const run = await cfsign(["sign", "--url", `${HOST}/a.jpg`, ...keyArgs(open)]);
     expect(run.status).toBe(0);
-    expect(run.stderr).toMatch(/^cfsign: warning: the private key file ".*open\.pem" is accessible by other users \(permissions 0644\); .*chmod 600/);
+    expect(run.stderr).toMatch(
+      /^cfsign: warning: the private key file ".*open\.pem" is accessible by other users \(permissions 0644\); .*chmod 600/,
+    );
     expect(verifySignedUrl(run.stdout.trim(), ecKey().publicKey)).toBe(true);
   });
 
@@ -280,12 +347,20 @@ describe("key files (#12 item 13)", () => {
 describe("a malformed input writes nothing on stdout (#12 item 14)", () => {
   test.each([
     ["json, malformed at the first item", "json", `[{"url": "${HOST}/a.jpg"}]`],
-    ["json, malformed after 20,000 good items (past the in-memory hold)", "json", `[${Array.from({ length: 20_000 }, (_, i) => `"${HOST}/j/${i}.jpg"`).join(",")}, 42]`],
+    [
+      "json, malformed after 20,000 good items (past the in-memory hold)",
+      "json",
+      `[${Array.from({ length: 20_000 }, (_, i) => `"${HOST}/j/${i}.jpg"`).join(",")}, 42]`,
+    ],
     ["csv, a quote never closed at the end", "csv", `url\n${HOST}/a.jpg\n"${HOST}/b.jpg\n`],
-  ])("%s: exit 2 with INPUT and an empty stdout", async (_, format, text) => {
-    const run = await cfsign(["sign", "--input", "-", "--format", format, ...keyArgs()], { stdin: text });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/cfsign: INPUT: /);
-    expect(run.stdout).toBe("");
-  }, 60_000);
+  ])(
+    "%s: exit 2 with INPUT and an empty stdout",
+    async (_, format, text) => {
+      const run = await cfsign(["sign", "--input", "-", "--format", format, ...keyArgs()], { stdin: text });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/cfsign: INPUT: /);
+      expect(run.stdout).toBe("");
+    },
+    60_000,
+  );
 });

@@ -44,14 +44,33 @@ async function cfsign(...argv: string[]): Promise<Run> {
 }
 
 const sign = async (...extra: string[]): Promise<string> => {
-  const r = await cfsign("sign", "--key-pair-id", KID, "--private-key", RSA_PRIVATE, "--date-less-than", String(EXPIRES), ...extra);
+  const r = await cfsign(
+    "sign",
+    "--key-pair-id",
+    KID,
+    "--private-key",
+    RSA_PRIVATE,
+    "--date-less-than",
+    String(EXPIRES),
+    ...extra,
+  );
   expect(r.stderr).toBe("");
   return r.stdout.trim();
 };
 
 describe("cfsign sign-cookies", () => {
   test("canned: one Set-Cookie per line, signature verifies over the rebuilt policy", async () => {
-    const r = await cfsign("sign-cookies", "--url", `${CDN}/d/game.zip`, "--key-pair-id", KID, "--private-key", RSA_PRIVATE, "--date-less-than", String(EXPIRES));
+    const r = await cfsign(
+      "sign-cookies",
+      "--url",
+      `${CDN}/d/game.zip`,
+      "--key-pair-id",
+      KID,
+      "--private-key",
+      RSA_PRIVATE,
+      "--date-less-than",
+      String(EXPIRES),
+    );
     expect(r).toMatchObject({ status: 0, stderr: "" });
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.map((l) => l.slice(0, l.indexOf("=")))).toEqual([
@@ -68,15 +87,43 @@ describe("cfsign sign-cookies", () => {
 
   test("custom with --domain, --path, --same-site and --json; verify accepts the cookies", async () => {
     const r = await cfsign(
-      "sign-cookies", "--policy-resource", `${CDN}/gallery/*`, "--domain", "example.com", "--path", "/gallery/", "--same-site", "lax",
-      "--ip-address", "192.0.2.0/24", "--key-pair-id", KID, "--private-key", EC_PRIVATE, "--date-less-than", String(EXPIRES), "--json",
+      "sign-cookies",
+      "--policy-resource",
+      `${CDN}/gallery/*`,
+      "--domain",
+      "example.com",
+      "--path",
+      "/gallery/",
+      "--same-site",
+      "lax",
+      "--ip-address",
+      "192.0.2.0/24",
+      "--key-pair-id",
+      KID,
+      "--private-key",
+      EC_PRIVATE,
+      "--date-less-than",
+      String(EXPIRES),
+      "--json",
     );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { kind: string; cookies: Record<string, string>; setCookie: string[] };
     expect(out.kind).toBe("custom");
     expect(out.setCookie[0]).toMatch(/; Domain=example\.com; Path=\/gallery\/; Secure; HttpOnly; SameSite=Lax$/);
-    const header = Object.entries(out.cookies).map(([k, v]) => `${k}=${v}`).join("; ");
-    const v = await cfsign("verify", "--url", `${CDN}/gallery/a.jpg`, "--public-key", EC_PUBLIC_JWK, "--cookie", header, "--client-ip", "192.0.2.5");
+    const header = Object.entries(out.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
+    const v = await cfsign(
+      "verify",
+      "--url",
+      `${CDN}/gallery/a.jpg`,
+      "--public-key",
+      EC_PUBLIC_JWK,
+      "--cookie",
+      header,
+      "--client-ip",
+      "192.0.2.5",
+    );
     expect(v.status).toBe(0);
     expect(v.stdout).toContain("reason:    OK");
     expect(v.stdout).toContain("signed cookies, custom policy");
@@ -89,14 +136,33 @@ describe("cfsign sign-cookies", () => {
     [["--policy-resource", `${CDN}/other/*`], "RESOURCE_MISMATCH", 1],
     [["--date-greater-than", String(EXPIRES + 1)], "INVALID_DATE_RANGE", 1],
   ])("refuses %j with %s (exit %i)", async (extra, code, status) => {
-    const r = await cfsign("sign-cookies", "--url", `${CDN}/g/a.jpg`, "--key-pair-id", KID, "--private-key", RSA_PRIVATE, "--date-less-than", String(EXPIRES), ...extra);
+    const r = await cfsign(
+      "sign-cookies",
+      "--url",
+      `${CDN}/g/a.jpg`,
+      "--key-pair-id",
+      KID,
+      "--private-key",
+      RSA_PRIVATE,
+      "--date-less-than",
+      String(EXPIRES),
+      ...extra,
+    );
     expect(r.status).toBe(status);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(`cfsign: ${code}:`);
   });
 
   test("needs --url or --policy-resource", async () => {
-    const r = await cfsign("sign-cookies", "--key-pair-id", KID, "--private-key", RSA_PRIVATE, "--date-less-than", String(EXPIRES));
+    const r = await cfsign(
+      "sign-cookies",
+      "--key-pair-id",
+      KID,
+      "--private-key",
+      RSA_PRIVATE,
+      "--date-less-than",
+      String(EXPIRES),
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--url (or --policy-resource)");
   });
@@ -104,7 +170,14 @@ describe("cfsign sign-cookies", () => {
 
 describe("cfsign verify", () => {
   test("a valid URL: exit 0, the decoded policy in plain words", async () => {
-    const url = await sign("--url", `${CDN}/a.jpg`, "--policy-resource", `${CDN}/*`, "--date-greater-than", String(NOW - 60));
+    const url = await sign(
+      "--url",
+      `${CDN}/a.jpg`,
+      "--policy-resource",
+      `${CDN}/*`,
+      "--date-greater-than",
+      String(NOW - 60),
+    );
     const r = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC);
     expect(r).toMatchObject({ status: 0, stderr: "" });
     expect(r.stdout).toContain("VALID: CloudFront would accept this request");
@@ -120,13 +193,32 @@ describe("cfsign verify", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("NOT VALID");
     expect(r.stdout).toContain("reason:    EXPIRED");
-    const inclusive = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--now", String(EXPIRES), "--boundary", "inclusive");
+    const inclusive = await cfsign(
+      "verify",
+      "--url",
+      url,
+      "--public-key",
+      RSA_PUBLIC,
+      "--now",
+      String(EXPIRES),
+      "--boundary",
+      "inclusive",
+    );
     expect(inclusive.status).toBe(0);
   });
 
   test("--key-pair-id: a URL naming another key is UNKNOWN_KEY", async () => {
     const url = await sign("--url", `${CDN}/a.jpg`);
-    const r = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--key-pair-id", "KSOMEOTHERKEY1", "--json");
+    const r = await cfsign(
+      "verify",
+      "--url",
+      url,
+      "--public-key",
+      RSA_PUBLIC,
+      "--key-pair-id",
+      "KSOMEOTHERKEY1",
+      "--json",
+    );
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, reason: "UNKNOWN_KEY", via: "url" });
   });
@@ -148,12 +240,19 @@ describe("cfsign verify", () => {
     expect(unchecked).toMatchObject({ status: 1, stderr: "" });
     expect(unchecked.stdout).toContain("NOT VALID");
     expect(unchecked.stdout).toContain("reason:    IP_ADDRESS_NOT_CHECKED");
-    expect(unchecked.stdout).toContain("pass --client-ip (the address CloudFront will see), or --ignore-ip-address to check everything else");
+    expect(unchecked.stdout).toContain(
+      "pass --client-ip (the address CloudFront will see), or --ignore-ip-address to check everything else",
+    );
     expect(unchecked.stdout).toContain("not checked: pass --client-ip, or --ignore-ip-address");
     expect(unchecked.stdout).not.toMatch(/\bclientIp\b|\bignoreIpAddress\b/);
     const json = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--json");
     expect(json.status).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", ipAddress: "192.0.2.0/24", ipAddressChecked: false });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      reason: "IP_ADDRESS_NOT_CHECKED",
+      ipAddress: "192.0.2.0/24",
+      ipAddressChecked: false,
+    });
   });
 
   test("--ignore-ip-address checks everything else: VALID, and says the condition was not checked", async () => {
@@ -166,14 +265,25 @@ describe("cfsign verify", () => {
     const json = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--ignore-ip-address", "--json");
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
     // Other failures are still reported: the flag skips only the IpAddress condition.
-    const expired = await cfsign("verify", "--url", url, "--public-key", RSA_PUBLIC, "--ignore-ip-address", "--now", String(EXPIRES));
+    const expired = await cfsign(
+      "verify",
+      "--url",
+      url,
+      "--public-key",
+      RSA_PUBLIC,
+      "--ignore-ip-address",
+      "--now",
+      String(EXPIRES),
+    );
     expect(expired.status).toBe(1);
     expect(expired.stdout).toContain("reason:    EXPIRED");
   });
 
   test("named mistakes: a parameter added after signing, a millisecond Expires", async () => {
     const url = await sign("--url", `${CDN}/a.jpg`);
-    expect((await cfsign("verify", "--url", url + "&utm_source=x", "--public-key", RSA_PUBLIC)).stdout).toContain("PARAMETER_ADDED_AFTER_SIGNING");
+    expect((await cfsign("verify", "--url", url + "&utm_source=x", "--public-key", RSA_PUBLIC)).stdout).toContain(
+      "PARAMETER_ADDED_AFTER_SIGNING",
+    );
     const ms = cannedUrl(`${CDN}/a.jpg`, String(EXPIRES * 1000), rsaKey().privateKey, KID, "SHA256");
     expect((await cfsign("verify", "--url", ms, "--public-key", RSA_PUBLIC)).stdout).toContain("MILLISECOND_EPOCH");
   });
@@ -188,7 +298,21 @@ describe("cfsign verify", () => {
       [["--url", url, "--public-key", RSA_PUBLIC, "--client-ip", "192.0.2.1", "--ignore-ip-address"], "USAGE"],
       [["--url", url, "--public-key", RSA_PUBLIC, "--now", "yesterday"], "USAGE"],
       [["--url", url, "--public-key", RSA_PUBLIC, "--boundary", "open"], "USAGE"],
-      [["--url", url, "--public-key", file("p384.pem", generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }) as string)], "UNSUPPORTED_KEY"],
+      [
+        [
+          "--url",
+          url,
+          "--public-key",
+          file(
+            "p384.pem",
+            generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({
+              type: "spki",
+              format: "pem",
+            }) as string,
+          ),
+        ],
+        "UNSUPPORTED_KEY",
+      ],
     ];
     for (const [args, code] of cases) {
       const r = await cfsign("verify", ...args);

@@ -15,7 +15,10 @@ import { parseSignedUrl, verifySignedUrl } from "./helpers/verify.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BIN = join(ROOT, "bin/cfsign.js");
-const PKG = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; scripts: Record<string, string> };
+const PKG = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  scripts: Record<string, string>;
+};
 
 const KEY_PAIR_ID = "K2JCJMDEHXQW5F";
 const URL_PLAIN = "https://d111111abcdef8.cloudfront.net/albums/2023-06-iceland-ring-road/originals/IMG_0412.jpg";
@@ -94,7 +97,10 @@ beforeAll(() => {
   writeKey("rsa-1024.pem", rsa1024.privateKey.export({ type: "pkcs8", format: "pem" }) as string);
   writeKey("ec-p384.pem", ec384.privateKey.export({ type: "pkcs8", format: "pem" }) as string);
   writeKey("public.pem", rsa.publicKey.export({ type: "spki", format: "pem" }) as string);
-  writeKey("garbage.pem", "-----BEGIN PRIVATE KEY-----\nTm90QUtleUJ1dEJhc2U2NEVub3VnaFRvTG9va1NlY3JldA==\n-----END PRIVATE KEY-----\n");
+  writeKey(
+    "garbage.pem",
+    "-----BEGIN PRIVATE KEY-----\nTm90QUtleUJ1dEJhc2U2NEVub3VnaFRvTG9va1NlY3JldA==\n-----END PRIVATE KEY-----\n",
+  );
   writeKey("broken.jwk", `{"kty":"EC","crv":"P-256","d":"${jwk.d}",`);
   writeKey("empty.pem", "");
   mkdirSync(join(dir, "a-directory"));
@@ -206,9 +212,12 @@ describe("cfsign sign: signed URLs that verify", () => {
   });
 
   test("--passphrase-env reads an encrypted PKCS#8 key's passphrase from the environment", async () => {
-    const run = await cfsign(signArgs({ "private-key": files["rsa-encrypted.pem"]!, "passphrase-env": "CFSIGN_TEST_PASS" }), {
-      CFSIGN_TEST_PASS: PASSPHRASE,
-    });
+    const run = await cfsign(
+      signArgs({ "private-key": files["rsa-encrypted.pem"]!, "passphrase-env": "CFSIGN_TEST_PASS" }),
+      {
+        CFSIGN_TEST_PASS: PASSPHRASE,
+      },
+    );
     expect(verifySignedUrl(expectOneUrl(run), rsaKey().publicKey)).toBe(true);
   });
 
@@ -263,7 +272,13 @@ const BAD: BadCase[] = [
     code: "USAGE",
     says: ["--url", "--key-pair-id", "--private-key", "--date-less-than", "cfsign sign --help"],
   },
-  { name: "missing --url", args: () => signArgs({ url: null }), status: 2, code: "USAGE", says: ["missing required option: --url"] },
+  {
+    name: "missing --url",
+    args: () => signArgs({ url: null }),
+    status: 2,
+    code: "USAGE",
+    says: ["missing required option: --url"],
+  },
   {
     name: "missing --date-less-than",
     args: () => signArgs({ "date-less-than": null }),
@@ -271,7 +286,13 @@ const BAD: BadCase[] = [
     code: "USAGE",
     says: ["--date-less-than"],
   },
-  { name: "unknown option", args: () => [...signArgs(), "--key-pair", "X"], status: 2, code: "USAGE", says: ["did you mean --key-pair-id"] },
+  {
+    name: "unknown option",
+    args: () => [...signArgs(), "--key-pair", "X"],
+    status: 2,
+    code: "USAGE",
+    says: ["did you mean --key-pair-id"],
+  },
   {
     name: "--passphrase VALUE is refused without echoing it",
     args: () => [...signArgs(), "--passphrase", PASSPHRASE],
@@ -298,7 +319,13 @@ const BAD: BadCase[] = [
     status: 2,
     code: "USAGE",
   },
-  { name: "option value missing at the end", args: () => [...signArgs({ url: null }), "--url"], status: 2, code: "USAGE", says: ["--url needs a value"] },
+  {
+    name: "option value missing at the end",
+    args: () => [...signArgs({ url: null }), "--url"],
+    status: 2,
+    code: "USAGE",
+    says: ["--url needs a value"],
+  },
   {
     name: "option value swallowed by the next option",
     args: () => ["sign", "--url", "--key-pair-id", KEY_PAIR_ID],
@@ -306,7 +333,13 @@ const BAD: BadCase[] = [
     code: "USAGE",
     says: ["--url needs a value"],
   },
-  { name: "value given to a flag", args: () => [...signArgs(), "--encode=yes"], status: 2, code: "USAGE", says: ["--encode"] },
+  {
+    name: "value given to a flag",
+    args: () => [...signArgs(), "--encode=yes"],
+    status: 2,
+    code: "USAGE",
+    says: ["--encode"],
+  },
   {
     name: "stray positional argument (not echoed)",
     args: () => [...signArgs({ url: null }), URL_QUERY],
@@ -315,8 +348,20 @@ const BAD: BadCase[] = [
     says: ["--url"],
     never: [URL_QUERY],
   },
-  { name: "option given twice", args: () => [...signArgs(), "--url", URL_QUERY], status: 2, code: "USAGE", says: ["more than once"] },
-  { name: "unknown hash algorithm", args: () => signArgs({ "hash-algorithm": "MD5" }), status: 2, code: "USAGE", says: ["SHA256 or SHA1"] },
+  {
+    name: "option given twice",
+    args: () => [...signArgs(), "--url", URL_QUERY],
+    status: 2,
+    code: "USAGE",
+    says: ["more than once"],
+  },
+  {
+    name: "unknown hash algorithm",
+    args: () => signArgs({ "hash-algorithm": "MD5" }),
+    status: 2,
+    code: "USAGE",
+    says: ["SHA256 or SHA1"],
+  },
   { name: "unknown engine", args: () => signArgs({ engine: "rust" }), status: 2, code: "USAGE", says: ["wasm or js"] },
   {
     name: "--allow-any-resource without --policy-resource",
@@ -340,11 +385,36 @@ const BAD: BadCase[] = [
     says: ["directory"],
   },
   { name: "empty key file", args: () => signArgs({ "private-key": files["empty.pem"]! }), status: 2, code: "KEY_FILE" },
-  { name: "JWK file that is not valid JSON", args: () => signArgs({ "private-key": files["broken.jwk"]! }), status: 2, code: "KEY_FILE" },
-  { name: "public key instead of private", args: () => signArgs({ "private-key": files["public.pem"]! }), status: 2, code: "INVALID_KEY" },
-  { name: "PEM that is not a key", args: () => signArgs({ "private-key": files["garbage.pem"]! }), status: 2, code: "INVALID_KEY" },
-  { name: "RSA-1024 key", args: () => signArgs({ "private-key": files["rsa-1024.pem"]! }), status: 2, code: "UNSUPPORTED_KEY" },
-  { name: "ECDSA P-384 key", args: () => signArgs({ "private-key": files["ec-p384.pem"]! }), status: 2, code: "UNSUPPORTED_KEY" },
+  {
+    name: "JWK file that is not valid JSON",
+    args: () => signArgs({ "private-key": files["broken.jwk"]! }),
+    status: 2,
+    code: "KEY_FILE",
+  },
+  {
+    name: "public key instead of private",
+    args: () => signArgs({ "private-key": files["public.pem"]! }),
+    status: 2,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "PEM that is not a key",
+    args: () => signArgs({ "private-key": files["garbage.pem"]! }),
+    status: 2,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "RSA-1024 key",
+    args: () => signArgs({ "private-key": files["rsa-1024.pem"]! }),
+    status: 2,
+    code: "UNSUPPORTED_KEY",
+  },
+  {
+    name: "ECDSA P-384 key",
+    args: () => signArgs({ "private-key": files["ec-p384.pem"]! }),
+    status: 2,
+    code: "UNSUPPORTED_KEY",
+  },
   {
     name: "encrypted key without --passphrase-env",
     args: () => signArgs({ "private-key": files["rsa-encrypted.pem"]! }),
@@ -366,10 +436,25 @@ const BAD: BadCase[] = [
     status: 2,
     code: "INVALID_KEY",
   },
-  { name: "malformed key pair id", args: () => signArgs({ "key-pair-id": "K2J-CJM/DEH" }), status: 2, code: "INVALID_KEY_PAIR_ID" },
+  {
+    name: "malformed key pair id",
+    args: () => signArgs({ "key-pair-id": "K2J-CJM/DEH" }),
+    status: 2,
+    code: "INVALID_KEY_PAIR_ID",
+  },
   // URL or policy refused: exit 1.
-  { name: "not an http(s) URL", args: () => signArgs({ url: "ftp://d111111abcdef8.cloudfront.net/a.jpg" }), status: 1, code: "INVALID_URL" },
-  { name: "URL with a fragment", args: () => signArgs({ url: URL_PLAIN + "#top" }), status: 1, code: "URL_HAS_FRAGMENT" },
+  {
+    name: "not an http(s) URL",
+    args: () => signArgs({ url: "ftp://d111111abcdef8.cloudfront.net/a.jpg" }),
+    status: 1,
+    code: "INVALID_URL",
+  },
+  {
+    name: "URL with a fragment",
+    args: () => signArgs({ url: URL_PLAIN + "#top" }),
+    status: 1,
+    code: "URL_HAS_FRAGMENT",
+  },
   {
     name: "URL with a space, without --encode",
     args: () => signArgs({ url: "https://d111111abcdef8.cloudfront.net/albums/my photo.jpg" }),
@@ -390,7 +475,12 @@ const BAD: BadCase[] = [
     code: "URL_HAS_WILDCARD",
   },
   { name: "URL too long once signed", args: () => signArgs({ url: LONG_URL }), status: 1, code: "URL_TOO_LONG" },
-  { name: "expiry in the past", args: () => signArgs({ "date-less-than": "2020-01-01T00:00:00Z" }), status: 1, code: "EXPIRES_IN_PAST" },
+  {
+    name: "expiry in the past",
+    args: () => signArgs({ "date-less-than": "2020-01-01T00:00:00Z" }),
+    status: 1,
+    code: "EXPIRES_IN_PAST",
+  },
   {
     name: "expiry in milliseconds",
     args: () => signArgs({ "date-less-than": String(EXPIRES * 1000) }),
@@ -398,8 +488,18 @@ const BAD: BadCase[] = [
     code: "DATE_IN_MILLISECONDS",
     says: ["--date-less-than"],
   },
-  { name: "expiry that is not a date", args: () => signArgs({ "date-less-than": "tomorrow" }), status: 1, code: "INVALID_DATE" },
-  { name: "ISO 8601 time without a zone", args: () => signArgs({ "date-less-than": "2031-01-01T00:00:00" }), status: 1, code: "INVALID_DATE" },
+  {
+    name: "expiry that is not a date",
+    args: () => signArgs({ "date-less-than": "tomorrow" }),
+    status: 1,
+    code: "INVALID_DATE",
+  },
+  {
+    name: "ISO 8601 time without a zone",
+    args: () => signArgs({ "date-less-than": "2031-01-01T00:00:00" }),
+    status: 1,
+    code: "INVALID_DATE",
+  },
   {
     name: "start not before expiry",
     args: () => signArgs({ "date-greater-than": String(EXPIRES + 60) }),
@@ -407,9 +507,24 @@ const BAD: BadCase[] = [
     code: "INVALID_DATE_RANGE",
     says: ["--date-greater-than"],
   },
-  { name: "IPv6 address", args: () => signArgs({ "ip-address": "2001:db8::1" }), status: 1, code: "IPV6_NOT_SUPPORTED" },
-  { name: "invalid IPv4 address", args: () => signArgs({ "ip-address": "300.1.2.3" }), status: 1, code: "INVALID_IP_ADDRESS" },
-  { name: "invalid resource", args: () => signArgs({ "policy-resource": "ftp://d111111abcdef8.cloudfront.net/*" }), status: 1, code: "INVALID_RESOURCE" },
+  {
+    name: "IPv6 address",
+    args: () => signArgs({ "ip-address": "2001:db8::1" }),
+    status: 1,
+    code: "IPV6_NOT_SUPPORTED",
+  },
+  {
+    name: "invalid IPv4 address",
+    args: () => signArgs({ "ip-address": "300.1.2.3" }),
+    status: 1,
+    code: "INVALID_IP_ADDRESS",
+  },
+  {
+    name: "invalid resource",
+    args: () => signArgs({ "policy-resource": "ftp://d111111abcdef8.cloudfront.net/*" }),
+    status: 1,
+    code: "INVALID_RESOURCE",
+  },
   {
     name: "resource that does not cover the URL",
     args: () => signArgs({ "policy-resource": "https://d111111abcdef8.cloudfront.net/private/*" }),
@@ -456,7 +571,11 @@ describe("cfsign: help and version", () => {
   });
 
   test("help sign, sign --help and sign -h print the same text: every option, examples, exit statuses", async () => {
-    const runs = await Promise.all([cfsign(["help", "sign"]), cfsign(["sign", "--help"]), cfsign(["sign", "-h", "--url", "x"])]);
+    const runs = await Promise.all([
+      cfsign(["help", "sign"]),
+      cfsign(["sign", "--help"]),
+      cfsign(["sign", "-h", "--url", "x"]),
+    ]);
     for (const run of runs) expect(run).toEqual(runs[0]);
     const help = runs[0]!.stdout;
     expect(runs[0]!.status).toBe(0);

@@ -16,7 +16,9 @@ const NOW_MS = Date.UTC(2026, 0, 1);
 const NOW = NOW_MS / 1000;
 const EXPIRES = NOW + 3600;
 const KID = "K2JCJMDEHXQW5F";
-const publicKeys = (): Record<string, string> => ({ [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string });
+const publicKeys = (): Record<string, string> => ({
+  [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string,
+});
 
 let signer: Signer;
 beforeAll(async () => {
@@ -77,11 +79,39 @@ describe("generated URLs", () => {
   const host = fc.constantFrom("cdn.example.com", "CDN.example.com", "cdn.Example.com", "bücher.example");
   const port = fc.constantFrom("", ":443", ":80", ":8443");
   const userinfo = fc.constantFrom("", "", "", "user@", "u:p@");
-  const segment = fc.constantFrom("a", "b.jpg", ".", "..", "%2e", "%2E%2E", ".x", "a..b", "my file", "café", "a\"b", "<x>", "{y}", "q`r", "o'k", "%20");
+  const segment = fc.constantFrom(
+    "a",
+    "b.jpg",
+    ".",
+    "..",
+    "%2e",
+    "%2E%2E",
+    ".x",
+    "a..b",
+    "my file",
+    "café",
+    'a"b',
+    "<x>",
+    "{y}",
+    "q`r",
+    "o'k",
+    "%20",
+  );
   const query = fc.constantFrom("", "?v=1", "?name=o'brien", "?a=1&b=2", "?x=%27");
   const url = fc
-    .record({ scheme, host, port, userinfo, segments: fc.array(segment, { minLength: 0, maxLength: 4 }), query, slash: fc.boolean() })
-    .map((u) => `${u.scheme}://${u.userinfo}${u.host}${u.port}${u.segments.length > 0 || u.slash ? "/" : ""}${u.segments.join("/")}${u.query}`);
+    .record({
+      scheme,
+      host,
+      port,
+      userinfo,
+      segments: fc.array(segment, { minLength: 0, maxLength: 4 }),
+      query,
+      slash: fc.boolean(),
+    })
+    .map(
+      (u) =>
+        `${u.scheme}://${u.userinfo}${u.host}${u.port}${u.segments.length > 0 || u.slash ? "/" : ""}${u.segments.join("/")}${u.query}`,
+    );
 
   test("signer refuses ⇔ verifier flags CLIENT_REWRITES_URL ⇔ a WHATWG client sends other bytes", async () => {
     await fc.assert(

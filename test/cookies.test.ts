@@ -28,7 +28,12 @@ describe("canned or custom", () => {
   test("only expires and a plain URL: canned, one Set-Cookie per cookie, Secure and HttpOnly, no Expires or Max-Age", async () => {
     const r = await signer.signCookies({ resource: `${CDN}/downloads/game.zip?v=2`, expires: EXPIRES });
     expect(r.kind).toBe("canned");
-    expect(Object.keys(r.cookies)).toEqual(["CloudFront-Expires", "CloudFront-Signature", "CloudFront-Key-Pair-Id", "CloudFront-Hash-Algorithm"]);
+    expect(Object.keys(r.cookies)).toEqual([
+      "CloudFront-Expires",
+      "CloudFront-Signature",
+      "CloudFront-Key-Pair-Id",
+      "CloudFront-Hash-Algorithm",
+    ]);
     expect(r.cookies["CloudFront-Expires"]).toBe(String(EXPIRES));
     const policy = `{"Statement":[{"Resource":"${CDN}/downloads/game.zip?v=2","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`;
     expect(signatureVerifies(policy, r.cookies["CloudFront-Signature"])).toBe(true);
@@ -62,17 +67,38 @@ describe("canned or custom", () => {
   });
 
   test("SHA-1 signers emit no CloudFront-Hash-Algorithm", async () => {
-    const sha1 = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, hashAlgorithm: "SHA1", clock: () => NOW_MS });
+    const sha1 = await createSigner({
+      keyPairId: KID,
+      privateKey: rsaKey().privatePem,
+      hashAlgorithm: "SHA1",
+      clock: () => NOW_MS,
+    });
     const r = await sha1.signCookies({ resource: `${CDN}/g/*`, expires: EXPIRES });
     expect(r.cookies["CloudFront-Hash-Algorithm"]).toBeUndefined();
     expect(r.setCookie).toHaveLength(3);
-    expect(signatureVerifies(policyOf(r.cookies["CloudFront-Policy"]!), r.cookies["CloudFront-Signature"], "sha1")).toBe(true);
+    expect(
+      signatureVerifies(policyOf(r.cookies["CloudFront-Policy"]!), r.cookies["CloudFront-Signature"], "sha1"),
+    ).toBe(true);
   });
 
   test("both engines emit the same cookies (RSA signatures are deterministic)", async () => {
-    const wasm = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, engine: "wasm", clock: () => NOW_MS });
-    const js = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, engine: "js", clock: () => NOW_MS });
-    const options: SignCookiesOptions = { resource: `${CDN}/g/é*`.replace("é", "%C3%A9"), expires: EXPIRES, ipAddress: "192.0.2.1" };
+    const wasm = await createSigner({
+      keyPairId: KID,
+      privateKey: rsaKey().privatePem,
+      engine: "wasm",
+      clock: () => NOW_MS,
+    });
+    const js = await createSigner({
+      keyPairId: KID,
+      privateKey: rsaKey().privatePem,
+      engine: "js",
+      clock: () => NOW_MS,
+    });
+    const options: SignCookiesOptions = {
+      resource: `${CDN}/g/é*`.replace("é", "%C3%A9"),
+      expires: EXPIRES,
+      ipAddress: "192.0.2.1",
+    };
     expect(await wasm.signCookies(options)).toEqual(await js.signCookies(options));
   });
 });
@@ -86,8 +112,17 @@ describe("cookie attributes", () => {
       path: "/g/",
       sameSite: "lax",
     });
-    for (const header of r.setCookie) expect(header).toMatch(/^CloudFront-[A-Za-z-]+=[^;]+; Domain=\.example\.com; Path=\/g\/; Secure; HttpOnly; SameSite=Lax$/);
-    const plain = await signer.signCookies({ resource: `${CDN}/g/*`, expires: EXPIRES, secure: false, httpOnly: false, sameSite: "Strict" });
+    for (const header of r.setCookie)
+      expect(header).toMatch(
+        /^CloudFront-[A-Za-z-]+=[^;]+; Domain=\.example\.com; Path=\/g\/; Secure; HttpOnly; SameSite=Lax$/,
+      );
+    const plain = await signer.signCookies({
+      resource: `${CDN}/g/*`,
+      expires: EXPIRES,
+      secure: false,
+      httpOnly: false,
+      sameSite: "Strict",
+    });
     expect(plain.setCookie[0]).toMatch(/; Path=\/; SameSite=Strict$/);
   });
 
@@ -104,11 +139,17 @@ describe("cookie attributes", () => {
     ["example.com/", "INVALID_COOKIE_ATTRIBUTE"],
     ["", "INVALID_COOKIE_ATTRIBUTE"],
   ] as const)("domain %j is refused with %s", async (domain, code) => {
-    await expect(signer.signCookies({ resource: `${CDN}/g/*`, expires: EXPIRES, domain })).rejects.toMatchObject({ code });
+    await expect(signer.signCookies({ resource: `${CDN}/g/*`, expires: EXPIRES, domain })).rejects.toMatchObject({
+      code,
+    });
   });
 
   test("a cloudfront.net look-alike is fine", async () => {
-    const r = await signer.signCookies({ resource: "https://cdn.notcloudfront.net/g/*", expires: EXPIRES, domain: "notcloudfront.net" });
+    const r = await signer.signCookies({
+      resource: "https://cdn.notcloudfront.net/g/*",
+      expires: EXPIRES,
+      domain: "notcloudfront.net",
+    });
     expect(r.setCookie[0]).toContain("; Domain=notcloudfront.net;");
   });
 
@@ -120,14 +161,22 @@ describe("cookie attributes", () => {
 
   test("sameSite must be Strict, Lax or None, and None needs Secure", async () => {
     const base = { resource: `${CDN}/g/*`, expires: EXPIRES };
-    await expect(signer.signCookies({ ...base, sameSite: "Sometimes" as never })).rejects.toMatchObject({ code: "INVALID_COOKIE_ATTRIBUTE" });
-    await expect(signer.signCookies({ ...base, sameSite: "None", secure: false })).rejects.toMatchObject({ code: "INVALID_COOKIE_ATTRIBUTE" });
-    expect((await signer.signCookies({ ...base, sameSite: "none" })).setCookie[0]).toMatch(/; Secure; HttpOnly; SameSite=None$/);
+    await expect(signer.signCookies({ ...base, sameSite: "Sometimes" as never })).rejects.toMatchObject({
+      code: "INVALID_COOKIE_ATTRIBUTE",
+    });
+    await expect(signer.signCookies({ ...base, sameSite: "None", secure: false })).rejects.toMatchObject({
+      code: "INVALID_COOKIE_ATTRIBUTE",
+    });
+    expect((await signer.signCookies({ ...base, sameSite: "none" })).setCookie[0]).toMatch(
+      /; Secure; HttpOnly; SameSite=None$/,
+    );
   });
 
   test("a cookie over 4,096 bytes is refused before signing", async () => {
     const resource = `${CDN}/${"a".repeat(3100)}/*`;
-    await expect(signer.signCookies({ resource, expires: EXPIRES })).rejects.toMatchObject({ code: "COOKIE_TOO_LARGE" });
+    await expect(signer.signCookies({ resource, expires: EXPIRES })).rejects.toMatchObject({
+      code: "COOKIE_TOO_LARGE",
+    });
   });
 });
 
@@ -162,7 +211,9 @@ describe("the same validation and codes as signed URLs", () => {
   test("signUrl refuses the same inputs with the same codes", async () => {
     for (const [, extra, code] of rows) {
       if (extra.resource === undefined || typeof extra.resource !== "string" || extra.resource.includes("*")) continue;
-      const err = await signer.signUrl(extra.resource, { expires: EXPIRES, ...extra, resource: undefined }).catch((e: unknown) => e);
+      const err = await signer
+        .signUrl(extra.resource, { expires: EXPIRES, ...extra, resource: undefined })
+        .catch((e: unknown) => e);
       expect((err as CfSignError).code).toBe(code);
     }
   });

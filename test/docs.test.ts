@@ -42,7 +42,10 @@ function unionMembers(name: string): string[] {
     const text = readFileSync(join(root, "src", file), "utf8");
     const start = text.indexOf(`export type ${name} =`);
     if (start === -1) continue;
-    const code = text.slice(start).replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+    const code = text
+      .slice(start)
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "");
     const body = code.slice(0, code.indexOf(";"));
     return [...body.matchAll(/"([A-Z0-9_]+)"/g)].map((m) => m[1]!);
   }
@@ -112,7 +115,11 @@ describe("the API reference", () => {
   it("builds from the TSDoc with TypeDoc without a single warning", () => {
     // typedoc.json sets treatWarningsAsErrors; --emit none checks without writing docs/api/.
     const typedoc = join(root, "node_modules/typedoc/bin/typedoc");
-    const out = execFileSync(process.execPath, [typedoc, "--emit", "none"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    const out = execFileSync(process.execPath, [typedoc, "--emit", "none"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(out).not.toMatch(/warning/i);
   }, 150_000);
 });

@@ -20,8 +20,30 @@ beforeAll(async () => {
 
 /** Characters JSON escaping and URL assembly treat specially, to make them frequent. */
 const special = fc.constantFrom(
-  '"', "\\", "/", "\b", "\f", "\n", "\r", "\t", "\u0000", "\u0001", "\u001f", " ", "\u007f",
-  "\u0080", "é", "\u2028", "\u2029", "\uffff", "😀", "\u{10ffff}", "?", "&", "*", "a",
+  '"',
+  "\\",
+  "/",
+  "\b",
+  "\f",
+  "\n",
+  "\r",
+  "\t",
+  "\u0000",
+  "\u0001",
+  "\u001f",
+  " ",
+  "\u007f",
+  "\u0080",
+  "é",
+  "\u2028",
+  "\u2029",
+  "\uffff",
+  "😀",
+  "\u{10ffff}",
+  "?",
+  "&",
+  "*",
+  "a",
 );
 
 /** Well-formed strings: full Unicode, control-heavy, special-heavy, or URL-like ASCII. */
@@ -45,10 +67,7 @@ const spec: fc.Arbitrary<PolicySpec> = fc.record(
   { requiredKeys: ["resource", "expires"] },
 );
 
-const signature = fc.oneof(
-  fc.uint8Array({ maxLength: 80 }),
-  fc.uint8Array({ minLength: 256, maxLength: 256 }),
-);
+const signature = fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ minLength: 256, maxLength: 256 }));
 
 const urlParts: fc.Arbitrary<UrlParts> = fc.oneof(
   fc.record({ url: text, expires: epoch, signature }),
@@ -98,7 +117,10 @@ describe("serializePolicies", () => {
   });
 
   test("canned policy vector (Developer Guide example shape)", () => {
-    const s = { resource: "https://d111111abcdef8.cloudfront.net/horizon.jpg?size=large&license=yes", expires: 1767290400 };
+    const s = {
+      resource: "https://d111111abcdef8.cloudfront.net/horizon.jpg?size=large&license=yes",
+      expires: 1767290400,
+    };
     const expected =
       '{"Statement":[{"Resource":"https://d111111abcdef8.cloudfront.net/horizon.jpg?size=large&license=yes",' +
       '"Condition":{"DateLessThan":{"AWS:EpochTime":1767290400}}}]}';
@@ -107,7 +129,12 @@ describe("serializePolicies", () => {
   });
 
   test("custom policy vector with every condition, in AWS CLI order", () => {
-    const s = { resource: "https://d111111abcdef8.cloudfront.net/game_download/*", expires: 1767290400, starts: 1767200000, ipAddress: "192.0.2.0/24" };
+    const s = {
+      resource: "https://d111111abcdef8.cloudfront.net/game_download/*",
+      expires: 1767290400,
+      starts: 1767200000,
+      ipAddress: "192.0.2.0/24",
+    };
     const expected =
       '{"Statement":[{"Resource":"https://d111111abcdef8.cloudfront.net/game_download/*",' +
       '"Condition":{"DateLessThan":{"AWS:EpochTime":1767290400},"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"},' +

@@ -19,7 +19,14 @@ import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { beforeAll, describe, expect, test } from "vitest";
-import { CfSignError, createSigner, type BatchResult, type CustomSigner, type HashAlgorithm, type Signer } from "../src/index.js";
+import {
+  CfSignError,
+  createSigner,
+  type BatchResult,
+  type CustomSigner,
+  type HashAlgorithm,
+  type Signer,
+} from "../src/index.js";
 import { fromCloudFrontBase64, parseSignedUrl, verifySignedUrl } from "./helpers/verify.js";
 
 const NOW_MS = Date.UTC(2026, 0, 1);
@@ -40,16 +47,25 @@ const decoder = new TextDecoder();
 const itemOf = (data: Uint8Array): number => Number(/photos\/(\d+)\.jpg/.exec(decoder.decode(data))?.[1] ?? -1);
 
 /** ECDSA signature of `data` with the test key, DER or raw r||s, on libuv's thread pool. */
-function ecdsa(data: Uint8Array, hash: HashAlgorithm, key: KeyObject = ec.privateKey, p1363 = false): Promise<Uint8Array> {
+function ecdsa(
+  data: Uint8Array,
+  hash: HashAlgorithm,
+  key: KeyObject = ec.privateKey,
+  p1363 = false,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) =>
-    nodeSign(hash === "SHA256" ? "sha256" : "sha1", data, { key, dsaEncoding: p1363 ? "ieee-p1363" : "der" }, (err, sig) =>
-      err ? reject(err) : resolve(new Uint8Array(sig)),
+    nodeSign(
+      hash === "SHA256" ? "sha256" : "sha1",
+      data,
+      { key, dsaEncoding: p1363 ? "ieee-p1363" : "der" },
+      (err, sig) => (err ? reject(err) : resolve(new Uint8Array(sig))),
     ),
   );
 }
 
 /** A deterministic stand-in for RSA-2048: SHA-256 of the policy, eight times (256 bytes). */
-const fakeRsa = (data: Uint8Array): Uint8Array => new Uint8Array(Buffer.concat(Array(8).fill(createHash("sha256").update(data).digest())));
+const fakeRsa = (data: Uint8Array): Uint8Array =>
+  new Uint8Array(Buffer.concat(Array(8).fill(createHash("sha256").update(data).digest())));
 
 /** A DER signature with a needless 0x00 before r: not strict DER (X.690 §8.3.2), which CloudFront may refuse. */
 function nonMinimal(der: Uint8Array): Uint8Array {
@@ -63,10 +79,30 @@ type Fault = (data: Uint8Array, hash: HashAlgorithm) => unknown;
 
 /** Every way an ECDSA (DER) custom signer can fail, one per faulty item. */
 const ECDSA_FAULTS: [string, Fault][] = [
-  ["throws an Error", () => { throw new Error("KMS throttled"); }],
-  ["throws a string", () => { throw "boom"; }],
-  ["throws undefined", () => { throw undefined; }],
-  ["throws null", () => { throw null; }],
+  [
+    "throws an Error",
+    () => {
+      throw new Error("KMS throttled");
+    },
+  ],
+  [
+    "throws a string",
+    () => {
+      throw "boom";
+    },
+  ],
+  [
+    "throws undefined",
+    () => {
+      throw undefined;
+    },
+  ],
+  [
+    "throws null",
+    () => {
+      throw null;
+    },
+  ],
   ["rejects", () => Promise.reject(new Error("HSM offline"))],
   ["rejects with SIGNING_FAILED", () => Promise.reject(new CfSignError("SIGNING_FAILED", "remote said no"))],
   ["returns nothing", () => undefined],
@@ -79,7 +115,14 @@ const ECDSA_FAULTS: [string, Fault][] = [
   ["returns empty bytes", () => new Uint8Array(0)],
   ["returns 8 bytes", () => new Uint8Array(8).fill(0x30)],
   ["returns DER plus a byte", async (d, h) => new Uint8Array([...(await ecdsa(d, h)), 0])],
-  ["returns DER with a wrong length byte", async (d, h) => { const s = await ecdsa(d, h); s[1] = s[1]! + 1; return s; }],
+  [
+    "returns DER with a wrong length byte",
+    async (d, h) => {
+      const s = await ecdsa(d, h);
+      s[1] = s[1]! + 1;
+      return s;
+    },
+  ],
   ["returns non-minimal DER", async (d, h) => nonMinimal(await ecdsa(d, h))],
   ["returns raw r||s without saying so", (d, h) => ecdsa(d, h, ec.privateKey, true)],
   ["returns 73 bytes", () => new Uint8Array(73).fill(2)],
@@ -92,7 +135,12 @@ const RSA_FAULTS: [string, Fault][] = [
   ["512 bytes", (d) => new Uint8Array([...fakeRsa(d), ...fakeRsa(d)])],
   ["an ArrayBuffer of 255 bytes", (d) => fakeRsa(d).slice(1).buffer],
   ["1 MiB", () => new Uint8Array(1 << 20)],
-  ["throws", () => { throw new RangeError("no"); }],
+  [
+    "throws",
+    () => {
+      throw new RangeError("no");
+    },
+  ],
 ];
 
 interface Harness {
@@ -132,14 +180,22 @@ async function harness(
 }
 
 /** Every result checked: the faulty items failed with SIGNING_FAILED at their index, every URL is right. */
-function checkBatch(results: readonly BatchResult[], faulty: ReadonlySet<number>, kind: "ecdsa" | "rsa", message?: RegExp, count = N): void {
+function checkBatch(
+  results: readonly BatchResult[],
+  faulty: ReadonlySet<number>,
+  kind: "ecdsa" | "rsa",
+  message?: RegExp,
+  count = N,
+): void {
   expect(results).toHaveLength(count);
   const problems: string[] = [];
   results.forEach((r, i) => {
     if (faulty.has(i)) {
       if (r.ok) return void problems.push(`item ${i} was signed despite its fault`);
-      if (r.index !== i || r.error.index !== i || r.error.code !== "SIGNING_FAILED") problems.push(`item ${i}: ${r.error.code} at ${r.index}`);
-      if (message !== undefined && !message.test(r.error.message)) problems.push(`item ${i}: message ${r.error.message}`);
+      if (r.index !== i || r.error.index !== i || r.error.code !== "SIGNING_FAILED")
+        problems.push(`item ${i}: ${r.error.code} at ${r.index}`);
+      if (message !== undefined && !message.test(r.error.message))
+        problems.push(`item ${i}: message ${r.error.message}`);
       return;
     }
     if (!r.ok) return void problems.push(`item ${i} failed: ${r.error.code} ${r.error.message}`);
@@ -175,7 +231,10 @@ describe("faults mid-batch: reported per item, no wrong URL, the signer still us
     const results = await h.signer.signUrls(urls, { expires: EXPIRES });
     checkBatch(results, new Set(h.faults.keys()), "ecdsa");
     // Strict mode returns nothing and lists every failing index.
-    const strict = await h.signer.signUrls(urls, { expires: EXPIRES, strict: true }).then(() => null, (e: unknown) => e);
+    const strict = await h.signer.signUrls(urls, { expires: EXPIRES, strict: true }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(strict).toMatchObject({ code: "BATCH_FAILED" });
     expect((strict as CfSignError).failures!.map((f) => f.index)).toEqual([...h.faults.keys()]);
     await stillUsable(h, "ecdsa");
@@ -193,7 +252,11 @@ describe("faults mid-batch: reported per item, no wrong URL, the signer still us
       [5000, () => new Uint8Array(63)],
       [5001, () => new Uint8Array(65)],
       [5002, () => new Uint8Array(0)],
-      [5003, async (d, h) => new Uint8Array([...(await ecdsa(d, h, ec.privateKey, true)), ...(await ecdsa(d, h, ec.privateKey, true))])],
+      [
+        5003,
+        async (d, h) =>
+          new Uint8Array([...(await ecdsa(d, h, ec.privateKey, true)), ...(await ecdsa(d, h, ec.privateKey, true))]),
+      ],
     ]);
     const h = await harness("p1363", faults);
     checkBatch(await h.signer.signUrls(urls, { expires: EXPIRES }), new Set(faults.keys()), "ecdsa");
@@ -201,10 +264,24 @@ describe("faults mid-batch: reported per item, no wrong URL, the signer still us
   });
 
   test("signUrl, signCookies, signPolicy and signStream report the same faults", async () => {
-    const h = await harness("ecdsa", new Map([[7, () => { throw new Error("no"); }]]));
+    const h = await harness(
+      "ecdsa",
+      new Map([
+        [
+          7,
+          () => {
+            throw new Error("no");
+          },
+        ],
+      ]),
+    );
     await expect(h.signer.signUrl(urls[7]!, { expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
-    await expect(h.signer.signCookies({ resource: onCookieHost(urls[7]!), expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
-    await expect(h.signer.signPolicy({ resource: urls[7]!, expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
+    await expect(h.signer.signCookies({ resource: onCookieHost(urls[7]!), expires: EXPIRES })).rejects.toMatchObject({
+      code: "SIGNING_FAILED",
+    });
+    await expect(h.signer.signPolicy({ resource: urls[7]!, expires: EXPIRES })).rejects.toMatchObject({
+      code: "SIGNING_FAILED",
+    });
     const seen: BatchResult[] = [];
     for await (const r of h.signer.signStream(urls.slice(0, 20), { expires: EXPIRES, window: 3 })) seen.push(r);
     expect(seen.map((r) => r.ok)).toEqual(urls.slice(0, 20).map((_, i) => i !== 7));
@@ -240,17 +317,24 @@ describe("signTimeoutMs", () => {
     const h = await harness("ecdsa", new Map([[3, () => new Promise(() => {})]]), { signTimeoutMs: 50 });
     const timedOut = { code: "SIGNING_FAILED", message: expect.stringMatching(/timed out/) };
     await expect(h.signer.signUrl(urls[3]!, { expires: EXPIRES })).rejects.toMatchObject(timedOut);
-    await expect(h.signer.signCookies({ resource: onCookieHost(urls[3]!), expires: EXPIRES })).rejects.toMatchObject(timedOut);
+    await expect(h.signer.signCookies({ resource: onCookieHost(urls[3]!), expires: EXPIRES })).rejects.toMatchObject(
+      timedOut,
+    );
     await expect(h.signer.signPolicy({ resource: urls[3]!, expires: EXPIRES })).rejects.toMatchObject(timedOut);
     const seen: BatchResult[] = [];
     for await (const r of h.signer.signStream(urls.slice(0, 8), { expires: EXPIRES, window: 2 })) seen.push(r);
     expect(seen.map((r) => r.ok)).toEqual([true, true, true, false, true, true, true, true]);
   });
 
-  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "100"])("refuses signTimeoutMs %s", async (ms) => {
-    const custom: CustomSigner = { algorithm: "RSA", sign: async (d) => fakeRsa(d) };
-    await expect(createSigner({ keyPairId: KID, privateKey: custom, signTimeoutMs: ms as number })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-  });
+  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "100"])(
+    "refuses signTimeoutMs %s",
+    async (ms) => {
+      const custom: CustomSigner = { algorithm: "RSA", sign: async (d) => fakeRsa(d) };
+      await expect(
+        createSigner({ keyPairId: KID, privateKey: custom, signTimeoutMs: ms as number }),
+      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    },
+  );
 
   test("is accepted, and has nothing to do, with a platform key", async () => {
     const pem = ec.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
@@ -269,7 +353,12 @@ describe("signTimeoutMs", () => {
         return fakeRsa(data);
       },
     };
-    const clean = await createSigner({ keyPairId: KID, privateKey: custom, signTimeoutMs: 600_000, clock: () => NOW_MS });
+    const clean = await createSigner({
+      keyPairId: KID,
+      privateKey: custom,
+      signTimeoutMs: 600_000,
+      clock: () => NOW_MS,
+    });
     const before = timers();
     checkBatch(await clean.signUrls(urls, { expires: EXPIRES }), new Set(), "rsa");
     expect(most).toBeGreaterThan(before + 10);
@@ -323,7 +412,8 @@ describe("signTimeoutMs: memory and process lifetime", () => {
   }, 60_000);
 
   test("a signer that never answers does not keep the process alive past the timeout", async () => {
-    if (!existsSync(join(ROOT, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+    if (!existsSync(join(ROOT, "dist/index.js")))
+      throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
     const script = `
       import { createSigner } from ${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)};
       const hang = { algorithm: "ECDSA", sign: () => new Promise(() => {}) };
@@ -337,7 +427,10 @@ describe("signTimeoutMs: memory and process lifetime", () => {
       console.log(JSON.stringify({ codes: r.map((x) => x.ok ? "ok" : x.error.code), signed: u.length > 0 }));`;
     const started = performance.now();
     const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       const kill = setTimeout(() => child.kill("SIGKILL"), 20_000);
@@ -365,7 +458,9 @@ describe("SHA-1 refused by the platform (simulated as a hardened OpenSSL refuses
       reason: "invalid digest",
     });
   const fips = (): Error =>
-    Object.assign(new Error("error:0308010C:digital envelope routines::unsupported"), { code: "ERR_OSSL_EVP_UNSUPPORTED" });
+    Object.assign(new Error("error:0308010C:digital envelope routines::unsupported"), {
+      code: "ERR_OSSL_EVP_UNSUPPORTED",
+    });
   const explicit = (): Error => new CfSignError("UNSUPPORTED_HASH", "our KMS key only does SHA-256");
 
   const refusing = (refusal: () => Error): CustomSigner => ({
@@ -380,24 +475,42 @@ describe("SHA-1 refused by the platform (simulated as a hardened OpenSSL refuses
     ["hardened OpenSSL (invalid digest)", hardened],
     ["FIPS provider (unsupported)", fips],
     ["a custom signer's own UNSUPPORTED_HASH", explicit],
-  ] as const)("%s: the whole batch fails with UNSUPPORTED_HASH naming SHA-256, never an empty signature", async (_name, refusal) => {
-    const signer = await createSigner({ keyPairId: KID, privateKey: refusing(refusal), hashAlgorithm: "SHA1", clock: () => NOW_MS });
-    const fixNamed = { code: "UNSUPPORTED_HASH", message: expect.stringMatching(/hashAlgorithm: "SHA256"/) };
-    const err = await signer.signUrls(urls, { expires: EXPIRES }).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(CfSignError);
-    expect(err).toMatchObject(fixNamed);
-    expect((err as CfSignError).cause).toBeInstanceOf(Error);
-    await expect(signer.signUrl(urls[0]!, { expires: EXPIRES })).rejects.toMatchObject(fixNamed);
-    await expect(signer.signCookies({ resource: onCookieHost(urls[0]!), expires: EXPIRES })).rejects.toMatchObject(fixNamed);
-    await expect(signer.signPolicy({ resource: `${HOST}/*`, expires: EXPIRES })).rejects.toMatchObject(fixNamed);
-    const stream = async (): Promise<void> => {
-      for await (const r of signer.signStream(urls.slice(0, 50), { expires: EXPIRES })) void r;
-    };
-    await expect(stream()).rejects.toMatchObject(fixNamed);
-    // The same custom signer with SHA-256, as the message says: every URL verifies.
-    const fixed = await createSigner({ keyPairId: KID, privateKey: refusing(refusal), hashAlgorithm: "SHA256", clock: () => NOW_MS });
-    checkBatch(await fixed.signUrls(urls.slice(0, 1000), { expires: EXPIRES }), new Set(), "ecdsa", undefined, 1000);
-  });
+  ] as const)(
+    "%s: the whole batch fails with UNSUPPORTED_HASH naming SHA-256, never an empty signature",
+    async (_name, refusal) => {
+      const signer = await createSigner({
+        keyPairId: KID,
+        privateKey: refusing(refusal),
+        hashAlgorithm: "SHA1",
+        clock: () => NOW_MS,
+      });
+      const fixNamed = { code: "UNSUPPORTED_HASH", message: expect.stringMatching(/hashAlgorithm: "SHA256"/) };
+      const err = await signer.signUrls(urls, { expires: EXPIRES }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CfSignError);
+      expect(err).toMatchObject(fixNamed);
+      expect((err as CfSignError).cause).toBeInstanceOf(Error);
+      await expect(signer.signUrl(urls[0]!, { expires: EXPIRES })).rejects.toMatchObject(fixNamed);
+      await expect(signer.signCookies({ resource: onCookieHost(urls[0]!), expires: EXPIRES })).rejects.toMatchObject(
+        fixNamed,
+      );
+      await expect(signer.signPolicy({ resource: `${HOST}/*`, expires: EXPIRES })).rejects.toMatchObject(fixNamed);
+      const stream = async (): Promise<void> => {
+        for await (const r of signer.signStream(urls.slice(0, 50), { expires: EXPIRES })) void r;
+      };
+      await expect(stream()).rejects.toMatchObject(fixNamed);
+      // The same custom signer with SHA-256, as the message says: every URL verifies.
+      const fixed = await createSigner({
+        keyPairId: KID,
+        privateKey: refusing(refusal),
+        hashAlgorithm: "SHA256",
+        clock: () => NOW_MS,
+      });
+      checkBatch(await fixed.signUrls(urls.slice(0, 1000), { expires: EXPIRES }), new Set(), "ecdsa", undefined, 1000);
+    },
+  );
 
   test("the refusal in the middle of a batch (a policy change mid-run) still fails the whole batch", async () => {
     let calls = 0;
@@ -408,21 +521,50 @@ describe("SHA-1 refused by the platform (simulated as a hardened OpenSSL refuses
         return ecdsa(data, hash);
       },
     };
-    const signer = await createSigner({ keyPairId: KID, privateKey: custom, hashAlgorithm: "SHA1", clock: () => NOW_MS });
+    const signer = await createSigner({
+      keyPairId: KID,
+      privateKey: custom,
+      hashAlgorithm: "SHA1",
+      clock: () => NOW_MS,
+    });
     await expect(signer.signUrls(urls, { expires: EXPIRES })).rejects.toMatchObject({ code: "UNSUPPORTED_HASH" });
   });
 
   test("with SHA-256, an unrelated failure stays a per-item SIGNING_FAILED (no guessing)", async () => {
-    const h = await harness("ecdsa", new Map([[10, () => { throw hardened(); }]]));
+    const h = await harness(
+      "ecdsa",
+      new Map([
+        [
+          10,
+          () => {
+            throw hardened();
+          },
+        ],
+      ]),
+    );
     const results = await h.signer.signUrls(urls.slice(0, 20), { expires: EXPIRES });
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && [r.index, r.error.code])).toEqual([[10, "SIGNING_FAILED"]]);
   });
 
   test("with SHA-1, any other failure is per item, and its message mentions SHA-256", async () => {
-    const h = await harness("ecdsa", new Map([[10, () => { throw new Error("throttled"); }]]), { hash: "SHA1" });
+    const h = await harness(
+      "ecdsa",
+      new Map([
+        [
+          10,
+          () => {
+            throw new Error("throttled");
+          },
+        ],
+      ]),
+      { hash: "SHA1" },
+    );
     const results = await h.signer.signUrls(urls.slice(0, 20), { expires: EXPIRES });
     const failed = results.filter((r) => !r.ok);
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ index: 10, error: { code: "SIGNING_FAILED", message: expect.stringMatching(/SHA256/) } });
+    expect(failed[0]).toMatchObject({
+      index: 10,
+      error: { code: "SIGNING_FAILED", message: expect.stringMatching(/SHA256/) },
+    });
   });
 });

@@ -64,7 +64,11 @@ describe("readLines", () => {
   test("a line that is not UTF-8 is INVALID_UTF8 (with its empty place), never signed with U+FFFD; a comment that is not UTF-8 is copied byte for byte", async () => {
     const input = bytesOf(`${HOST}/`, [0xff, 0xfe], ".jpg\n# caf", [0xe9], "\n", `${HOST}/ok.jpg\n`);
     const { summary, output } = await collect(readLines(chunked(input)));
-    expect(summary).toEqual([{ bad: "INVALID_UTF8", line: 1 }, { pass: "# caf\xe9\n" }, { url: `${HOST}/ok.jpg`, line: 3 }]);
+    expect(summary).toEqual([
+      { bad: "INVALID_UTF8", line: 1 },
+      { pass: "# caf\xe9\n" },
+      { url: `${HOST}/ok.jpg`, line: 3 },
+    ]);
     expect(output).toBe(`\n# caf\xe9\nS(${HOST}/ok.jpg)\n`);
   });
 
@@ -81,7 +85,13 @@ describe("readLines", () => {
   });
 
   test("any split into chunks gives the same records and output", async () => {
-    const input = bytesOf("\uFEFF", `${HOST}/a.jpg\r\n# c\n\n ${HOST}/b\u00e9.jpg \n`, [0xc3], "\n", `${HOST}/${"y".repeat(70)}\n${HOST}/z`);
+    const input = bytesOf(
+      "\uFEFF",
+      `${HOST}/a.jpg\r\n# c\n\n ${HOST}/b\u00e9.jpg \n`,
+      [0xc3],
+      "\n",
+      `${HOST}/${"y".repeat(70)}\n${HOST}/z`,
+    );
     const whole = await collect(readLines(chunked(input), { maxUrlBytes: 64 }));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: input.length - 1 }), { maxLength: 12 }), async (cuts) => {
@@ -101,15 +111,22 @@ describe("readJsonArray", () => {
       { url: `${HOST}/\u00e9.jpg`, line: 3 },
       { bad: "INVALID_UTF8", line: 3 },
     ]);
-    expect(JSON.parse("[" + Buffer.from(output, "latin1").toString("utf8") + "]")).toEqual([`S(${HOST}/a.jpg)`, `S(${HOST}/\u00e9.jpg)`, null]);
+    expect(JSON.parse("[" + Buffer.from(output, "latin1").toString("utf8") + "]")).toEqual([
+      `S(${HOST}/a.jpg)`,
+      `S(${HOST}/\u00e9.jpg)`,
+      null,
+    ]);
   });
 
   test("a string over the limit is URL_TOO_LONG, escapes across chunk boundaries included", async () => {
-    const input = bytesOf(`["${"a\\\"".repeat(40)}", "${HOST}/b.jpg"]`);
+    const input = bytesOf(`["${'a\\"'.repeat(40)}", "${HOST}/b.jpg"]`);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: input.length - 1 }), { maxLength: 8 }), async (cuts) => {
         const { summary } = await collect(readJsonArray(chunked(input, cuts), { maxUrlBytes: 64 }));
-        expect(summary).toEqual([{ bad: "URL_TOO_LONG", line: 1 }, { url: `${HOST}/b.jpg`, line: 1 }]);
+        expect(summary).toEqual([
+          { bad: "URL_TOO_LONG", line: 1 },
+          { url: `${HOST}/b.jpg`, line: 1 },
+        ]);
       }),
       { numRuns: 100 },
     );
@@ -126,13 +143,22 @@ describe("readJsonArray", () => {
     [`["a\\x"]`, "a string with an invalid escape"],
     [`["a"] x`, "there is more after the closing ]"],
   ])("%j fails the input with INVALID_INPUT_FORMAT: %s", async (text, what) => {
-    await expect(collect(readJsonArray(chunked(bytesOf(text))))).rejects.toMatchObject({ code: "INVALID_INPUT_FORMAT", message: expect.stringContaining(what) });
+    await expect(collect(readJsonArray(chunked(bytesOf(text))))).rejects.toMatchObject({
+      code: "INVALID_INPUT_FORMAT",
+      message: expect.stringContaining(what),
+    });
   });
 });
 
 describe("readCsv", () => {
   test("the header is copied; the URL field replaced (quoted when needed); other fields byte for byte, quoted line breaks included", async () => {
-    const input = bytesOf(`id,URL,caption\r\n1,${HOST}/a.jpg,"Hello, ""world"""\r\n2,"${HOST}/b.jpg","two\nlines"\r\n\r\n3,,x\r\n4,${HOST}/`, [0xff], `,caf`, [0xe9], "\r\n");
+    const input = bytesOf(
+      `id,URL,caption\r\n1,${HOST}/a.jpg,"Hello, ""world"""\r\n2,"${HOST}/b.jpg","two\nlines"\r\n\r\n3,,x\r\n4,${HOST}/`,
+      [0xff],
+      `,caf`,
+      [0xe9],
+      "\r\n",
+    );
     const { summary, output } = await collect(readCsv(chunked(input)));
     expect(summary).toEqual([
       { pass: "id,URL,caption\r\n" },

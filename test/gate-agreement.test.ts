@@ -54,9 +54,15 @@ vi.mock("../src/index.js", async (importOriginal) => {
     counts.compared++;
     if (reference.valid) {
       counts.allowed++;
-      expect(response.status, `gate refused what the verifier allows (${response.headers.get("x-cfsign-reason")})`).toBe(200);
+      expect(
+        response.status,
+        `gate refused what the verifier allows (${response.headers.get("x-cfsign-reason")})`,
+      ).toBe(200);
       expect(forwarded).not.toBeNull();
-      expect(new URL(forwarded!).searchParams.has("Signature") || /[?&](Expires|Policy|Signature|Key-Pair-Id|Hash-Algorithm)=/.test(forwarded!)).toBe(false);
+      expect(
+        new URL(forwarded!).searchParams.has("Signature") ||
+          /[?&](Expires|Policy|Signature|Key-Pair-Id|Hash-Algorithm)=/.test(forwarded!),
+      ).toBe(false);
     } else {
       counts.refused++;
       expect(forwarded, `gate let through what the verifier refuses (${reference.reason})`).toBeNull();

@@ -40,7 +40,11 @@ describe("examples/worker-r2: a Worker gating an R2 bucket, in workerd", () => {
       bindings: { CF_PUBLIC_KEYS: JSON.stringify({ [KID]: publicPem() }), EXPLAIN: "true" },
     });
     const bucket = (await mf.getR2Bucket("MEDIA")) as unknown as {
-      put(key: string, value: Uint8Array | string, options: { httpMetadata: { contentType: string } }): Promise<unknown>;
+      put(
+        key: string,
+        value: Uint8Array | string,
+        options: { httpMetadata: { contentType: string } },
+      ): Promise<unknown>;
     };
     await bucket.put("videos/intro.mp4", VIDEO, { httpMetadata: { contentType: "video/mp4" } });
     await bucket.put("gallery/1.jpg", "JPEG", { httpMetadata: { contentType: "image/jpeg" } });
@@ -63,7 +67,11 @@ describe("examples/worker-r2: a Worker gating an R2 bucket, in workerd", () => {
     expect([whole.status, whole.headers.get("content-type"), whole.body.length]).toEqual([200, "video/mp4", 1000]);
     expect([...whole.body.slice(0, 3)]).toEqual([0, 1, 2]);
     const part = await get(url, { range: "bytes=10-19" });
-    expect([part.status, part.headers.get("content-range"), [...part.body]]).toEqual([206, "bytes 10-19/1000", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]]);
+    expect([part.status, part.headers.get("content-range"), [...part.body]]).toEqual([
+      206,
+      "bytes 10-19/1000",
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    ]);
     const head = await get(url, {}, "HEAD");
     expect([head.status, head.headers.get("content-length"), head.body.length]).toEqual([200, "1000", 0]);
   });
@@ -71,7 +79,9 @@ describe("examples/worker-r2: a Worker gating an R2 bucket, in workerd", () => {
   test("signed cookies for a folder, and the client's address from cf-connecting-ip for an IpAddress policy", async () => {
     const signer = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem });
     const { cookies } = await signer.signCookies({ resource: `${H}/gallery/*`, expires: expires() });
-    const cookie = Object.entries(cookies).map(([n, v]) => `${n}=${v}`).join("; ");
+    const cookie = Object.entries(cookies)
+      .map(([n, v]) => `${n}=${v}`)
+      .join("; ");
     expect((await get(`${H}/gallery/1.jpg`, { cookie })).status).toBe(200);
     const ip = await signer.signUrl(`${H}/gallery/1.jpg`, { expires: expires(), ipAddress: "198.51.100.0/24" });
     expect((await get(ip, { "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
@@ -81,16 +91,28 @@ describe("examples/worker-r2: a Worker gating an R2 bucket, in workerd", () => {
 
   test("unsigned, expired, tampered: CloudFront's 403 XML with the reason; a missing object is 404", async () => {
     const signer = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem });
-    const past = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, clock: () => Date.now() - 7_200_000 });
+    const past = await createSigner({
+      keyPairId: KID,
+      privateKey: rsaKey().privatePem,
+      clock: () => Date.now() - 7_200_000,
+    });
     const url = await signer.signUrl(`${H}/videos/intro.mp4`, { expires: expires() });
     const cases: [string, string, string][] = [
       [`${H}/videos/intro.mp4`, "MISSING_KEY_PAIR_ID", "MissingKey"],
-      [await past.signUrl(`${H}/videos/intro.mp4`, { expires: Math.floor(Date.now() / 1000) - 3600 }), "EXPIRED", "AccessDenied"],
+      [
+        await past.signUrl(`${H}/videos/intro.mp4`, { expires: Math.floor(Date.now() / 1000) - 3600 }),
+        "EXPIRED",
+        "AccessDenied",
+      ],
       [url.replace("intro", "other"), "BAD_SIGNATURE", "AccessDenied"],
     ];
     for (const [u, reason, code] of cases) {
       const r = await get(u);
-      expect([r.status, r.headers.get("content-type"), r.headers.get("x-cfsign-reason")]).toEqual([403, "text/xml", reason]);
+      expect([r.status, r.headers.get("content-type"), r.headers.get("x-cfsign-reason")]).toEqual([
+        403,
+        "text/xml",
+        reason,
+      ]);
       expect(new TextDecoder().decode(r.body)).toContain(`<Code>${code}</Code>`);
     }
     expect((await get(await signer.signUrl(`${H}/videos/missing.mp4`, { expires: expires() }))).status).toBe(404);
@@ -103,10 +125,23 @@ describe("examples/download-app: a download route redirecting to cfsign serve", 
     const dir = mkdtempSync(join(tmpdir(), "cfsign-download-app-"));
     writeFileSync(join(dir, "public.pem"), publicPem());
     writeFileSync(join(dir, "private.pem"), rsaKey().privatePem, { mode: 0o600 });
-    const cdn = await startServe(["--root", join(ROOT, "examples", "download-app", "files"), "--public-key", `${KID}=${join(dir, "public.pem")}`, "--port", "0"]);
+    const cdn = await startServe([
+      "--root",
+      join(ROOT, "examples", "download-app", "files"),
+      "--public-key",
+      `${KID}=${join(dir, "public.pem")}`,
+      "--port",
+      "0",
+    ]);
     const app = spawn(process.execPath, [join(ROOT, "examples", "download-app", "app.js")], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", CF_KEY_PAIR_ID: KID, CF_PRIVATE_KEY_FILE: join(dir, "private.pem"), CDN_URL: cdn.url, PORT: "0" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        CF_KEY_PAIR_ID: KID,
+        CF_PRIVATE_KEY_FILE: join(dir, "private.pem"),
+        CDN_URL: cdn.url,
+        PORT: "0",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
@@ -122,7 +157,10 @@ describe("examples/download-app: a download route redirecting to cfsign serve", 
           }
         });
       });
-      const redirect = await fetch(`${appUrl}/download/reports/q3.txt`, { headers: { cookie: "session=alice" }, redirect: "manual" });
+      const redirect = await fetch(`${appUrl}/download/reports/q3.txt`, {
+        headers: { cookie: "session=alice" },
+        redirect: "manual",
+      });
       expect(redirect.status).toBe(302);
       const location = redirect.headers.get("location")!;
       expect(location.startsWith(`${cdn.url}/reports/q3.txt?Expires=`)).toBe(true);

@@ -72,7 +72,9 @@ describe("allowed requests reach the origin without the signing data", () => {
   test("only signing cookies: the origin gets no Cookie header at all", async () => {
     const { cookies } = await signer.signCookies({ resource: `${H}/gallery/*`, expires: EXPIRES });
     const { gate, seen } = gateWith();
-    const header = Object.entries(cookies).map(([n, v]) => `${n}=${v}`).join("; ");
+    const header = Object.entries(cookies)
+      .map(([n, v]) => `${n}=${v}`)
+      .join("; ");
     expect((await gate(new Request(`${H}/gallery/3.jpg`, { headers: { cookie: header } }))).status).toBe(200);
     expect(seen[0]!.headers.has("cookie")).toBe(false);
   });
@@ -87,7 +89,10 @@ describe("allowed requests reach the origin without the signing data", () => {
 });
 
 describe("refusals are CloudFront's 403s", () => {
-  async function refused(request: Request, over: Partial<GateOptions> = {}): Promise<{ status: number; reason: string | null; body: string; type: string | null; seen: number }> {
+  async function refused(
+    request: Request,
+    over: Partial<GateOptions> = {},
+  ): Promise<{ status: number; reason: string | null; body: string; type: string | null; seen: number }> {
     const { gate, seen } = gateWith(over);
     const response = await gate(request);
     return {
@@ -110,7 +115,10 @@ describe("refusals are CloudFront's 403s", () => {
   });
 
   test("an empty Key-Pair-Id is missing too (the troubleshooting guide: no or empty)", async () => {
-    const url = (await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES })).replace(`Key-Pair-Id=${KID}`, "Key-Pair-Id=");
+    const url = (await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES })).replace(
+      `Key-Pair-Id=${KID}`,
+      "Key-Pair-Id=",
+    );
     const r = await refused(new Request(url));
     expect([r.status, r.body]).toEqual([403, XML("MissingKey", "Missing Key-Pair-Id query parameter or cookie value")]);
   });
@@ -126,7 +134,11 @@ describe("refusals are CloudFront's 403s", () => {
     const later = await refused(new Request(url), { now: EXPIRES + 1 });
     expect([later.status, later.reason, later.body]).toEqual([403, "EXPIRED", XML("AccessDenied", "Access denied")]);
     const tampered = await refused(new Request(url.replace("/a.jpg", "/b.jpg")));
-    expect([tampered.status, tampered.reason, tampered.body]).toEqual([403, "BAD_SIGNATURE", XML("AccessDenied", "Access denied")]);
+    expect([tampered.status, tampered.reason, tampered.body]).toEqual([
+      403,
+      "BAD_SIGNATURE",
+      XML("AccessDenied", "Access denied"),
+    ]);
     const starts = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, starts: NOW + 60 });
     expect((await refused(new Request(starts))).reason).toBe("NOT_YET_VALID");
     const shared = await signer.signUrl(`${H}/a/1.jpg`, { expires: EXPIRES, resource: `${H}/a/*` });
@@ -150,18 +162,28 @@ describe("refusals are CloudFront's 403s", () => {
 
   test("explain: false leaves out x-cfsign-reason; the body stays CloudFront's", async () => {
     const r = await refused(new Request(`${H}/a.jpg`), { explain: false });
-    expect([r.status, r.reason, r.body]).toEqual([403, null, XML("MissingKey", "Missing Key-Pair-Id query parameter or cookie value")]);
+    expect([r.status, r.reason, r.body]).toEqual([
+      403,
+      null,
+      XML("MissingKey", "Missing Key-Pair-Id query parameter or cookie value"),
+    ]);
   });
 
   test("HEAD: the same status and headers, no body", async () => {
     const { gate } = gateWith();
     const response = await gate(new Request(`${H}/a.jpg`, { method: "HEAD" }));
-    expect([response.status, response.headers.get("x-cfsign-reason"), response.body]).toEqual([403, "MISSING_KEY_PAIR_ID", null]);
+    expect([response.status, response.headers.get("x-cfsign-reason"), response.body]).toEqual([
+      403,
+      "MISSING_KEY_PAIR_ID",
+      null,
+    ]);
   });
 
   test("a URL with signing parameters is judged as a signed URL even with valid cookies beside it", async () => {
     const { cookies } = await signer.signCookies({ resource: `${H}/*`, expires: EXPIRES });
-    const header = Object.entries(cookies).map(([n, v]) => `${n}=${v}`).join("; ");
+    const header = Object.entries(cookies)
+      .map(([n, v]) => `${n}=${v}`)
+      .join("; ");
     const r = await refused(new Request(`${H}/a.jpg?Expires=${EXPIRES}`, { headers: { cookie: header } }));
     expect([r.status, r.reason]).toEqual([403, "MISSING_KEY_PAIR_ID"]);
   });
@@ -227,7 +249,9 @@ describe("options", () => {
 
   test("an unusable public key rejects the request that names it (INVALID_KEY), without a 403 that would hide it", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES });
-    const { gate } = gateWith({ publicKeys: { [KID]: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" } });
+    const { gate } = gateWith({
+      publicKeys: { [KID]: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" },
+    });
     await expect(gate(new Request(url))).rejects.toMatchObject({ code: "INVALID_KEY" });
   });
 });

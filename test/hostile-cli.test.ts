@@ -24,7 +24,13 @@ const KID = "K2JCJMDEHXQW5F";
 const NOW = Math.floor(Date.now() / 1000);
 const EXPIRES = NOW + 3600;
 const rows = hostileRows(NOW, EXPIRES);
-const BY: SignedBy = { get publicKey() { return rsaKey().publicKey; }, keyPairId: KID, hash: "SHA256" };
+const BY: SignedBy = {
+  get publicKey() {
+    return rsaKey().publicKey;
+  },
+  keyPairId: KID,
+  hash: "SHA256",
+};
 
 /** Exit status of each code (src/cli/report.ts): refusals 1, usage and argument errors 2. */
 const statusOf = (code: string): number => (code === "USAGE" || code === "INVALID_ARGUMENT" ? 2 : 1);
@@ -106,7 +112,8 @@ let keyFile: string;
 const keyArgs = (): string[] => [`--key-pair-id=${KID}`, `--private-key=${keyFile}`];
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist/cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build` first (npm test does)");
+  if (!existsSync(join(ROOT, "dist/cli.js")))
+    throw new Error("dist/cli.js is missing: run `npm run build` first (npm test does)");
   dir = mkdtempSync(join(tmpdir(), "cfsign-hostile-cli-"));
   keyFile = join(dir, "key.pem");
   writeFileSync(keyFile, rsaKey().privatePem, { mode: 0o600 });
@@ -140,19 +147,30 @@ function cfsignMany(argvs: readonly (readonly string[])[]): Promise<Run[]> {
     }
     process.stdout.write(JSON.stringify(out));`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     child.on("error", reject);
-    child.on("close", (status) => (status === 0 ? resolve(JSON.parse(stdout) as Run[]) : reject(new Error(`driver exited ${status}: ${stderr}`))));
+    child.on("close", (status) =>
+      status === 0 ? resolve(JSON.parse(stdout) as Run[]) : reject(new Error(`driver exited ${status}: ${stderr}`)),
+    );
     child.stdin.end(JSON.stringify(argvs));
   });
 }
 
 describe("cfsign sign --url", () => {
-  const argvOf = (row: HostileRow): string[] => ["sign", `--url=${row.input as string}`, ...keyArgs(), ...cliArguments(row.options, EXPIRES)!];
+  const argvOf = (row: HostileRow): string[] => [
+    "sign",
+    `--url=${row.input as string}`,
+    ...keyArgs(),
+    ...cliArguments(row.options, EXPIRES)!,
+  ];
   let runs: Run[];
   beforeAll(async () => {
     runs = await cfsignMany(single.map(argvOf));
@@ -179,8 +197,10 @@ describe("cfsign sign --url", () => {
         return;
       }
       const first = run.stderr.split("\n")[0]!;
-      if (!first.startsWith(`cfsign: ${expected}: `)) problems.push(`${row.name}: ${JSON.stringify(first.slice(0, 120))}, expected ${expected}`);
-      if (run.status !== statusOf(expected)) problems.push(`${row.name}: exit ${run.status}, expected ${statusOf(expected)}`);
+      if (!first.startsWith(`cfsign: ${expected}: `))
+        problems.push(`${row.name}: ${JSON.stringify(first.slice(0, 120))}, expected ${expected}`);
+      if (run.status !== statusOf(expected))
+        problems.push(`${row.name}: exit ${run.status}, expected ${statusOf(expected)}`);
       if (run.stdout !== "") problems.push(`${row.name}: stdout not empty on failure`);
       if (input.length > 30 && run.stderr.includes(input)) problems.push(`${row.name}: stderr holds the whole URL`);
     });
@@ -196,74 +216,112 @@ describe("cfsign sign --url", () => {
       return [i];
     });
     expect(sample.length).toBeGreaterThanOrEqual(20);
-    const real = await pool(sample.map((i) => () => cfsign(argvOf(single[i]!))), Math.max(2, availableParallelism()));
-    sample.forEach((i, k) => expect({ row: single[i]!.name, ...real[k]! }).toEqual({ row: single[i]!.name, ...runs[i]! }));
+    const real = await pool(
+      sample.map((i) => () => cfsign(argvOf(single[i]!))),
+      Math.max(2, availableParallelism()),
+    );
+    sample.forEach((i, k) =>
+      expect({ row: single[i]!.name, ...real[k]! }).toEqual({ row: single[i]!.name, ...runs[i]! }),
+    );
   }, 120_000);
 });
 
 describe("cfsign sign --input", () => {
   /** What bulk mode must do: the library's answer (a NUL cannot reach `--url`, but a JSON string carries it). */
   const bulkExpect = (row: HostileRow): CliExpect =>
-    row.cli === "skip" && typeof row.input === "string" && row.input.includes("\u0000") ? row.url : (row.cli ?? row.url);
+    row.cli === "skip" && typeof row.input === "string" && row.input.includes("\u0000")
+      ? row.url
+      : (row.cli ?? row.url);
   // The rows that need no option beyond --encode: one file per format and option set.
   const bulk = rows.filter((r) => {
     const keys = Object.keys(r.options);
-    return typeof r.input === "string" && bulkExpect(r) !== "skip" && (keys.length === 0 || (keys.length === 1 && r.options["encode"] === true));
+    return (
+      typeof r.input === "string" &&
+      bulkExpect(r) !== "skip" &&
+      (keys.length === 0 || (keys.length === 1 && r.options["encode"] === true))
+    );
   });
 
   test("at least 100 rows run through bulk mode", () => {
     expect(bulk.length).toBeGreaterThanOrEqual(100);
   });
 
-  test.each(["json", "lines"] as const)("--format %s: each row refused on its line or signed in its place", async (format) => {
-    const problems: string[] = [];
-    let total = 0;
-    for (const encode of [false, true]) {
-      let list = bulk.filter((r) => (r.options["encode"] === true) === encode);
-      // A line cannot hold a line break; a line is trimmed, so only the rows whose trimmed form is GOOD keep spaces.
-      if (format === "lines") {
-        list = list.filter((r) => !/[\r\n\u0000]/.test(r.input as string) && ((r.input as string).trim() === r.input || (r.input as string).trim() === GOOD));
-      }
-      total += list.length;
-      const file = join(dir, `in-${format}-${encode}.${format === "json" ? "json" : "txt"}`);
-      const out = join(dir, `out-${format}-${encode}`);
-      const inputs = list.map((r) => r.input as string);
-      // JSON: item k on line k + 2; lines: URL k on line k + 1.
-      writeFileSync(file, format === "json" ? `[\n${inputs.map((u) => JSON.stringify(u)).join(",\n")}\n]\n` : inputs.join("\n") + "\n");
-      const run = await cfsign(["sign", `--input=${file}`, `--format=${format}`, `--output=${out}`, ...keyArgs(), `--date-less-than=${EXPIRES}`, ...(encode ? ["--encode"] : [])]);
-      const reported = new Map<number, string>();
-      for (const line of run.stderr.split("\n")) {
-        const m = /^cfsign: line (\d+): ([A-Z0-9_]+): /.exec(line);
-        if (m !== null) reported.set(Number(m[1]), m[2]!);
-      }
-      const written = readFileSync(out, "utf8");
-      const outputs: (string | null)[] = format === "json" ? (JSON.parse(written) as (string | null)[]) : written.split("\n").slice(0, -1);
-      if (outputs.length !== list.length) problems.push(`${format} encode=${encode}: ${outputs.length} outputs for ${list.length} inputs`);
-      let failures = 0;
-      list.forEach((row, k) => {
-        const input = row.input as string;
-        const lineNo = format === "json" ? k + 2 : k + 1;
-        const trimmed = format === "lines" ? input.trim() : input;
-        const arrives = format === "lines" ? asFileLine(input, encode) : {};
-        const expected = trimmed !== input ? "signed" : (arrives.expected ?? bulkExpect(row));
-        const got = outputs[k];
-        if (expected === "signed") {
-          const base = arrives.base ?? row.signedAs ?? trimmed;
-          if (typeof got !== "string" || got === "") return void problems.push(`${format} / ${row.name}: not signed (${reported.get(lineNo)})`);
-          for (const p of signedUrlProblems(got, base, grantOf(row, base), BY)) problems.push(`${format} / ${row.name}: ${p}`);
-          return;
+  test.each(["json", "lines"] as const)(
+    "--format %s: each row refused on its line or signed in its place",
+    async (format) => {
+      const problems: string[] = [];
+      let total = 0;
+      for (const encode of [false, true]) {
+        let list = bulk.filter((r) => (r.options["encode"] === true) === encode);
+        // A line cannot hold a line break; a line is trimmed, so only the rows whose trimmed form is GOOD keep spaces.
+        if (format === "lines") {
+          list = list.filter(
+            (r) =>
+              !/[\r\n\u0000]/.test(r.input as string) &&
+              ((r.input as string).trim() === r.input || (r.input as string).trim() === GOOD),
+          );
         }
-        failures++;
-        if (reported.get(lineNo) !== expected) problems.push(`${format} / ${row.name}: line ${lineNo} reported ${reported.get(lineNo)}, expected ${expected}`);
-        if (got !== null && got !== "") problems.push(`${format} / ${row.name}: a failed line has output`);
-      });
-      if (run.status !== (failures > 0 ? 1 : 0)) problems.push(`${format} encode=${encode}: exit ${run.status}`);
-      for (const row of list) {
-        const input = row.input as string;
-        if (input.length > 30 && run.stderr.includes(input)) problems.push(`${format} / ${row.name}: stderr holds the whole URL`);
+        total += list.length;
+        const file = join(dir, `in-${format}-${encode}.${format === "json" ? "json" : "txt"}`);
+        const out = join(dir, `out-${format}-${encode}`);
+        const inputs = list.map((r) => r.input as string);
+        // JSON: item k on line k + 2; lines: URL k on line k + 1.
+        writeFileSync(
+          file,
+          format === "json" ? `[\n${inputs.map((u) => JSON.stringify(u)).join(",\n")}\n]\n` : inputs.join("\n") + "\n",
+        );
+        const run = await cfsign([
+          "sign",
+          `--input=${file}`,
+          `--format=${format}`,
+          `--output=${out}`,
+          ...keyArgs(),
+          `--date-less-than=${EXPIRES}`,
+          ...(encode ? ["--encode"] : []),
+        ]);
+        const reported = new Map<number, string>();
+        for (const line of run.stderr.split("\n")) {
+          const m = /^cfsign: line (\d+): ([A-Z0-9_]+): /.exec(line);
+          if (m !== null) reported.set(Number(m[1]), m[2]!);
+        }
+        const written = readFileSync(out, "utf8");
+        const outputs: (string | null)[] =
+          format === "json" ? (JSON.parse(written) as (string | null)[]) : written.split("\n").slice(0, -1);
+        if (outputs.length !== list.length)
+          problems.push(`${format} encode=${encode}: ${outputs.length} outputs for ${list.length} inputs`);
+        let failures = 0;
+        list.forEach((row, k) => {
+          const input = row.input as string;
+          const lineNo = format === "json" ? k + 2 : k + 1;
+          const trimmed = format === "lines" ? input.trim() : input;
+          const arrives = format === "lines" ? asFileLine(input, encode) : {};
+          const expected = trimmed !== input ? "signed" : (arrives.expected ?? bulkExpect(row));
+          const got = outputs[k];
+          if (expected === "signed") {
+            const base = arrives.base ?? row.signedAs ?? trimmed;
+            if (typeof got !== "string" || got === "")
+              return void problems.push(`${format} / ${row.name}: not signed (${reported.get(lineNo)})`);
+            for (const p of signedUrlProblems(got, base, grantOf(row, base), BY))
+              problems.push(`${format} / ${row.name}: ${p}`);
+            return;
+          }
+          failures++;
+          if (reported.get(lineNo) !== expected)
+            problems.push(
+              `${format} / ${row.name}: line ${lineNo} reported ${reported.get(lineNo)}, expected ${expected}`,
+            );
+          if (got !== null && got !== "") problems.push(`${format} / ${row.name}: a failed line has output`);
+        });
+        if (run.status !== (failures > 0 ? 1 : 0)) problems.push(`${format} encode=${encode}: exit ${run.status}`);
+        for (const row of list) {
+          const input = row.input as string;
+          if (input.length > 30 && run.stderr.includes(input))
+            problems.push(`${format} / ${row.name}: stderr holds the whole URL`);
+        }
       }
-    }
-    expect(total).toBeGreaterThanOrEqual(format === "json" ? 100 : 90);
-    expect(problems).toEqual([]);
-  }, 60_000);
+      expect(total).toBeGreaterThanOrEqual(format === "json" ? 100 : 90);
+      expect(problems).toEqual([]);
+    },
+    60_000,
+  );
 });

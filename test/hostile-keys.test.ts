@@ -25,7 +25,11 @@ const jwkB = b.privateKey.export({ format: "jwk" });
 /** SEC1 DER of key A with key B's public point in place of its own (same length, still valid DER). */
 function sec1WithForeignPoint(): string {
   const der = a.privateKey.export({ type: "sec1", format: "der" });
-  const pointB = Buffer.concat([Buffer.from([4]), Buffer.from(jwkB.x!, "base64url"), Buffer.from(jwkB.y!, "base64url")]);
+  const pointB = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwkB.x!, "base64url"),
+    Buffer.from(jwkB.y!, "base64url"),
+  ]);
   const mixed = Buffer.concat([der.subarray(0, der.length - 65), pointB]);
   return `-----BEGIN EC PRIVATE KEY-----\n${mixed.toString("base64").replace(/.{64}/g, "$&\n")}\n-----END EC PRIVATE KEY-----\n`;
 }
@@ -37,7 +41,9 @@ describe.each(BACKENDS)("backend %s", (backend) => {
     ["a JWK whose d is not base64url", { ...jwkA, d: `${jwkA.d!.slice(0, 10)}!${jwkA.d!.slice(11)}` }],
     ["a SEC1 PEM with another key's public point", sec1WithForeignPoint()],
   ])("refuses %s with INVALID_KEY", async (_name, privateKey) => {
-    await expect(createSigner({ keyPairId: KID, privateKey: privateKey as never, backend })).rejects.toMatchObject({ code: "INVALID_KEY" });
+    await expect(createSigner({ keyPairId: KID, privateKey: privateKey as never, backend })).rejects.toMatchObject({
+      code: "INVALID_KEY",
+    });
   });
 
   test("accepts the intact JWK, and its signatures verify with its own x and y", async () => {
@@ -45,22 +51,34 @@ describe.each(BACKENDS)("backend %s", (backend) => {
     const url = await signer.signUrl(URL_, { expires: EXPIRES });
     const parsed = parseSignedUrl(url);
     const pub = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwkA.x, y: jwkA.y }, format: "jwk" });
-    expect(verify("sha256", Buffer.from(parsed.policy), pub, fromCloudFrontBase64(parsed.params.get("Signature")!))).toBe(true);
+    expect(
+      verify("sha256", Buffer.from(parsed.policy), pub, fromCloudFrontBase64(parsed.params.get("Signature")!)),
+    ).toBe(true);
   });
 
-  test.each(["d", "p", "q", "dp", "dq", "qi"] as const)("an RSA JWK with %s damaged is refused or signs for its n and e, never for another key", async (member) => {
-    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const jwk = rsa.privateKey.export({ format: "jwk" });
-    const value = jwk[member]!;
-    const damaged = { ...jwk, [member]: value.slice(0, 5) + (value[5] === "A" ? "B" : "A") + value.slice(6) };
-    let signer;
-    try {
-      signer = await createSigner({ keyPairId: KID, privateKey: damaged, backend, clock: () => NOW_MS });
-    } catch (err) {
-      expect(err).toMatchObject({ code: expect.stringMatching(/^(INVALID_KEY|SIGNING_FAILED)$/) });
-      return;
-    }
-    const parsed = parseSignedUrl(await signer.signUrl(URL_, { expires: EXPIRES }));
-    expect(verify("sha256", Buffer.from(parsed.policy), rsa.publicKey, fromCloudFrontBase64(parsed.params.get("Signature")!))).toBe(true);
-  });
+  test.each(["d", "p", "q", "dp", "dq", "qi"] as const)(
+    "an RSA JWK with %s damaged is refused or signs for its n and e, never for another key",
+    async (member) => {
+      const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const jwk = rsa.privateKey.export({ format: "jwk" });
+      const value = jwk[member]!;
+      const damaged = { ...jwk, [member]: value.slice(0, 5) + (value[5] === "A" ? "B" : "A") + value.slice(6) };
+      let signer;
+      try {
+        signer = await createSigner({ keyPairId: KID, privateKey: damaged, backend, clock: () => NOW_MS });
+      } catch (err) {
+        expect(err).toMatchObject({ code: expect.stringMatching(/^(INVALID_KEY|SIGNING_FAILED)$/) });
+        return;
+      }
+      const parsed = parseSignedUrl(await signer.signUrl(URL_, { expires: EXPIRES }));
+      expect(
+        verify(
+          "sha256",
+          Buffer.from(parsed.policy),
+          rsa.publicKey,
+          fromCloudFrontBase64(parsed.params.get("Signature")!),
+        ),
+      ).toBe(true);
+    },
+  );
 });

@@ -33,12 +33,19 @@ beforeAll(() => {
   // A token of our own, in a temporary directory: SoftHSM2 reads SOFTHSM2_CONF at C_Initialize.
   dir = mkdtempSync(join(tmpdir(), "cfsign-softhsm-"));
   mkdirSync(join(dir, "tokens"));
-  writeFileSync(join(dir, "softhsm2.conf"), `directories.tokendir = ${join(dir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  writeFileSync(
+    join(dir, "softhsm2.conf"),
+    `directories.tokendir = ${join(dir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+  );
   process.env["SOFTHSM2_CONF"] = join(dir, "softhsm2.conf");
-  const init = spawnSync("softhsm2-util", ["--init-token", "--free", "--label", "cfsign", "--pin", PIN, "--so-pin", "5678"], {
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const init = spawnSync(
+    "softhsm2-util",
+    ["--init-token", "--free", "--label", "cfsign", "--pin", PIN, "--so-pin", "5678"],
+    {
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   if (init.status !== 0) throw new Error(`softhsm2-util --init-token failed: ${init.stderr}${init.error ?? ""}`);
   pkcs11 = new pkcs11js.PKCS11();
   pkcs11.load(MODULE);
@@ -71,20 +78,43 @@ describe("keys generated in SoftHSM2 sign through the custom-signer seam", () =>
       expect(publicKey.asymmetricKeyType).toBe(algorithm === "RSA" ? "rsa" : "ec");
       const publicKeys = { [KID]: publicKey.export({ type: "spki", format: "pem" }) as string };
 
-      const signer = await createSigner({ keyPairId: KID, privateKey: pkcs11Signer({ pkcs11, session, privateKey: keys.privateKey, algorithm }) });
+      const signer = await createSigner({
+        keyPairId: KID,
+        privateKey: pkcs11Signer({ pkcs11, session, privateKey: keys.privateKey, algorithm }),
+      });
       const urls = Array.from({ length: 25 }, (_, i) => `${HOST}/hsm/${algorithm}/${i}.jpg`);
       const results = await signer.signUrls(urls, { expires: EXPIRES });
       for (const [i, r] of results.entries()) {
         expect(r.ok).toBe(true);
         if (!r.ok) continue;
-        expect(signedUrlProblems(r.url, urls[i]!, { custom: false, resource: urls[i]!, expires: EXPIRES }, { publicKey, keyPairId: KID, hash: "SHA256" })).toEqual([]);
+        expect(
+          signedUrlProblems(
+            r.url,
+            urls[i]!,
+            { custom: false, resource: urls[i]!, expires: EXPIRES },
+            { publicKey, keyPairId: KID, hash: "SHA256" },
+          ),
+        ).toEqual([]);
         expect((await verifyUrl(r.url, { publicKeys })).valid).toBe(true);
       }
-      const cookies = await signer.signCookies({ resource: "https://media.example.com/hsm/*", expires: EXPIRES }) // cookies need an alternate domain name;
-      expect((await verifyCookies("https://media.example.com/hsm/a.jpg", cookies.cookies as Record<string, string>, { publicKeys })).valid).toBe(true);
+      const cookies = await signer.signCookies({ resource: "https://media.example.com/hsm/*", expires: EXPIRES }); // cookies need an alternate domain name;
+      expect(
+        (
+          await verifyCookies("https://media.example.com/hsm/a.jpg", cookies.cookies as Record<string, string>, {
+            publicKeys,
+          })
+        ).valid,
+      ).toBe(true);
       if (algorithm === "ECDSA") {
         // CloudFront's form: DER, which cfsign made from the token's raw r‖s.
-        const sig = Buffer.from(new URL(results[0]!.ok ? results[0]!.url : "").searchParams.get("Signature")!.replace(/-/g, "+").replace(/_/g, "=").replace(/~/g, "/"), "base64");
+        const sig = Buffer.from(
+          new URL(results[0]!.ok ? results[0]!.url : "").searchParams
+            .get("Signature")!
+            .replace(/-/g, "+")
+            .replace(/_/g, "=")
+            .replace(/~/g, "/"),
+          "base64",
+        );
         expect(sig[0]).toBe(0x30);
       }
     },

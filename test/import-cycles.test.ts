@@ -71,7 +71,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
         onStack.delete(w);
         component.push(w);
       } while (w !== v);
-      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.map((f) => relative(SRC, f)).sort());
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v))
+        found.push(component.map((f) => relative(SRC, f)).sort());
     }
   };
   for (const v of graph.keys()) if (!index.has(v)) visit(v);
@@ -92,7 +93,11 @@ describe("the import graph of src/", () => {
       ["/e.ts", ["/c.ts"]],
       ["/f.ts", ["/a.ts"]],
     ]);
-    expect(cycles(g).map((c) => c.length).sort()).toEqual([2, 3]);
+    expect(
+      cycles(g)
+        .map((c) => c.length)
+        .sort(),
+    ).toEqual([2, 3]);
   });
 
   test("the graph reader sees type-only imports, re-exports and dynamic imports", () => {

@@ -279,7 +279,12 @@ describe("expires and starts in every accepted form give the same URL", () => {
   const custom = v.custom.find((c) => c.options.starts !== undefined && c.options.ipAddress !== undefined)!;
   for (const hash of HASHES) {
     it(`${hash}: Date, epoch seconds and ISO-8601`, async () => {
-      const signer = await createSigner({ keyPairId: KPID, privateKey: v.keys.rsa2048.pkcs8Pem, hashAlgorithm: hash, clock });
+      const signer = await createSigner({
+        keyPairId: KPID,
+        privateKey: v.keys.rsa2048.pkcs8Pem,
+        hashAlgorithm: hash,
+        clock,
+      });
       const f = field(hash);
       for (const expires of [v.expires, new Date(v.expires * 1000), v.expiresIso]) {
         expect(await signer.signUrl(canned.url, { expires }), String(expires)).toBe(canned[f].url);
@@ -299,7 +304,11 @@ describe("expires and starts in every accepted form give the same URL", () => {
 
 // ----------------------------------------------------------------------------- every RSA key format
 
-type KeyForm = readonly [name: string, make: (hash: Hash) => Promise<PrivateKeyInput> | PrivateKeyInput, passphrase?: string];
+type KeyForm = readonly [
+  name: string,
+  make: (hash: Hash) => Promise<PrivateKeyInput> | PrivateKeyInput,
+  passphrase?: string,
+];
 
 const RSA_FORMS: readonly KeyForm[] = [
   ["PKCS#8 PEM", () => v.keys.rsa2048.pkcs8Pem],
@@ -347,7 +356,10 @@ for (const backend of BACKENDS) {
           }
           const signer = await created;
           const f = field(hash);
-          const canned = await signer.signUrls(v.canned.map((c) => c.url), { expires: v.expires, strict: true });
+          const canned = await signer.signUrls(
+            v.canned.map((c) => c.url),
+            { expires: v.expires, strict: true },
+          );
           expect(canned).toEqual(v.canned.map((c) => ({ ok: true, url: c[f].url })));
           const custom = await signer.signUrls(customItems(), { expires: v.expires, strict: true });
           expect(custom).toEqual(v.custom.map((c) => ({ ok: true, url: c[f].url })));
@@ -375,7 +387,14 @@ for (const backend of BACKENDS) {
       for (const [name, make, passphrase] of EC_FORMS) {
         if (NOT_FOR[backend].has(name)) continue;
         it(`key as ${name}`, async () => {
-          const created = createSigner({ keyPairId: KPID, privateKey: await make("SHA256"), passphrase, engine, backend, clock });
+          const created = createSigner({
+            keyPairId: KPID,
+            privateKey: await make("SHA256"),
+            passphrase,
+            engine,
+            backend,
+            clock,
+          });
           if (MAY_REFUSE[backend].has(name)) {
             const outcome = await created.then(
               (s) => s,
@@ -388,7 +407,10 @@ for (const backend of BACKENDS) {
           }
           const signer = await created;
           expect([signer.algorithm, signer.hashAlgorithm]).toEqual(["ECDSA", "SHA256"]);
-          const canned = await signer.signUrls(v.canned.map((c) => c.url), { expires: v.expires, strict: true });
+          const canned = await signer.signUrls(
+            v.canned.map((c) => c.url),
+            { expires: v.expires, strict: true },
+          );
           canned.forEach((r, i) => {
             expect(r.ok).toBe(true);
             if (r.ok) expectEcdsaUrl(r.url, v.canned[i]!);
@@ -404,9 +426,18 @@ for (const backend of BACKENDS) {
       }
 
       it("1,000 signatures of one policy are all strict DER and verify (exercises every r/s length)", async () => {
-        const signer = await createSigner({ keyPairId: KPID, privateKey: v.keys.p256.pkcs8Pem, engine, backend, clock });
+        const signer = await createSigner({
+          keyPairId: KPID,
+          privateKey: v.keys.p256.pkcs8Pem,
+          engine,
+          backend,
+          clock,
+        });
         const c = v.canned.find((x) => x.id === "query")!;
-        const results = await signer.signUrls(new Array<string>(1000).fill(c.url), { expires: v.expires, strict: true });
+        const results = await signer.signUrls(new Array<string>(1000).fill(c.url), {
+          expires: v.expires,
+          strict: true,
+        });
         const lengths = new Set<number>();
         for (const r of results) {
           expect(r.ok).toBe(true);
@@ -444,7 +475,10 @@ describe("ECDSA P1363 <-> DER conversions (vectors from cryptography, parsed by 
       for (const privateKey of [raw, der]) {
         const signer = await createSigner({ keyPairId: KPID, privateKey, clock });
         const url = await signer.signUrl(c.url, { expires: v.expires });
-        expect(url).toBe(c.url + `?Expires=${v.expires}&Signature=${cfEncode(fromHex(s.der))}&Key-Pair-Id=${KPID}&Hash-Algorithm=SHA256`);
+        expect(url).toBe(
+          c.url +
+            `?Expires=${v.expires}&Signature=${cfEncode(fromHex(s.der))}&Key-Pair-Id=${KPID}&Hash-Algorithm=SHA256`,
+        );
       }
     });
   }
@@ -459,7 +493,9 @@ for (const backend of BACKENDS) {
         const privateKey = (k.pem ?? k.jwk) as PrivateKeyInput;
         expect(privateKey).not.toBeNull();
         for (const hash of HASHES) {
-          const code = await rejectionCode(createSigner({ keyPairId: KPID, privateKey, hashAlgorithm: hash, backend, clock }));
+          const code = await rejectionCode(
+            createSigner({ keyPairId: KPID, privateKey, hashAlgorithm: hash, backend, clock }),
+          );
           expect(code, hash).toBe(k.expectedCode);
         }
       });
@@ -471,12 +507,20 @@ for (const backend of BACKENDS) {
     ] as const) {
       it(`encrypted ${label} PKCS#8 with a wrong passphrase → INVALID_KEY`, async () => {
         const code = await rejectionCode(
-          createSigner({ keyPairId: KPID, privateKey: key.encryptedPkcs8Pem, passphrase: v.wrongPassphrase, backend, clock }),
+          createSigner({
+            keyPairId: KPID,
+            privateKey: key.encryptedPkcs8Pem,
+            passphrase: v.wrongPassphrase,
+            backend,
+            clock,
+          }),
         );
         expect(code).toBe("INVALID_KEY");
       });
       it(`encrypted ${label} PKCS#8 without a passphrase → INVALID_KEY`, async () => {
-        const code = await rejectionCode(createSigner({ keyPairId: KPID, privateKey: key.encryptedPkcs8Pem, backend, clock }));
+        const code = await rejectionCode(
+          createSigner({ keyPairId: KPID, privateKey: key.encryptedPkcs8Pem, backend, clock }),
+        );
         expect(code).toBe("INVALID_KEY");
       });
     }

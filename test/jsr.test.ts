@@ -11,7 +11,10 @@ import { expect, test } from "vitest";
 import { BIN, REPO, run } from "./runtimes/stage.js";
 
 test("deno publish --dry-run passes with no slow-types finding and publishes the generated WASM bytes, not the CLI or the Workers entry", async () => {
-  const jsr = JSON.parse(readFileSync(join(REPO, "jsr.json"), "utf8")) as { version: string; exports: Record<string, string> };
+  const jsr = JSON.parse(readFileSync(join(REPO, "jsr.json"), "utf8")) as {
+    version: string;
+    exports: Record<string, string>;
+  };
   const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string };
   expect(jsr.version).toBe(pkg.version);
   expect(jsr.exports).toEqual({ ".": "./src/web.ts", "./node": "./src/index.ts" });

@@ -52,7 +52,8 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
-const pem = (k: KeyObject, type: "pkcs8" | "pkcs1" | "sec1", extra: object = {}): string => k.export({ type, format: "pem", ...extra }) as string;
+const pem = (k: KeyObject, type: "pkcs8" | "pkcs1" | "sec1", extra: object = {}): string =>
+  k.export({ type, format: "pem", ...extra }) as string;
 const KEYS = {
   rsaPem: pem(rsa.privateKey, "pkcs8"),
   rsaPkcs1: pem(rsa.privateKey, "pkcs1"),
@@ -72,8 +73,14 @@ const secretWindows = new Set<string>();
 function addSecret(text: string): void {
   for (let i = 0; i + WINDOW <= text.length; i++) secretWindows.add(text.slice(i, i + WINDOW));
 }
-for (const text of Object.values(KEYS)) addSecret(text.replace(/-----[^-]+-----|[\s]|Proc-Type:[^\n]*|DEK-Info:[^\n]*/g, ""));
-for (const der of [rsaDer, ecDer, rsa.privateKey.export({ type: "pkcs1", format: "der" }), ec.privateKey.export({ type: "sec1", format: "der" })]) {
+for (const text of Object.values(KEYS))
+  addSecret(text.replace(/-----[^-]+-----|[\s]|Proc-Type:[^\n]*|DEK-Info:[^\n]*/g, ""));
+for (const der of [
+  rsaDer,
+  ecDer,
+  rsa.privateKey.export({ type: "pkcs1", format: "der" }),
+  ec.privateKey.export({ type: "sec1", format: "der" }),
+]) {
   addSecret(der.toString("base64"));
   addSecret(der.toString("base64url"));
   addSecret(der.toString("hex"));
@@ -101,7 +108,9 @@ function leaksIn(text: string, messages: boolean): string[] {
       break;
     }
   }
-  if (messages) for (const url of urlsSeen) if (url.length > 30 && text.includes(url)) found.push(`a whole URL (${url.slice(0, 40)}...)`);
+  if (messages)
+    for (const url of urlsSeen)
+      if (url.length > 30 && text.includes(url)) found.push(`a whole URL (${url.slice(0, 40)}...)`);
   return found;
 }
 
@@ -136,7 +145,8 @@ const problems: string[] = [];
 /** Checks every rendering of `value`; messages (and an error's stack) must not hold a whole URL either. */
 function check(what: string, value: unknown): void {
   for (const [form, text] of Object.entries(renderings(value))) {
-    const isMessage = value instanceof Error && (form === "message" || form === "stack" || form === "String" || form === "JSON");
+    const isMessage =
+      value instanceof Error && (form === "message" || form === "stack" || form === "String" || form === "JSON");
     for (const leak of leaksIn(text, isMessage)) problems.push(`${what} (${form}): ${leak}`);
   }
 }
@@ -212,7 +222,10 @@ const custom = (mode: "ok" | "throw" | "hang" | "short"): CustomSigner => ({
     if (mode === "throw") throw new Error("remote signer unavailable");
     if (mode === "hang") return new Promise(() => {});
     if (mode === "short") return new Uint8Array(10);
-    if (hash === "SHA1") throw Object.assign(new Error("error:03000098:digital envelope routines::invalid digest"), { code: "ERR_OSSL_EVP_INVALID_DIGEST" });
+    if (hash === "SHA1")
+      throw Object.assign(new Error("error:03000098:digital envelope routines::invalid digest"), {
+        code: "ERR_OSSL_EVP_INVALID_DIGEST",
+      });
     const { sign } = await import("node:crypto");
     return new Uint8Array(sign("sha256", data, rsa.privateKey));
   },
@@ -231,7 +244,11 @@ describe("the library", () => {
     }
     signers.push(await make(KEYS.rsaPkcs1, { engine: "js" }));
     signers.push(await make(rsa.privateKey));
-    signers.push(await make(await webcrypto.subtle.importKey("jwk", ecJwk, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"])));
+    signers.push(
+      await make(
+        await webcrypto.subtle.importKey("jwk", ecJwk, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]),
+      ),
+    );
     signers.push(await make(custom("ok")));
   });
 
@@ -239,8 +256,12 @@ describe("the library", () => {
     const s = signers[0]!;
     // Keys and options.
     await provoke("options not an object", "INVALID_ARGUMENT", () => createSigner(null as never));
-    await provoke("passphrase not a string", "INVALID_ARGUMENT", () => make(KEYS.rsaEncrypted, { passphrase: 42 as never }));
-    await provoke("bad key pair id", "INVALID_KEY_PAIR_ID", () => createSigner({ keyPairId: "K 1", privateKey: KEYS.rsaPem }));
+    await provoke("passphrase not a string", "INVALID_ARGUMENT", () =>
+      make(KEYS.rsaEncrypted, { passphrase: 42 as never }),
+    );
+    await provoke("bad key pair id", "INVALID_KEY_PAIR_ID", () =>
+      createSigner({ keyPairId: "K 1", privateKey: KEYS.rsaPem }),
+    );
     for (const backend of ["node", "webcrypto"] as const) {
       const corrupted = KEYS.rsaPem.replace(/\n[A-Za-z0-9+/]{20}/, "\n!!!!!!!!!!!!!!!!!!!!");
       const cases: [string, PrivateKeyInput, Partial<SignerOptions>][] = [
@@ -269,7 +290,10 @@ describe("the library", () => {
         }
         // The legacy PEM with the right passphrase signs on node; every other case is refused.
         if (err === undefined) {
-          const mayWork = (name.endsWith("right passphrase") && backend === "node") || name === "JWK with a shortened d" || name === "JWK with a shortened p";
+          const mayWork =
+            (name.endsWith("right passphrase") && backend === "node") ||
+            name === "JWK with a shortened d" ||
+            name === "JWK with a shortened p";
           if (!mayWork) problems.push(`${backend} ${name}: accepted`);
           continue;
         }
@@ -284,42 +308,81 @@ describe("the library", () => {
       const weak = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
       await provoke(`${backend} RSA-1024`, "UNSUPPORTED_KEY", () => make(pem(weak, "pkcs8"), { backend }));
       await provoke(`${backend} P-384 JWK`, "UNSUPPORTED_KEY", () =>
-        make(generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "jwk" }) as JsonWebKey, { backend }));
-      await provoke(`${backend} Ed25519`, "UNSUPPORTED_KEY", () => make(pem(generateKeyPairSync("ed25519").privateKey, "pkcs8"), { backend }));
+        make(generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "jwk" }) as JsonWebKey, {
+          backend,
+        }),
+      );
+      await provoke(`${backend} Ed25519`, "UNSUPPORTED_KEY", () =>
+        make(pem(generateKeyPairSync("ed25519").privateKey, "pkcs8"), { backend }),
+      );
     }
     // Hash, signing, engine.
     const sha1 = await make(custom("ok"), { hashAlgorithm: "SHA1" });
-    await provoke("custom signer refusing SHA-1", "UNSUPPORTED_HASH", () => sha1.signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
-    await provoke("custom signer throwing", "SIGNING_FAILED", async () => (await make(custom("throw"))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
-    await provoke("custom signer too short", "SIGNING_FAILED", async () => (await make(custom("short"))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
+    await provoke("custom signer refusing SHA-1", "UNSUPPORTED_HASH", () =>
+      sha1.signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }),
+    );
+    await provoke("custom signer throwing", "SIGNING_FAILED", async () =>
+      (await make(custom("throw"))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }),
+    );
+    await provoke("custom signer too short", "SIGNING_FAILED", async () =>
+      (await make(custom("short"))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }),
+    );
     await provoke("custom signer hanging", "SIGNING_FAILED", async () =>
-      (await make(custom("hang"), { signTimeoutMs: 20 })).signCookies({ resource: `${COOKIE_HOST}/a.jpg`, expires: EXPIRES }));
+      (await make(custom("hang"), { signTimeoutMs: 20 })).signCookies({
+        resource: `${COOKIE_HOST}/a.jpg`,
+        expires: EXPIRES,
+      }),
+    );
     // A key service (cfsign/kms) that refuses the key, and one stopped by its AbortSignal.
     const kmsClient = (signError: Error) => ({
       async send(command: object) {
         if (command.constructor.name !== "GetPublicKeyCommand") throw signError;
         const PublicKey = new Uint8Array(rsa.publicKey.export({ type: "spki", format: "der" }));
-        return { KeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd", KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY", PublicKey };
+        return {
+          KeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd",
+          KeySpec: "RSA_2048",
+          KeyUsage: "SIGN_VERIFY",
+          PublicKey,
+        };
       },
     });
-    const denied = Object.assign(new Error("User: arn:aws:iam::111122223333:user/x is not authorized"), { name: "AccessDeniedException" });
+    const denied = Object.assign(new Error("User: arn:aws:iam::111122223333:user/x is not authorized"), {
+      name: "AccessDeniedException",
+    });
     await provoke("KMS refusing the key", "KEY_UNAVAILABLE", async () =>
-      (await make(await kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront" }))).signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }));
+      (await make(await kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront" }))).signUrl(
+        `${HOST}/a.jpg`,
+        { expires: EXPIRES },
+      ),
+    );
     await provoke("KMS signer aborted", "ABORTED", () =>
-      kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront", signal: AbortSignal.abort() }));
+      kmsSigner({ client: kmsClient(denied) as never, keyId: "alias/cloudfront", signal: AbortSignal.abort() }),
+    );
     await provoke("engine that does not load", "ENGINE_FAILURE", () =>
       createSignerWith(
         { ...base, privateKey: KEYS.ecPem },
-        { importers: { node: importSigningKey }, defaultBackend: "node", loadHotPath: createHotPathLoader(() => Promise.reject(new Error("no wasm"))) },
-      ));
+        {
+          importers: { node: importSigningKey },
+          defaultBackend: "node",
+          loadHotPath: createHotPathLoader(() => Promise.reject(new Error("no wasm"))),
+        },
+      ),
+    );
     // A hot path that breaks its contract (no policy for a spec): a bug, reported as INTERNAL.
     const broken = await createSignerWith(
       { ...base, privateKey: KEYS.ecPem },
-      { importers: { node: importSigningKey }, defaultBackend: "node", loadHotPath: async () => ({ ...jsHotPath, serializePolicies: () => [] }) },
+      {
+        importers: { node: importSigningKey },
+        defaultBackend: "node",
+        loadHotPath: async () => ({ ...jsHotPath, serializePolicies: () => [] }),
+      },
     );
-    await provoke("hot path returning no policy", "INTERNAL", () => broken.signCookies({ resource: "https://cdn.example.com/a.jpg", expires: EXPIRES }));
+    await provoke("hot path returning no policy", "INTERNAL", () =>
+      broken.signCookies({ resource: "https://cdn.example.com/a.jpg", expires: EXPIRES }),
+    );
     await provoke("strict batch", "BATCH_FAILED", () =>
-      s.signUrls([`${HOST}/a.jpg`, `${HOST}/b c.jpg`, `${HOST}/a.jpg#x`], { expires: EXPIRES, strict: true }));
+      s.signUrls([`${HOST}/a.jpg`, `${HOST}/b c.jpg`, `${HOST}/a.jpg#x`], { expires: EXPIRES, strict: true }),
+    );
     // Every hostile row, through every signer (URL codes, date codes, IP codes, resource codes).
     const rows = hostileRows(NOW, EXPIRES);
     for (const row of rows) if (typeof row.input === "string") urlsSeen.add(row.input);
@@ -334,7 +397,9 @@ describe("the library", () => {
           check(`${signer.toString()} ${row.name}`, err);
         }
       }
-      const results = await signer.signUrls(rows.map((r) => ({ url: r.input, expires: EXPIRES, ...r.options })) as never);
+      const results = await signer.signUrls(
+        rows.map((r) => ({ url: r.input, expires: EXPIRES, ...r.options })) as never,
+      );
       for (const r of results) {
         if (r.ok) urlsSeen.add(r.url);
         else check(`${signer.toString()} batch item ${r.index}`, r.error);
@@ -343,11 +408,17 @@ describe("the library", () => {
     // Cookies.
     for (const row of rows.filter((r) => r.cookies !== undefined && r.cookies !== "signed" && r.cookies !== "skip")) {
       const moved = onCookieHost(row);
-      await provoke(`signCookies ${row.name}`, row.cookies as CfSignErrorCode, () => s.signCookies({ resource: moved.input, expires: EXPIRES, ...moved.options } as never));
+      await provoke(`signCookies ${row.name}`, row.cookies as CfSignErrorCode, () =>
+        s.signCookies({ resource: moved.input, expires: EXPIRES, ...moved.options } as never),
+      );
     }
-    await provoke("cookie too large", "COOKIE_TOO_LARGE", () => s.signCookies({ resource: `${COOKIE_HOST}/${"a".repeat(4000)}*`, expires: EXPIRES }));
+    await provoke("cookie too large", "COOKIE_TOO_LARGE", () =>
+      s.signCookies({ resource: `${COOKIE_HOST}/${"a".repeat(4000)}*`, expires: EXPIRES }),
+    );
     // Shared policies.
-    await provoke("signPolicy without a resource", "INVALID_RESOURCE", () => s.signPolicy({ expires: EXPIRES } as never));
+    await provoke("signPolicy without a resource", "INVALID_RESOURCE", () =>
+      s.signPolicy({ expires: EXPIRES } as never),
+    );
     const shared = await s.signPolicy({ resource: `${HOST}/gallery/*`, expires: EXPIRES });
     await provoke("apply outside the policy", "RESOURCE_MISMATCH", () => shared.apply(`${HOST}/private/a.jpg`));
     await provoke("expired shared policy", "EXPIRES_IN_PAST", async () => {
@@ -358,9 +429,10 @@ describe("the library", () => {
       return p.apply(`${HOST}/gallery/a.jpg`);
     });
     // Bulk input readers: a malformed input throws; a bad item is reported with its error.
-    const bytes = (...chunks: string[]) => (async function* () {
-      for (const c of chunks) yield Buffer.from(c, "latin1");
-    })();
+    const bytes = (...chunks: string[]) =>
+      (async function* () {
+        for (const c of chunks) yield Buffer.from(c, "latin1");
+      })();
     await provoke("JSON input that is not an array", "INVALID_INPUT_FORMAT", async () => {
       for await (const _ of readJsonArray(bytes(`{"url":"${HOST}/a.jpg"}`))) void _;
     });
@@ -372,9 +444,14 @@ describe("the library", () => {
       const r = await s.signPlaylist(text, { baseUrl: `${HOST}/v/index.m3u8`, expires: EXPIRES });
       throw r.failures[0]?.error ?? new Error("no failure");
     };
-    await provoke("playlist variable without a value", "URI_HAS_VARIABLE", () => firstFailure('#EXTM3U\n#EXT-X-DEFINE:IMPORT="cdn"\n#EXTINF:4,\n{$cdn}/a.ts\n'));
+    await provoke("playlist variable without a value", "URI_HAS_VARIABLE", () =>
+      firstFailure('#EXTM3U\n#EXT-X-DEFINE:IMPORT="cdn"\n#EXTINF:4,\n{$cdn}/a.ts\n'),
+    );
     await provoke("interstitial asset per URI", "PLAYER_ADDS_QUERY", () =>
-      firstFailure('#EXTM3U\n#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2026-01-01T00:00:00Z",X-ASSET-URI="ad/x.m3u8"\n'));
+      firstFailure(
+        '#EXTM3U\n#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2026-01-01T00:00:00Z",X-ASSET-URI="ad/x.m3u8"\n',
+      ),
+    );
     const missing = Object.keys(ALL_CODES).filter((code) => !provoked.has(code as CfSignErrorCode));
     expect(missing).toEqual([]);
     expect(problems).toEqual([]);
@@ -385,7 +462,11 @@ describe("the library", () => {
       check(`signer ${signer.toString()}`, signer);
       const url = await signer.signUrl(`${HOST}/gallery/a.jpg`, { expires: EXPIRES });
       const cookies = await signer.signCookies({ resource: `${COOKIE_HOST}/gallery/*`, expires: EXPIRES });
-      const shared = await signer.signPolicy({ resource: `${HOST}/gallery/*`, expires: EXPIRES, ipAddress: "192.0.2.0/24" });
+      const shared = await signer.signPolicy({
+        resource: `${HOST}/gallery/*`,
+        expires: EXPIRES,
+        ipAddress: "192.0.2.0/24",
+      });
       check("signed URL", url);
       check("signed cookies", cookies);
       check("shared policy", shared);
@@ -402,7 +483,14 @@ describe("the library", () => {
       await verifyUrl(url + "&x=1", { publicKeys, now: NOW }),
       await verifyUrl(url, { publicKeys, now: EXPIRES + 1 }),
       await verifyUrl(url, { publicKeys: {}, now: NOW }),
-      await verifyCookies(`${COOKIE_HOST}/gallery/a.jpg`, (await signer.signCookies({ resource: `${COOKIE_HOST}/gallery/*`, expires: EXPIRES })).cookies as Record<string, string>, { publicKeys, now: NOW }),
+      await verifyCookies(
+        `${COOKIE_HOST}/gallery/a.jpg`,
+        (await signer.signCookies({ resource: `${COOKIE_HOST}/gallery/*`, expires: EXPIRES })).cookies as Record<
+          string,
+          string
+        >,
+        { publicKeys, now: NOW },
+      ),
     ];
     for (const r of results) {
       check(`verify result ${r.reason}`, r);
@@ -436,8 +524,15 @@ interface Run {
 function cfsign(args: readonly string[], env: Record<string, string> = {}, umask?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const command = umask === undefined ? process.execPath : "/bin/sh";
-    const argv = umask === undefined ? [join(ROOT, "bin/cfsign.js"), ...args] : ["-c", `umask ${umask} && exec "$0" "$@"`, process.execPath, join(ROOT, "bin/cfsign.js"), ...args];
-    const child = spawn(command, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const argv =
+      umask === undefined
+        ? [join(ROOT, "bin/cfsign.js"), ...args]
+        : ["-c", `umask ${umask} && exec "$0" "$@"`, process.execPath, join(ROOT, "bin/cfsign.js"), ...args];
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -469,7 +564,17 @@ describe("the command line", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const U = `${HOST}/gallery/2026/kyoto/IMG_0412.jpg`;
-  const sign = (key: string, ...more: string[]): string[] => ["sign", "--url", U, "--key-pair-id", KID, `--private-key=${key}`, "--date-less-than", "2099-01-01", ...more];
+  const sign = (key: string, ...more: string[]): string[] => [
+    "sign",
+    "--url",
+    U,
+    "--key-pair-id",
+    KID,
+    `--private-key=${key}`,
+    "--date-less-than",
+    "2099-01-01",
+    ...more,
+  ];
 
   test("every failure, on stdout and stderr, with and without CFSIGN_DEBUG", async () => {
     urlsSeen.add(U);
@@ -485,7 +590,11 @@ describe("the command line", () => {
       ["passphrase as a stray argument", sign(files["encrypted.pem"]!, PASSPHRASE), env],
       ["passphrase as an unknown option's value", sign(files["encrypted.pem"]!, `--secret=${PASSPHRASE}`), env],
       ["the PEM itself instead of a path", sign(KEYS.rsaPem), env],
-      ["the encrypted PEM itself instead of a path", sign(KEYS.rsaEncrypted, "--passphrase-env", "CFSIGN_PASSPHRASE"), env],
+      [
+        "the encrypted PEM itself instead of a path",
+        sign(KEYS.rsaEncrypted, "--passphrase-env", "CFSIGN_PASSPHRASE"),
+        env,
+      ],
       ["the DER as base64 instead of a path", sign(rsaDer.toString("base64")), env],
       ["the JWK itself instead of a path", sign(JSON.stringify(ecJwk)), env],
       ["a JWK that is not JSON", sign(files["bad.jwk"]!), env],
@@ -493,13 +602,83 @@ describe("the command line", () => {
       ["RSA-1024", sign(files["weak.pem"]!), env],
       ["a public key", sign(files["public.pem"]!), env],
       ["refused URL", [...sign(files["rsa.pem"]!).slice(0, 2), `${U} x`, ...sign(files["rsa.pem"]!).slice(3)], env],
-      ["signing parameter in the URL", ["sign", "--url", `${U}?Signature=abc`, "--key-pair-id", KID, `--private-key=${files["rsa.der"]!}`, "--date-less-than", "2099-01-01"], env],
-      ["sign-cookies, wrong passphrase", ["sign-cookies", "--url", U, "--key-pair-id", KID, `--private-key=${files["encrypted.pem"]!}`, "--passphrase-env", "WRONG", "--date-less-than", "2099-01-01"], env],
-      ["sign-cookies, the PEM itself", ["sign-cookies", "--url", U, "--key-pair-id", KID, `--private-key=${KEYS.ecPem}`, "--date-less-than", "2099-01-01"], env],
-      ["verify with the private PEM as the public key", ["verify", "--url", `${U}?Expires=1&Signature=x&Key-Pair-Id=${KID}`, `--public-key=${files["rsa.pem"]!}`, "--key-pair-id", KID], env],
-      ["verify with the PEM itself as the public key", ["verify", "--url", `${U}?Expires=1&Signature=x&Key-Pair-Id=${KID}`, `--public-key=${KEYS.rsaPem}`, "--key-pair-id", KID], env],
+      [
+        "signing parameter in the URL",
+        [
+          "sign",
+          "--url",
+          `${U}?Signature=abc`,
+          "--key-pair-id",
+          KID,
+          `--private-key=${files["rsa.der"]!}`,
+          "--date-less-than",
+          "2099-01-01",
+        ],
+        env,
+      ],
+      [
+        "sign-cookies, wrong passphrase",
+        [
+          "sign-cookies",
+          "--url",
+          U,
+          "--key-pair-id",
+          KID,
+          `--private-key=${files["encrypted.pem"]!}`,
+          "--passphrase-env",
+          "WRONG",
+          "--date-less-than",
+          "2099-01-01",
+        ],
+        env,
+      ],
+      [
+        "sign-cookies, the PEM itself",
+        [
+          "sign-cookies",
+          "--url",
+          U,
+          "--key-pair-id",
+          KID,
+          `--private-key=${KEYS.ecPem}`,
+          "--date-less-than",
+          "2099-01-01",
+        ],
+        env,
+      ],
+      [
+        "verify with the private PEM as the public key",
+        [
+          "verify",
+          "--url",
+          `${U}?Expires=1&Signature=x&Key-Pair-Id=${KID}`,
+          `--public-key=${files["rsa.pem"]!}`,
+          "--key-pair-id",
+          KID,
+        ],
+        env,
+      ],
+      [
+        "verify with the PEM itself as the public key",
+        [
+          "verify",
+          "--url",
+          `${U}?Expires=1&Signature=x&Key-Pair-Id=${KID}`,
+          `--public-key=${KEYS.rsaPem}`,
+          "--key-pair-id",
+          KID,
+        ],
+        env,
+      ],
     ];
-    const all = [...runs, ...runs.map(([name, args, e]): [string, string[], Record<string, string>] => [`${name} (CFSIGN_DEBUG)`, args, { ...e, CFSIGN_DEBUG: "1" }])];
+    const all = [
+      ...runs,
+      ...runs.map(([name, args, e]): [string, string[], Record<string, string>] => [
+        `${name} (CFSIGN_DEBUG)`,
+        args,
+        { ...e, CFSIGN_DEBUG: "1" },
+      ]),
+    ];
     const results = await Promise.all(all.map(([, args, e]) => cfsign(args, e)));
     const found: string[] = [];
     all.forEach(([name], i) => {
@@ -510,29 +689,34 @@ describe("the command line", () => {
     expect(found).toEqual([]);
     // The pasted key is named as the mistake it is.
     const pasted = results[runs.findIndex(([name]) => name === "the PEM itself instead of a path")]!;
-    expect(pasted.stderr).toMatch(/^cfsign: KEY_FILE: --private-key takes the path of a key file, but its value looks like a key itself \(not shown\)/);
+    expect(pasted.stderr).toMatch(
+      /^cfsign: KEY_FILE: --private-key takes the path of a key file, but its value looks like a key itself \(not shown\)/,
+    );
     expect(pasted.status).toBe(2);
   }, 120_000);
 
-  test.each(["rsa", "ecdsa"])("keygen --type %s writes the private key 0600 and its directory 0700, even under umask 000", async (type) => {
-    const out = join(dir, `keys-${type}`, "nested");
-    const run = await cfsign(["keygen", "--type", type, "--out", out], {}, "000");
-    expect(run.status, run.stderr).toBe(0);
-    expect(statSync(join(out, "private_key.pem")).mode & 0o777).toBe(0o600);
-    expect(statSync(out).mode & 0o777).toBe(0o700);
-    const privatePem = readFileSync(join(out, "private_key.pem"), "utf8");
-    addSecret(privatePem.replace(/-----[^-]+-----|\s/g, ""));
-    expect(leaksIn(run.stdout + run.stderr, false)).toEqual([]);
-    // Replaced with --force: still 0600, and the old key is gone.
-    const again = await cfsign(["keygen", "--type", type, "--out", out, "--force"], {}, "000");
-    expect(again.status, again.stderr).toBe(0);
-    expect(statSync(join(out, "private_key.pem")).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(out, "private_key.pem"), "utf8")).not.toBe(privatePem);
-    expect(leaksIn(again.stdout + again.stderr, false)).toEqual([]);
-    // Refusing to overwrite shows no key either.
-    const refused = await cfsign(["keygen", "--type", type, "--out", out], {}, "000");
-    expect(refused.status).toBe(2);
-    addSecret(readFileSync(join(out, "private_key.pem"), "utf8").replace(/-----[^-]+-----|\s/g, ""));
-    expect(leaksIn(refused.stdout + refused.stderr, false)).toEqual([]);
-  });
+  test.each(["rsa", "ecdsa"])(
+    "keygen --type %s writes the private key 0600 and its directory 0700, even under umask 000",
+    async (type) => {
+      const out = join(dir, `keys-${type}`, "nested");
+      const run = await cfsign(["keygen", "--type", type, "--out", out], {}, "000");
+      expect(run.status, run.stderr).toBe(0);
+      expect(statSync(join(out, "private_key.pem")).mode & 0o777).toBe(0o600);
+      expect(statSync(out).mode & 0o777).toBe(0o700);
+      const privatePem = readFileSync(join(out, "private_key.pem"), "utf8");
+      addSecret(privatePem.replace(/-----[^-]+-----|\s/g, ""));
+      expect(leaksIn(run.stdout + run.stderr, false)).toEqual([]);
+      // Replaced with --force: still 0600, and the old key is gone.
+      const again = await cfsign(["keygen", "--type", type, "--out", out, "--force"], {}, "000");
+      expect(again.status, again.stderr).toBe(0);
+      expect(statSync(join(out, "private_key.pem")).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(out, "private_key.pem"), "utf8")).not.toBe(privatePem);
+      expect(leaksIn(again.stdout + again.stderr, false)).toEqual([]);
+      // Refusing to overwrite shows no key either.
+      const refused = await cfsign(["keygen", "--type", type, "--out", out], {}, "000");
+      expect(refused.status).toBe(2);
+      addSecret(readFileSync(join(out, "private_key.pem"), "utf8").replace(/-----[^-]+-----|\s/g, ""));
+      expect(leaksIn(refused.stdout + refused.stderr, false)).toEqual([]);
+    },
+  );
 });

@@ -39,8 +39,17 @@ describe("command-line wording", () => {
     const input = join(dir, "one.txt");
     writeFileSync(input, "https://d111111abcdef8.cloudfront.net/a.jpg\n");
     const run = await cfsign([
-      "sign", "--input", input, "--output", join(dir, "out.txt"),
-      "--key-pair-id", "K2JCJMDEHXQW5F", "--private-key", key, "--date-less-than", String(expires),
+      "sign",
+      "--input",
+      input,
+      "--output",
+      join(dir, "out.txt"),
+      "--key-pair-id",
+      "K2JCJMDEHXQW5F",
+      "--private-key",
+      key,
+      "--date-less-than",
+      String(expires),
     ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^signed 1 URL in /);

@@ -24,17 +24,27 @@ beforeAll(() => {
 afterAll(() => stage?.dispose());
 
 function nodeBinary(major: number): string {
-  const bin = execFileSync(join(REPO, "scripts", "node.sh"), [String(major)], { encoding: "utf8", timeout: 300_000 }).trim();
+  const bin = execFileSync(join(REPO, "scripts", "node.sh"), [String(major)], {
+    encoding: "utf8",
+    timeout: 300_000,
+  }).trim();
   return join(bin, "node");
 }
 
 describe.each(MAJORS)("Node %i", (major) => {
   test("the conformance suite passes on the node export and the web export, and require() loads the package", async () => {
     const node = nodeBinary(major);
-    for (const args of [["conformance/node.js", "node"], ["--conditions=browser", "conformance/node.js", "web"]]) {
+    for (const args of [
+      ["conformance/node.js", "node"],
+      ["--conditions=browser", "conformance/node.js", "web"],
+    ]) {
       const r = await run(node, args, { cwd: stage.root, timeoutMs: 240_000 });
       expect(r.code, r.stderr).toBe(0);
-      const report = JSON.parse(r.stdout.split("CONFORMANCE ")[1]!) as { runtime: { name: string; version: string }; failed: number; passed: number };
+      const report = JSON.parse(r.stdout.split("CONFORMANCE ")[1]!) as {
+        runtime: { name: string; version: string };
+        failed: number;
+        passed: number;
+      };
       expect(report.failed, r.stderr).toBe(0);
       expect(report.passed).toBeGreaterThan(10);
       expect(report.runtime.name).toBe("Node");

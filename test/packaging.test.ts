@@ -100,7 +100,15 @@ describe("the exports map", () => {
 });
 
 /** The JavaScript scripts/bundle.js makes: a Node build (index, cli and what they share), web and workerd. */
-const BUNDLES = ["dist/cli.js", "dist/index.js", "dist/kms.js", "dist/shared.js", "dist/web.js", "dist/worker-signing.js", "dist/workerd.js"];
+const BUNDLES = [
+  "dist/cli.js",
+  "dist/index.js",
+  "dist/kms.js",
+  "dist/shared.js",
+  "dist/web.js",
+  "dist/worker-signing.js",
+  "dist/workerd.js",
+];
 
 describe("the published files", () => {
   test("each entry is the few modules it was bundled into, all published (with the entry's .d.ts)", () => {
@@ -117,7 +125,13 @@ describe("the published files", () => {
       expect(published.has(entry.replace(/\.js$/, ".d.ts"))).toBe(true);
     }
     const { files: cli } = graph(join(stage.pkgDir, "dist/cli.js"));
-    expect(cli.sort()).toEqual(["dist/cli.js", "dist/index.js", "dist/kms.js", "dist/shared.js", "dist/worker-signing.js"]);
+    expect(cli.sort()).toEqual([
+      "dist/cli.js",
+      "dist/index.js",
+      "dist/kms.js",
+      "dist/shared.js",
+      "dist/worker-signing.js",
+    ]);
   });
 
   test("cfsign/kms is its own entry: the Node build's shared code and the user's @aws-sdk/client-kms, which no other entry reaches", () => {
@@ -128,7 +142,10 @@ describe("the published files", () => {
     expect(external.filter((s) => !s.startsWith("node:"))).toEqual(["@aws-sdk/client-kms"]);
     expect(published.has("dist/kms.d.ts")).toBe(true);
     for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
-      expect(graph(join(stage.pkgDir, entry)).external.filter((s) => !s.startsWith("node:")), entry).toEqual([]);
+      expect(
+        graph(join(stage.pkgDir, entry)).external.filter((s) => !s.startsWith("node:")),
+        entry,
+      ).toEqual([]);
     }
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as Record<string, Record<string, unknown>>;
     expect(pkg["dependencies"]).toBeUndefined();
@@ -138,7 +155,9 @@ describe("the published files", () => {
   test("the Node entry loads two modules at import: the worker pool only on demand", () => {
     const source = readFileSync(join(stage.pkgDir, "dist/index.js"), "utf8");
     expect(staticImports(source).filter((s) => s.startsWith("."))).toEqual(["./shared.js"]);
-    expect(staticImports(readFileSync(join(stage.pkgDir, "dist/shared.js"), "utf8"))).not.toContain("node:worker_threads");
+    expect(staticImports(readFileSync(join(stage.pkgDir, "dist/shared.js"), "utf8"))).not.toContain(
+      "node:worker_threads",
+    );
   });
 
   test("the published package.json has no install-time script (npm warns about each one, prepare included)", () => {
@@ -150,7 +169,9 @@ describe("the published files", () => {
 
   test("hold no sources, tests or build leftovers: only dist/, bin/, build/cfsign.wasm and the docs", () => {
     for (const path of published) {
-      expect(path, path).toMatch(/^(dist\/.+\.(js|d\.ts)|bin\/[\w.-]+\.js|build\/cfsign\.wasm|README\.md|LICENSE|package\.json)$/);
+      expect(path, path).toMatch(
+        /^(dist\/.+\.(js|d\.ts)|bin\/[\w.-]+\.js|build\/cfsign\.wasm|README\.md|LICENSE|package\.json)$/,
+      );
       expect(path).not.toMatch(/\.test\./);
     }
   });
@@ -193,9 +214,13 @@ describe("runtime-neutral entries", () => {
     const { files } = graph(join(stage.pkgDir, "dist/workerd.js"));
     expect(files).toContain("build/cfsign.wasm");
     for (const f of files.filter((x) => x.endsWith(".js"))) {
-      const code = readFileSync(join(stage.pkgDir, f), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      const code = readFileSync(join(stage.pkgDir, f), "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/^\s*\/\/.*$/gm, "");
       expect(code, f).not.toMatch(/wasmBase64/);
-      expect(code, f).not.toMatch(/WebAssembly\.(compile|compileStreaming|instantiateStreaming|Module)\b|new\s+WebAssembly\.Module/);
+      expect(code, f).not.toMatch(
+        /WebAssembly\.(compile|compileStreaming|instantiateStreaming|Module)\b|new\s+WebAssembly\.Module/,
+      );
     }
   });
 
@@ -207,14 +232,22 @@ describe("runtime-neutral entries", () => {
 
   test("all three entries export the same API: src/api.ts and createSigner", () => {
     const api = readFileSync(join(REPO, "src/api.ts"), "utf8");
-    const apiNames = [...api.matchAll(/^export \{([^}]*)\} from/gm)].flatMap((m) => m[1]!.split(",").map((n) => n.trim()));
+    const apiNames = [...api.matchAll(/^export \{([^}]*)\} from/gm)].flatMap((m) =>
+      m[1]!.split(",").map((n) => n.trim()),
+    );
     const expected = [...apiNames, "createSigner"].sort();
     expect(expected.length).toBeGreaterThan(5);
     for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
       const source = readFileSync(join(stage.pkgDir, entry), "utf8");
       const lists = [...source.matchAll(/^export \{([^}]*)\};$/gm)];
       expect(lists, entry).toHaveLength(1);
-      expect(lists[0]![1]!.split(",").map((n) => n.trim()).sort(), entry).toEqual(expected);
+      expect(
+        lists[0]![1]!
+          .split(",")
+          .map((n) => n.trim())
+          .sort(),
+        entry,
+      ).toEqual(expected);
       expect(source, `${entry}: nothing exported but that list`).not.toMatch(/^export (?!\{)/m);
     }
   });
@@ -245,7 +278,16 @@ export async function main(): Promise<string> {
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], types: [], strict: true, noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...options },
+        compilerOptions: {
+          target: "ES2022",
+          lib: ["ES2022", "DOM"],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          skipDefaultLibCheck: true,
+          ...options,
+        },
         files: ["consumer.ts"],
       }),
     );
@@ -256,14 +298,18 @@ export async function main(): Promise<string> {
 
 describe("linters, on the packed package", () => {
   test("publint --strict reports nothing", async () => {
-    const r = await run(join(BIN, "publint"), [stage.pkgDir, "--pack", "false", "--strict", "--level", "suggestion"], { cwd: REPO });
+    const r = await run(join(BIN, "publint"), [stage.pkgDir, "--pack", "false", "--strict", "--level", "suggestion"], {
+      cwd: REPO,
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/All good!/);
   });
 
   test("@arethetypeswrong/cli finds no type problem for ESM consumers (node16 and bundler resolution)", async () => {
     const tarball = readdirSync(stage.root).find((f) => f.endsWith(".tgz"))!;
-    const r = await run(join(BIN, "attw"), [join(stage.root, tarball), "--profile", "esm-only", "--format", "json"], { cwd: REPO });
+    const r = await run(join(BIN, "attw"), [join(stage.root, tarball), "--profile", "esm-only", "--format", "json"], {
+      cwd: REPO,
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { analysis: { problems?: unknown[] } };
     const problems = (report.analysis.problems ?? []) as { kind: string; resolutionKind?: string }[];

@@ -51,12 +51,20 @@ async function code(p: Promise<unknown>): Promise<string> {
 describe("PBES2 vectors from the openssl CLI", () => {
   it("cover every PRF and AES key size, and the refused schemes", () => {
     expect(pbes2.cases.filter((c) => c.webcrypto === "decrypts").length).toBeGreaterThanOrEqual(8);
-    expect(pbes2.cases.map((c) => c.id)).toEqual(expect.arrayContaining(["scrypt", "pbes1-sha1-3des", "legacy-proc-type"]));
+    expect(pbes2.cases.map((c) => c.id)).toEqual(
+      expect.arrayContaining(["scrypt", "pbes1-sha1-3des", "legacy-proc-type"]),
+    );
   });
 
   for (const c of pbes2.cases) {
     it(`${c.id}: node backend reads it (the vector is sound)`, async () => {
-      const signer = await createSigner({ keyPairId: v.keyPairId, privateKey: c.pem, passphrase: c.passphrase, backend: "node", clock });
+      const signer = await createSigner({
+        keyPairId: v.keyPairId,
+        privateKey: c.pem,
+        passphrase: c.passphrase,
+        backend: "node",
+        clock,
+      });
       expect(signer.algorithm).toBe(c.key === "rsa2048" ? "RSA" : "ECDSA");
     });
 
@@ -68,22 +76,39 @@ describe("PBES2 vectors from the openssl CLI", () => {
         if (c.key === "rsa2048") {
           expect(url).toBe(canned.sha256.url);
         } else {
-          const ok = verify("sha256", Buffer.from(canned.policy), { key: v.keys.p256.spkiPem, dsaEncoding: "der" }, signatureOf(url));
+          const ok = verify(
+            "sha256",
+            Buffer.from(canned.policy),
+            { key: v.keys.p256.spkiPem, dsaEncoding: "der" },
+            signatureOf(url),
+          );
           expect(ok).toBe(true);
         }
         const der = parsePem(c.pem)!.der;
         const pkcs8 = await decryptPkcs8(der, c.passphrase, crypto.subtle);
-        expect(Buffer.from(pkcs8).toString("base64")).toBe(Buffer.from(parsePem(v.keys[c.key].pkcs8Pem)!.der).toString("base64"));
+        expect(Buffer.from(pkcs8).toString("base64")).toBe(
+          Buffer.from(parsePem(v.keys[c.key].pkcs8Pem)!.der).toString("base64"),
+        );
       });
 
       it(`${c.id}: a wrong or missing passphrase is INVALID_KEY`, async () => {
         for (const passphrase of [pbes2.wrongPassphrase, undefined, ""]) {
-          expect(await code(createSigner({ keyPairId: v.keyPairId, privateKey: c.pem, passphrase, backend: "webcrypto", clock }))).toBe("INVALID_KEY");
+          expect(
+            await code(
+              createSigner({ keyPairId: v.keyPairId, privateKey: c.pem, passphrase, backend: "webcrypto", clock }),
+            ),
+          ).toBe("INVALID_KEY");
         }
       });
     } else {
       it(`${c.id}: the WebCrypto backend refuses it with INVALID_KEY and names the way out`, async () => {
-        const err = await createSigner({ keyPairId: v.keyPairId, privateKey: c.pem, passphrase: c.passphrase, backend: "webcrypto", clock }).then(
+        const err = await createSigner({
+          keyPairId: v.keyPairId,
+          privateKey: c.pem,
+          passphrase: c.passphrase,
+          backend: "webcrypto",
+          clock,
+        }).then(
           () => null,
           (e: unknown) => e as CfSignError,
         );
@@ -101,7 +126,9 @@ describe("corrupted EncryptedPrivateKeyInfo", () => {
 
   it("every truncation is INVALID_KEY", async () => {
     for (let n = 0; n < der.length; n += n < 120 ? 1 : 97) {
-      await expect(decryptPkcs8(der.subarray(0, n), c.passphrase, crypto.subtle)).rejects.toMatchObject({ code: "INVALID_KEY" });
+      await expect(decryptPkcs8(der.subarray(0, n), c.passphrase, crypto.subtle)).rejects.toMatchObject({
+        code: "INVALID_KEY",
+      });
     }
   });
 
@@ -118,8 +145,17 @@ describe("corrupted EncryptedPrivateKeyInfo", () => {
       const bad = der.slice();
       bad[i]! ^= 0x01;
       const pem = `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${Buffer.from(bad).toString("base64")}\n-----END ENCRYPTED PRIVATE KEY-----\n`;
-      const outcome = await createSigner({ keyPairId: v.keyPairId, privateKey: pem, passphrase: c.passphrase, backend: "webcrypto", clock }).then(
-        async (signer) => ((await signer.signUrl(canned.url, { expires: v.expires })) === canned.sha256.url ? "the same key" : "a wrong key"),
+      const outcome = await createSigner({
+        keyPairId: v.keyPairId,
+        privateKey: pem,
+        passphrase: c.passphrase,
+        backend: "webcrypto",
+        clock,
+      }).then(
+        async (signer) =>
+          (await signer.signUrl(canned.url, { expires: v.expires })) === canned.sha256.url
+            ? "the same key"
+            : "a wrong key",
         (e: unknown) => (e instanceof CfSignError ? e.code : `other: ${String(e)}`),
       );
       expect(["INVALID_KEY", "UNSUPPORTED_KEY", "the same key"], `byte ${i}`).toContain(outcome);
@@ -136,7 +172,9 @@ describe("corrupted EncryptedPrivateKeyInfo", () => {
     expect(at).toBeGreaterThan(0);
     const patched = Buffer.from(hex.slice(0, at) + "02027fff" + hex.slice(at + 8), "hex");
     const started = performance.now();
-    const err = await decryptPkcs8(new Uint8Array(patched), c.passphrase, crypto.subtle).catch((e: unknown) => e as CfSignError);
+    const err = await decryptPkcs8(new Uint8Array(patched), c.passphrase, crypto.subtle).catch(
+      (e: unknown) => e as CfSignError,
+    );
     expect(err).toMatchObject({ code: "INVALID_KEY" });
     expect(performance.now() - started).toBeLessThan(5000);
   });

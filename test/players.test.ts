@@ -41,11 +41,27 @@ let signer: Signer;
 const expires = (): number => Math.floor(Date.now() / 1000) + 600;
 
 /** The master playlist ffmpeg's hls muxer does not write for a single stream. */
-const MASTER = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00b"\nindex.m3u8\n';
+const MASTER =
+  '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00b"\nindex.m3u8\n';
 
 function ffmpeg(args: string[]): void {
   const input = ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x90:rate=25", "-t", "5"];
-  const video = ["-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0"];
+  const video = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-profile:v",
+    "baseline",
+    "-pix_fmt",
+    "yuv420p",
+    "-g",
+    "25",
+    "-keyint_min",
+    "25",
+    "-sc_threshold",
+    "0",
+  ];
   execFileSync("ffmpeg", [...input, ...video, ...args], { stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
 }
 
@@ -54,9 +70,29 @@ beforeAll(async () => {
   // 5 s of 160x90 video, 1 s segments: HLS (MPEG-TS) and DASH (fMP4).
   mkdirSync(join(media, "plain", "hls"), { recursive: true });
   mkdirSync(join(media, "plain", "dash"), { recursive: true });
-  ffmpeg(["-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod", "-hls_segment_filename", join(media, "plain", "hls", "seg%03d.ts"), join(media, "plain", "hls", "index.m3u8")]);
+  ffmpeg([
+    "-f",
+    "hls",
+    "-hls_time",
+    "1",
+    "-hls_playlist_type",
+    "vod",
+    "-hls_segment_filename",
+    join(media, "plain", "hls", "seg%03d.ts"),
+    join(media, "plain", "hls", "index.m3u8"),
+  ]);
   writeFileSync(join(media, "plain", "hls", "master.m3u8"), MASTER);
-  ffmpeg(["-f", "dash", "-seg_duration", "1", "-use_template", "1", "-use_timeline", "0", join(media, "plain", "dash", "manifest.mpd")]);
+  ffmpeg([
+    "-f",
+    "dash",
+    "-seg_duration",
+    "1",
+    "-use_template",
+    "1",
+    "-use_timeline",
+    "0",
+    join(media, "plain", "dash", "manifest.mpd"),
+  ]);
   for (const copy of ["per-uri", "shared"]) cpSync(join(media, "plain"), join(media, copy), { recursive: true });
 
   mkdirSync(keyDir);
@@ -68,7 +104,11 @@ beforeAll(async () => {
   // (b) per URI: both playlists rewritten where they are served.
   for (const name of ["master.m3u8", "index.m3u8"]) {
     const file = join(media, "per-uri", "hls", name);
-    const signed = await signer.signPlaylist(readFileSync(file, "utf8"), { baseUrl: `${served.url}/per-uri/hls/${name}`, expires: expires(), strict: true });
+    const signed = await signer.signPlaylist(readFileSync(file, "utf8"), {
+      baseUrl: `${served.url}/per-uri/hls/${name}`,
+      expires: expires(),
+      strict: true,
+    });
     writeFileSync(file, signed.text);
   }
   // (c) shared: one policy for the folder, with the client's address.
@@ -86,9 +126,21 @@ beforeAll(async () => {
   }
   const mpd = join(media, "shared", "dash", "manifest.mpd");
   const cli = await cfsign([
-    "playlist", "--input", mpd, "--output", `${mpd}.signed`, "--shared", "--quiet",
-    "--base-url", `${served.url}/shared/dash/manifest.mpd`,
-    "--key-pair-id", KID, "--private-key", join(keyDir, "private.pem"), "--date-less-than", String(expires()),
+    "playlist",
+    "--input",
+    mpd,
+    "--output",
+    `${mpd}.signed`,
+    "--shared",
+    "--quiet",
+    "--base-url",
+    `${served.url}/shared/dash/manifest.mpd`,
+    "--key-pair-id",
+    KID,
+    "--private-key",
+    join(keyDir, "private.pem"),
+    "--date-less-than",
+    String(expires()),
   ]);
   expect(cli.status, cli.stderr).toBe(0);
   cpSync(`${mpd}.signed`, mpd);
@@ -102,18 +154,26 @@ beforeAll(async () => {
   app = createServer((req, res) => {
     const path = req.url!.split("?")[0]!;
     if (path === "/login") {
-      void signer.signCookies({ resource: `${served.url}/plain/*`, expires: expires(), secure: false }).then(({ setCookie }) => {
-        res.writeHead(200, { "Set-Cookie": [...setCookie], "Content-Type": "text/plain" }).end("signed in\n");
-      });
+      void signer
+        .signCookies({ resource: `${served.url}/plain/*`, expires: expires(), secure: false })
+        .then(({ setCookie }) => {
+          res.writeHead(200, { "Set-Cookie": [...setCookie], "Content-Type": "text/plain" }).end("signed in\n");
+        });
       return;
     }
     const file = scripts[path];
     if (file === undefined) return void res.writeHead(404).end();
-    res.writeHead(200, { "Content-Type": path.endsWith(".html") ? "text/html" : "text/javascript" }).end(readFileSync(file));
+    res
+      .writeHead(200, { "Content-Type": path.endsWith(".html") ? "text/html" : "text/javascript" })
+      .end(readFileSync(file));
   });
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
   appUrl = `http://127.0.0.1:${(app.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"], timeout: 30_000 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+    timeout: 30_000,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -157,13 +217,20 @@ async function play(
   };
   page.on("response", listener);
   try {
-    await page.evaluate(([k, s, c]) => (window as unknown as { start: (k: string, s: string, c: boolean) => void }).start(k, s, c), [kind, src, options.cookies === true] as const);
+    await page.evaluate(
+      ([k, s, c]) => (window as unknown as { start: (k: string, s: string, c: boolean) => void }).start(k, s, c),
+      [kind, src, options.cookies === true] as const,
+    );
     type W = { __state: Playback };
     await page
-      .waitForFunction((s) => (window as unknown as W).__state.time >= s || (window as unknown as W).__state.error !== null, options.seconds ?? 3, {
-        timeout: options.deadlineMs ?? 30_000,
-        polling: 100,
-      })
+      .waitForFunction(
+        (s) => (window as unknown as W).__state.time >= s || (window as unknown as W).__state.error !== null,
+        options.seconds ?? 3,
+        {
+          timeout: options.deadlineMs ?? 30_000,
+          polling: 100,
+        },
+      )
       .catch(() => undefined);
     const state = (await page.evaluate(() => (window as unknown as { __state: Playback }).__state)) as Playback;
     await new Promise((r) => setTimeout(r, 50)); // the last response events
@@ -194,7 +261,11 @@ describe("playback reaches 3 s with every request answered 200/206", () => {
   }, 60_000);
 
   test("(b) an HLS playlist signed per URI, and (c) a shared policy for HLS (with IpAddress 127.0.0.1) and DASH", async () => {
-    const hlsShared = await signer.signPolicy({ resource: `${served.url}/shared/hls/*`, expires: expires(), ipAddress: "127.0.0.1" });
+    const hlsShared = await signer.signPolicy({
+      resource: `${served.url}/shared/hls/*`,
+      expires: expires(),
+      ipAddress: "127.0.0.1",
+    });
     const dashShared = await signer.signPolicy({ resource: `${served.url}/shared/dash/*`, expires: expires() });
     const [perUri, sharedHls, sharedDash] = await Promise.all([
       play("hls", await signer.signUrl(`${served.url}/per-uri/hls/master.m3u8`, { expires: expires() })),
@@ -210,10 +281,17 @@ describe("playback reaches 3 s with every request answered 200/206", () => {
 
 describe("refused: 403 with the reason, and the player reports an error", () => {
   test("unsigned, expired, tampered and wrong-IP entry URLs, in hls.js and dash.js", async () => {
-    const past = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, clock: () => Date.now() - 7_200_000 });
+    const past = await createSigner({
+      keyPairId: KID,
+      privateKey: rsaKey().privatePem,
+      clock: () => Date.now() - 7_200_000,
+    });
     const hour = Math.floor(Date.now() / 1000) - 3600;
     const cases: ["hls" | "dash", string, string][] = [];
-    for (const [kind, path] of [["hls", "/shared/hls/master.m3u8"], ["dash", "/shared/dash/manifest.mpd"]] as const) {
+    for (const [kind, path] of [
+      ["hls", "/shared/hls/master.m3u8"],
+      ["dash", "/shared/dash/manifest.mpd"],
+    ] as const) {
       const url = `${served.url}${path}`;
       const good = await signer.signUrl(url, { expires: expires() });
       cases.push(

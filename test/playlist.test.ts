@@ -33,11 +33,25 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const keyArgs = (): string[] => ["--key-pair-id", KEY_PAIR_ID, "--private-key", keyFile, "--date-less-than", String(EXPIRES)];
+const keyArgs = (): string[] => [
+  "--key-pair-id",
+  KEY_PAIR_ID,
+  "--private-key",
+  keyFile,
+  "--date-less-than",
+  String(EXPIRES),
+];
 
 /** A CloudFront wildcard pattern as a regular expression (enough for the folder patterns used here). */
 function covers(pattern: string, url: string): boolean {
-  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  const re = new RegExp(
+    "^" +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".") +
+      "$",
+  );
   return re.test(url);
 }
 
@@ -139,7 +153,10 @@ describe("src/formats/hls.ts: finding URIs", () => {
     const files = [join(FIXTURES, "master.m3u8"), join(FIXTURES, "media-ll.m3u8"), ...sampleFiles()];
     for (const file of files) {
       const text = readFileSync(file, "utf8");
-      expect(playlistUris(text).map((u) => [u.line, u.uri]), file).toEqual(findUris(text).map((f) => [f.line, f.uri]));
+      expect(
+        playlistUris(text).map((u) => [u.line, u.uri]),
+        file,
+      ).toEqual(findUris(text).map((f) => [f.line, f.uri]));
     }
   });
 });
@@ -178,8 +195,12 @@ describe("src/formats/hls.ts: rewriting keeps every other byte", () => {
   });
 
   test("refuses replacements that would corrupt the playlist, and input that is not a playlist", () => {
-    expect(() => rewritePlaylist(master, ({ kind }) => (kind === "variant" ? "a\nb" : undefined))).toThrow(/line break/);
-    expect(() => rewritePlaylist(master, ({ tag }) => (tag !== undefined ? 'x"y' : undefined))).toThrow(/line break or a "/);
+    expect(() => rewritePlaylist(master, ({ kind }) => (kind === "variant" ? "a\nb" : undefined))).toThrow(
+      /line break/,
+    );
+    expect(() => rewritePlaylist(master, ({ tag }) => (tag !== undefined ? 'x"y' : undefined))).toThrow(
+      /line break or a "/,
+    );
     expect(() => playlistUris("#EXTINF:4,\nseg.ts\n")).toThrow(/#EXTM3U/);
     expect(isHlsPlaylist("#EXTM3U\r\n")).toBe(true);
     expect(isHlsPlaylist("#EXTM3UX\n")).toBe(false);
@@ -219,7 +240,7 @@ describe("src/formats/dash.ts: appending to a DASH manifest", () => {
 </mpd:Period></mpd:MPD>`;
     expect(isMpd(text)).toBe(true);
     const out = appendToMpdUrls(text, () => "?q=1&r='2'");
-    expect(out).toContain("<!-- <SegmentTemplate media=\"commented.m4s\"/> -->");
+    expect(out).toContain('<!-- <SegmentTemplate media="commented.m4s"/> -->');
     expect(out).toContain('<![CDATA[<SegmentTemplate media="cdata.m4s"/>]]>');
     expect(out).toContain("<mpd:BaseURL/>");
     expect(out).toContain("<mpd:BaseURL>https://d111111abcdef8.cloudfront.net/v/?q=1&amp;r='2'</mpd:BaseURL>");
@@ -233,7 +254,10 @@ describe("cfsign playlist", () => {
 
   test("--per-uri, CRLF from stdin: every http(s) URI verifies, skd:// is left, other bytes unchanged", async () => {
     const input = mediaLL.replace(/\n/g, "\r\n").replace(/\r\n$/, "");
-    const run = await cfsign(["playlist", "--input", "-", "--base-url", liveBase, "--player-queries", "sign", ...keyArgs()], { stdin: input });
+    const run = await cfsign(
+      ["playlist", "--input", "-", "--base-url", liveBase, "--player-queries", "sign", ...keyArgs()],
+      { stdin: input },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.endsWith("\r\n")).toBe(false);
     expect(run.stdout.split("\r\n").length).toBe(input.split("\r\n").length);
@@ -253,21 +277,37 @@ describe("cfsign playlist", () => {
 
   test("--shared --keep-relative: one policy for the folder, relative URIs stay relative", async () => {
     const base = `${HOST}/live/show/master.m3u8`;
-    const run = await cfsign(["playlist", "--input", join(FIXTURES, "master.m3u8"), "--base-url", base, "--shared", "--keep-relative", ...keyArgs()]);
+    const run = await cfsign([
+      "playlist",
+      "--input",
+      join(FIXTURES, "master.m3u8"),
+      "--base-url",
+      base,
+      "--shared",
+      "--keep-relative",
+      ...keyArgs(),
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(checkRewrite(master, run.stdout, { base, keepRelative: true, shared: true })).toBe(8);
     expect(run.stdout).toContain('URI="chapters.json?Policy=');
     expect(run.stdout).toContain("\n  480p/index.m3u8?rev=7&Policy=");
-    const policies = new Set(findUris(run.stdout).map((f) => f.uri.match(/Policy=[^&]+/)?.[0]).filter((p) => p !== undefined));
-    expect(policies.size).toBe(1);
-    expect(JSON.parse(parseSignedUrl(`${HOST}/live/show/a?${[...policies][0]}&Signature=x`).policy).Statement[0].Resource).toBe(
-      `${HOST}/live/show/*`,
+    const policies = new Set(
+      findUris(run.stdout)
+        .map((f) => f.uri.match(/Policy=[^&]+/)?.[0])
+        .filter((p) => p !== undefined),
     );
+    expect(policies.size).toBe(1);
+    expect(
+      JSON.parse(parseSignedUrl(`${HOST}/live/show/a?${[...policies][0]}&Signature=x`).policy).Statement[0].Resource,
+    ).toBe(`${HOST}/live/show/*`);
   });
 
   test("--shared: a URI outside the folder is reported by line, never by URI, and left unsigned", async () => {
     const text = `#EXTM3U\n#EXTINF:4,\nseg-1.ts\n#EXTINF:4,\n${HOST}/elsewhere/secret-name.ts\n#EXT-X-ENDLIST\n`;
-    const run = await cfsign(["playlist", "--input", "-", "--base-url", `${HOST}/vod/a/index.m3u8`, "--shared", ...keyArgs()], { stdin: text });
+    const run = await cfsign(
+      ["playlist", "--input", "-", "--base-url", `${HOST}/vod/a/index.m3u8`, "--shared", ...keyArgs()],
+      { stdin: text },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("cfsign: line 5: RESOURCE_MISMATCH: ");
     expect(run.stderr).toContain("BATCH_FAILED: 1 of 2 URIs were not signed");
@@ -278,12 +318,17 @@ describe("cfsign playlist", () => {
   test("--shared refuses a folder with * in it (a wildcard in the policy), and takes --policy-resource instead", async () => {
     const text = `#EXTM3U\n#EXTINF:4,\nseg-1.ts\n#EXT-X-ENDLIST\n`;
     const base = `${HOST}/vod/a*b/index.m3u8`;
-    const refused = await cfsign(["playlist", "--input", "-", "--base-url", base, "--shared", ...keyArgs()], { stdin: text });
+    const refused = await cfsign(["playlist", "--input", "-", "--base-url", base, "--shared", ...keyArgs()], {
+      stdin: text,
+    });
     expect(refused.status).toBe(1); // refused: the grant would be wider than asked
     expect(refused.stderr).toContain("URL_HAS_WILDCARD");
     expect(refused.stderr).toContain("--policy-resource");
     expect(refused.stdout).toBe("");
-    const explicit = await cfsign(["playlist", "--input", "-", "--base-url", base, "--shared", "--policy-resource", `${HOST}/vod/*`, ...keyArgs()], { stdin: text });
+    const explicit = await cfsign(
+      ["playlist", "--input", "-", "--base-url", base, "--shared", "--policy-resource", `${HOST}/vod/*`, ...keyArgs()],
+      { stdin: text },
+    );
     expect(explicit.status, explicit.stderr).toBe(0);
     expect(explicit.stdout).toContain(`${HOST}/vod/a*b/seg-1.ts?Policy=`);
   });
@@ -292,13 +337,18 @@ describe("cfsign playlist", () => {
     const text = "#EXTM3U\n#EXTINF:4,\nseg 1.ts\n#EXTINF:4,\nseg-2.ts\n";
     const base = `${HOST}/vod/a/index.m3u8`;
     const out = join(dir, "strict.m3u8");
-    const strict = await cfsign(["playlist", "--input", "-", "--output", out, "--base-url", base, "--strict", ...keyArgs()], { stdin: text });
+    const strict = await cfsign(
+      ["playlist", "--input", "-", "--output", out, "--base-url", base, "--strict", ...keyArgs()],
+      { stdin: text },
+    );
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain("cfsign: line 3: URL_UNSAFE_CHARACTER: ");
     expect(strict.stderr).toContain("--strict: nothing was written");
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
-    const loose = await cfsign(["playlist", "--input", "-", "--output", out, "--base-url", base, ...keyArgs()], { stdin: text });
+    const loose = await cfsign(["playlist", "--input", "-", "--output", out, "--base-url", base, ...keyArgs()], {
+      stdin: text,
+    });
     expect(loose.status).toBe(1);
     const written = readFileSync(out, "utf8");
     expect(written).toContain("\nseg 1.ts\n");
@@ -309,12 +359,28 @@ describe("cfsign playlist", () => {
     const outDir = join(dir, "recursive");
     const base = `${HOST}/videos/sample/master.m3u8`;
     const run = await cfsign([
-      "playlist", "--input", join(SAMPLE, "master.m3u8"), "--output", join(outDir, "master.m3u8"),
-      "--recursive", "--base-url", base, ...keyArgs(),
+      "playlist",
+      "--input",
+      join(SAMPLE, "master.m3u8"),
+      "--output",
+      join(outDir, "master.m3u8"),
+      "--recursive",
+      "--base-url",
+      base,
+      ...keyArgs(),
     ]);
     expect(run.status, run.stderr).toBe(0);
-    const files = sampleFiles().map((f) => f.slice(SAMPLE.length + 1)).filter((f) => f.endsWith(".m3u8")).sort();
-    expect(files).toEqual(["audio/en/index.m3u8", "master.m3u8", "video/360p/index.m3u8", "video/720p/iframes.m3u8", "video/720p/index.m3u8"]);
+    const files = sampleFiles()
+      .map((f) => f.slice(SAMPLE.length + 1))
+      .filter((f) => f.endsWith(".m3u8"))
+      .sort();
+    expect(files).toEqual([
+      "audio/en/index.m3u8",
+      "master.m3u8",
+      "video/360p/index.m3u8",
+      "video/720p/iframes.m3u8",
+      "video/720p/index.m3u8",
+    ]);
     let total = 0;
     for (const file of files) {
       const input = readFileSync(join(SAMPLE, file), "utf8");
@@ -326,16 +392,38 @@ describe("cfsign playlist", () => {
   });
 
   test("--recursive refuses to write beside the input, and a missing media playlist fails the job with nothing written", async () => {
-    const same = await cfsign(["playlist", "--input", join(SAMPLE, "master.m3u8"), "--output", join(SAMPLE, "x.m3u8"), "--recursive", "--base-url", `${HOST}/videos/sample/master.m3u8`, ...keyArgs()]);
+    const same = await cfsign([
+      "playlist",
+      "--input",
+      join(SAMPLE, "master.m3u8"),
+      "--output",
+      join(SAMPLE, "x.m3u8"),
+      "--recursive",
+      "--base-url",
+      `${HOST}/videos/sample/master.m3u8`,
+      ...keyArgs(),
+    ]);
     expect(same.status).toBe(2);
     expect(same.stderr).toContain("cfsign: USAGE: ");
     const src = join(dir, "broken");
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, "master.m3u8"), "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmissing/index.m3u8\n");
     const out = join(dir, "broken-out", "master.m3u8");
-    const run = await cfsign(["playlist", "--input", join(src, "master.m3u8"), "--output", out, "--recursive", "--base-url", `${HOST}/v/master.m3u8`, ...keyArgs()]);
+    const run = await cfsign([
+      "playlist",
+      "--input",
+      join(src, "master.m3u8"),
+      "--output",
+      out,
+      "--recursive",
+      "--base-url",
+      `${HOST}/v/master.m3u8`,
+      ...keyArgs(),
+    ]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^cfsign: INPUT: cannot read the media playlist missing\/index\.m3u8 file: no such file/);
+    expect(run.stderr).toMatch(
+      /^cfsign: INPUT: cannot read the media playlist missing\/index\.m3u8 file: no such file/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -349,12 +437,36 @@ describe("cfsign playlist", () => {
 
   test("--json summary; --policy-resource widens the shared policy to cover the ads folder beside the show's", async () => {
     const out = join(dir, "summary.m3u8");
-    const run = await cfsign(["playlist", "--input", join(FIXTURES, "media-ll.m3u8"), "--output", out, "--base-url", liveBase, "--shared", "--policy-resource", `${HOST}/live/*`, "--json", ...keyArgs()]);
+    const run = await cfsign([
+      "playlist",
+      "--input",
+      join(FIXTURES, "media-ll.m3u8"),
+      "--output",
+      out,
+      "--base-url",
+      liveBase,
+      "--shared",
+      "--policy-resource",
+      `${HOST}/live/*`,
+      "--json",
+      ...keyArgs(),
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe("");
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ ok: true, format: "hls", mode: "shared", uris: 13, signed: 13, skipped: 1, failed: 0, written: true });
-    expect(checkRewrite(mediaLL, readFileSync(out, "utf8"), { base: liveBase, keepRelative: false, shared: true })).toBe(13);
+    expect(summary).toMatchObject({
+      ok: true,
+      format: "hls",
+      mode: "shared",
+      uris: 13,
+      signed: 13,
+      skipped: 1,
+      failed: 0,
+      written: true,
+    });
+    expect(
+      checkRewrite(mediaLL, readFileSync(out, "utf8"), { base: liveBase, keepRelative: false, shared: true }),
+    ).toBe(13);
   });
 
   test("DASH: a template on another host exits 1 with RESOURCE_MISMATCH on its line; an AdaptationSet ../audio/ under an MPD media/ BaseURL is inside and signs", async () => {
@@ -366,7 +478,13 @@ describe("cfsign playlist", () => {
     const cross = await cfsign(["playlist", "--input", file, "--base-url", base, ...keyArgs()]);
     expect(cross.status).toBe(1);
     expect(cross.stderr).toMatch(/^cfsign: line 4: RESOURCE_MISMATCH: SegmentTemplate@media: /m);
-    writeFileSync(file, body('<BaseURL>../audio/</BaseURL><SegmentTemplate duration="2" media="$Number$.m4s"/>', "<BaseURL>media/</BaseURL>\n"));
+    writeFileSync(
+      file,
+      body(
+        '<BaseURL>../audio/</BaseURL><SegmentTemplate duration="2" media="$Number$.m4s"/>',
+        "<BaseURL>media/</BaseURL>\n",
+      ),
+    );
     const chained = await cfsign(["playlist", "--input", file, "--base-url", base, ...keyArgs()]);
     expect(chained.status, chained.stderr).toBe(0);
     const query = /media="\$Number\$\.m4s\?([^"]+)"/.exec(chained.stdout)![1]!.replace(/&amp;/g, "&");
@@ -379,14 +497,26 @@ describe("cfsign playlist", () => {
     expect(run.status, run.stderr).toBe(0);
     const mpd = readFileSync(join(SAMPLE, "manifest.mpd"), "utf8");
     const query = run.stdout.match(/\?(Policy=[^"<]+)"/)![1]!;
-    expect(query).toMatch(/^Policy=[A-Za-z0-9~_-]+&amp;Signature=[A-Za-z0-9~_-]+&amp;Key-Pair-Id=K2JCJMDEHXQW5F&amp;Hash-Algorithm=SHA256$/);
+    expect(query).toMatch(
+      /^Policy=[A-Za-z0-9~_-]+&amp;Signature=[A-Za-z0-9~_-]+&amp;Key-Pair-Id=K2JCJMDEHXQW5F&amp;Hash-Algorithm=SHA256$/,
+    );
     // Four template attributes; the audio BaseURL is a folder whose query a relative reference would drop (RFC 3986 §5.2.2).
     expect(run.stdout.split(query).length - 1).toBe(4);
-    expect(run.stdout.replace(new RegExp(`(\\?|&amp;)${query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "g"), "")).toBe(mpd);
+    expect(run.stdout.replace(new RegExp(`(\\?|&amp;)${query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "g"), "")).toBe(
+      mpd,
+    );
     // The one signature verifies for a segment URL the template expands to.
     const segment = `${HOST}/videos/sample/video/720p/seg-00001.m4s?${query.replace(/&amp;/g, "&")}`;
     expect(verifySignedUrl(segment, ecKey().publicKey)).toBe(true);
-    const perUri = await cfsign(["playlist", "--input", join(SAMPLE, "manifest.mpd"), "--base-url", base, "--per-uri", ...keyArgs()]);
+    const perUri = await cfsign([
+      "playlist",
+      "--input",
+      join(SAMPLE, "manifest.mpd"),
+      "--base-url",
+      base,
+      "--per-uri",
+      ...keyArgs(),
+    ]);
     expect(perUri.status).toBe(2);
     expect(perUri.stderr).toContain("--shared");
   });

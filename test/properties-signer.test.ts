@@ -25,7 +25,14 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
-import { CfSignError, createSigner, verifyUrl, type BatchResult, type CustomSigner, type Signer } from "../src/index.js";
+import {
+  CfSignError,
+  createSigner,
+  verifyUrl,
+  type BatchResult,
+  type CustomSigner,
+  type Signer,
+} from "../src/index.js";
 import { intendedPolicy, type Grant } from "./helpers/check-signed.js";
 import { toCloudFrontBase64 } from "./helpers/sign-by-hand.js";
 import { rsaKey } from "./helpers/keys.js";
@@ -38,13 +45,15 @@ const SIGNING = ["expires", "policy", "signature", "key-pair-id", "hash-algorith
 const RUNS = Number(process.env["CFSIGN_PROPERTY_RUNS"] ?? 1000);
 
 /** A deterministic stand-in for an RSA-2048 key: SHA-256 of the policy, eight times. */
-const fake = (data: Uint8Array): Uint8Array => new Uint8Array(Buffer.concat(Array(8).fill(createHash("sha256").update(data).digest())));
+const fake = (data: Uint8Array): Uint8Array =>
+  new Uint8Array(Buffer.concat(Array(8).fill(createHash("sha256").update(data).digest())));
 const FAKE: CustomSigner = { algorithm: "RSA", sign: async (data) => fake(data) };
 
 const signers = {} as Record<"wasm" | "js", Signer>;
 let real: Signer;
 beforeAll(async () => {
-  for (const engine of ["wasm", "js"] as const) signers[engine] = await createSigner({ keyPairId: KID, privateKey: FAKE, engine, clock: () => NOW_MS });
+  for (const engine of ["wasm", "js"] as const)
+    signers[engine] = await createSigner({ keyPairId: KID, privateKey: FAKE, engine, clock: () => NOW_MS });
   real = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, clock: () => NOW_MS });
 });
 
@@ -55,22 +64,33 @@ const pct = fc.tuple(fc.constantFrom(...HEX), fc.constantFrom(...HEX)).map(([a, 
 const ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const UNRESERVED = ALPHA + "0123456789-._~";
 /** RFC 3986 pchar: unreserved, pct-encoded, sub-delims, ":" and "@". */
-const pchar = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...UNRESERVED) }, { weight: 3, arbitrary: fc.constantFrom(..."!$&'()*+,;=:@") }, { weight: 1, arbitrary: pct });
+const pchar = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...UNRESERVED) },
+  { weight: 3, arbitrary: fc.constantFrom(..."!$&'()*+,;=:@") },
+  { weight: 1, arbitrary: pct },
+);
 const isDotSegment = (s: string): boolean => /^(?:\.|%2e){1,2}$/i.test(s);
-const segment = fc.array(pchar, { maxLength: 12 }).map((cs) => cs.join("")).filter((s) => !isDotSegment(s));
+const segment = fc
+  .array(pchar, { maxLength: 12 })
+  .map((cs) => cs.join(""))
+  .filter((s) => !isDotSegment(s));
 /** Query characters: pchar plus "/" and "?", minus "&" (the separator) and "'" (browsers encode it). */
-const qchar = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...UNRESERVED) }, { weight: 3, arbitrary: fc.constantFrom(..."!$()*+,;=:@/?") }, { weight: 1, arbitrary: pct });
+const qchar = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...UNRESERVED) },
+  { weight: 3, arbitrary: fc.constantFrom(..."!$()*+,;=:@/?") },
+  { weight: 1, arbitrary: pct },
+);
 /** A parameter, sometimes a signing parameter's name in some case or encoding (the oracle knows). */
 const param = fc.oneof(
   { weight: 12, arbitrary: fc.array(qchar, { minLength: 1, maxLength: 10 }).map((cs) => cs.join("")) },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.constantFrom("Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"), fc.nat(), fc.boolean()).map(
-      ([name, seed, encode]) => {
+    arbitrary: fc
+      .tuple(fc.constantFrom("Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"), fc.nat(), fc.boolean())
+      .map(([name, seed, encode]) => {
         const mixed = [...name].map((c, i) => ((seed >> i) & 1 ? c.toUpperCase() : c.toLowerCase())).join("");
         return (encode ? `%${mixed.charCodeAt(0).toString(16).toUpperCase()}${mixed.slice(1)}` : mixed) + "=1";
-      },
-    ),
+      }),
   },
 );
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/);
@@ -83,8 +103,15 @@ const origin = fc
   .filter(({ scheme, port }) => !(scheme === "https" && port === 443) && !(scheme === "http" && port === 80))
   .map(({ scheme, labels, port }) => `${scheme}://${labels.join(".")}${port === undefined ? "" : `:${port}`}`);
 const rfc3986Url = fc
-  .record({ origin, segments: fc.array(segment, { minLength: 1, maxLength: 6 }), query: fc.option(fc.array(param, { minLength: 1, maxLength: 5 }), { nil: undefined }) })
-  .map(({ origin, segments, query }) => ({ origin, url: `${origin}/${segments.join("/")}${query === undefined ? "" : "?" + query.join("&")}` }));
+  .record({
+    origin,
+    segments: fc.array(segment, { minLength: 1, maxLength: 6 }),
+    query: fc.option(fc.array(param, { minLength: 1, maxLength: 5 }), { nil: undefined }),
+  })
+  .map(({ origin, segments, query }) => ({
+    origin,
+    url: `${origin}/${segments.join("/")}${query === undefined ? "" : "?" + query.join("&")}`,
+  }));
 
 const policyChoice = fc.record({
   canned: fc.boolean(),
@@ -100,7 +127,13 @@ const policyChoice = fc.record({
   ),
   resource: fc.constantFrom("none", "exact", "origin*", "any"),
 });
-type PolicyChoice = { canned: boolean; expiresIn: number; startsBefore: number | undefined; ip: string | undefined; resource: string };
+type PolicyChoice = {
+  canned: boolean;
+  expiresIn: number;
+  startsBefore: number | undefined;
+  ip: string | undefined;
+  resource: string;
+};
 
 // ------------------------------------------------------------------------------------------ oracle
 
@@ -125,11 +158,20 @@ function caseOf(u: { origin: string; url: string }, p: PolicyChoice): Case {
   const expires = NOW + p.expiresIn;
   const starts = p.canned || p.startsBefore === undefined ? undefined : expires - 1 - p.startsBefore;
   const ipAddress = p.canned ? undefined : p.ip;
-  const resource = p.canned ? undefined : p.resource === "exact" ? u.url : p.resource === "origin*" ? `${u.origin}/*` : p.resource === "any" ? "*" : undefined;
+  const resource = p.canned
+    ? undefined
+    : p.resource === "exact"
+      ? u.url
+      : p.resource === "origin*"
+        ? `${u.origin}/*`
+        : p.resource === "any"
+          ? "*"
+          : undefined;
   const options = { expires, starts, ipAddress, resource, allowAnyResource: resource === "*" ? true : undefined };
   const q = u.url.indexOf("?");
   const params = q === -1 ? [] : u.url.slice(q + 1).split("&");
-  if (params.some((x) => SIGNING.includes(paramName(x).toLowerCase()))) return { url: u.url, options, expected: "URL_HAS_SIGNING_PARAMETER" };
+  if (params.some((x) => SIGNING.includes(paramName(x).toLowerCase())))
+    return { url: u.url, options, expected: "URL_HAS_SIGNING_PARAMETER" };
   const custom = starts !== undefined || ipAddress !== undefined || resource !== undefined;
   const wildcard = u.url.includes("*") || (q !== -1 && u.url.indexOf("?", q + 1) !== -1);
   if (custom && resource === undefined && wildcard) return { url: u.url, options, expected: "URL_HAS_WILDCARD" };
@@ -155,9 +197,11 @@ function problemsOf(signed: string, base: string, grant: Grant): string[] {
   const text = intendedPolicy(grant);
   if (parsed.policy !== text) problems.push(`policy ${parsed.policy.slice(0, 100)} is not ${text.slice(0, 100)}`);
   else if (JSON.stringify(JSON.parse(parsed.policy)) !== text) problems.push("the policy does not parse to the grant");
-  if (grant.custom && added[0] !== `Policy=${toCloudFrontBase64(text)}`) problems.push("Policy is not the grant's bytes");
+  if (grant.custom && added[0] !== `Policy=${toCloudFrontBase64(text)}`)
+    problems.push("Policy is not the grant's bytes");
   const signature = parsed.params.get("Signature")!;
-  if (signature !== toCloudFrontBase64(fake(Buffer.from(parsed.policy)))) problems.push("the signature is not over the policy bytes");
+  if (signature !== toCloudFrontBase64(fake(Buffer.from(parsed.policy))))
+    problems.push("the signature is not over the policy bytes");
   return problems;
 }
 
@@ -168,7 +212,10 @@ function judge(c: Case, r: BatchResult | { error: unknown }): string[] {
     return typeof c.expected === "string" && c.expected === e.code ? [] : [`refused with ${e.code}: ${e.message}`];
   }
   const b = r as BatchResult;
-  if (!b.ok) return typeof c.expected === "string" && c.expected === b.error.code ? [] : [`refused with ${b.error.code}: ${b.error.message}`];
+  if (!b.ok)
+    return typeof c.expected === "string" && c.expected === b.error.code
+      ? []
+      : [`refused with ${b.error.code}: ${b.error.message}`];
   if (typeof c.expected === "string") return [`signed, expected ${c.expected}`];
   return problemsOf(b.url, c.url, c.expected);
 }
@@ -176,23 +223,32 @@ function judge(c: Case, r: BatchResult | { error: unknown }): string[] {
 // ------------------------------------------------------------------------------------------ 1
 
 describe("1. arbitrary RFC 3986 URLs and policies", () => {
-  test.each(["wasm", "js"] as const)("signUrls (%s): base is the input, parameters once each, policy exactly the grant, or the oracle's code", async (engine) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(rfc3986Url, policyChoice), { minLength: 1, maxLength: 8 }), async (items) => {
-        const cases = items.map(([u, p]) => caseOf(u, p));
-        const results = await signers[engine].signUrls(cases.map((c) => ({ url: c.url, ...c.options })));
-        const problems = cases.flatMap((c, i) => judge(c, results[i]!).map((p) => `${c.url}: ${p}`));
-        expect(problems).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  test.each(["wasm", "js"] as const)(
+    "signUrls (%s): base is the input, parameters once each, policy exactly the grant, or the oracle's code",
+    async (engine) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(rfc3986Url, policyChoice), { minLength: 1, maxLength: 8 }),
+          async (items) => {
+            const cases = items.map(([u, p]) => caseOf(u, p));
+            const results = await signers[engine].signUrls(cases.map((c) => ({ url: c.url, ...c.options })));
+            const problems = cases.flatMap((c, i) => judge(c, results[i]!).map((p) => `${c.url}: ${p}`));
+            expect(problems).toEqual([]);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+  );
 
   test("signUrl, signPolicy(...).apply and signCookies carry exactly the grant", async () => {
     await fc.assert(
       fc.asyncProperty(rfc3986Url, policyChoice, async (u, p) => {
         const c = caseOf(u, p);
-        const single = await signers.wasm.signUrl(c.url, c.options as never).then((url) => ({ ok: true as const, url }), (error: unknown) => ({ error }));
+        const single = await signers.wasm.signUrl(c.url, c.options as never).then(
+          (url) => ({ ok: true as const, url }),
+          (error: unknown) => ({ error }),
+        );
         expect(judge(c, single as never)).toEqual([]);
         if (typeof c.expected === "string" || !c.expected.custom) return;
         const grant = c.expected;
@@ -200,7 +256,11 @@ describe("1. arbitrary RFC 3986 URLs and policies", () => {
         expect(Buffer.from(shared.policy).toString("utf8")).toBe(intendedPolicy(grant));
         expect(JSON.parse(Buffer.from(shared.policy).toString("utf8"))).toEqual(JSON.parse(intendedPolicy(grant)));
         expect(problemsOf(shared.apply(c.url), c.url, grant)).toEqual([]);
-        const cookies = await signers.wasm.signCookies({ ...c.options, resource: grant.resource, starts: grant.starts ?? grant.expires - 1 } as never);
+        const cookies = await signers.wasm.signCookies({
+          ...c.options,
+          resource: grant.resource,
+          starts: grant.starts ?? grant.expires - 1,
+        } as never);
         const policy = fromCloudFrontBase64(cookies.cookies["CloudFront-Policy"]!).toString("utf8");
         expect(policy).toBe(intendedPolicy({ ...grant, starts: grant.starts ?? grant.expires - 1 }));
       }),
@@ -229,10 +289,27 @@ function meaning(s: string): string {
 
 describe("2. arbitrary strings: refused with a CfSignError, or signed without a byte changed", () => {
   const hostile = fc.tuple(
-    fc.constantFrom("https://d111111abcdef8.cloudfront.net/", "http://cdn.example.com:8080/a?", "https://a.b/c/", "", "HTTPS://x/"),
+    fc.constantFrom(
+      "https://d111111abcdef8.cloudfront.net/",
+      "http://cdn.example.com:8080/a?",
+      "https://a.b/c/",
+      "",
+      "HTTPS://x/",
+    ),
     fc.oneof(
       fc.string({ unit: "binary", maxLength: 30 }),
-      fc.string({ unit: fc.constantFrom(..."\"\\\u0000\n\r\t #?&*%'<>[]{}|^`\u2028\ud800\udc00é😀", "%2A", "%41", "Expires=", "Policy", "/../", "/./"), maxLength: 12 }),
+      fc.string({
+        unit: fc.constantFrom(
+          ..."\"\\\u0000\n\r\t #?&*%'<>[]{}|^`\u2028\ud800\udc00é😀",
+          "%2A",
+          "%41",
+          "Expires=",
+          "Policy",
+          "/../",
+          "/./",
+        ),
+        maxLength: 12,
+      }),
       fc.string({ unit: "grapheme", maxLength: 20 }),
     ),
   );
@@ -268,7 +345,11 @@ describe("3. the engines agree, and the stream agrees with the batch", () => {
   const mixed = fc.array(
     fc.oneof(
       fc.tuple(rfc3986Url, policyChoice).map(([u, p]) => caseOf(u, p)),
-      fc.string({ unit: "binary", maxLength: 40 }).map((s) => ({ url: "https://d111111abcdef8.cloudfront.net/" + s, options: { expires: NOW + 60 }, expected: "?" })),
+      fc.string({ unit: "binary", maxLength: 40 }).map((s) => ({
+        url: "https://d111111abcdef8.cloudfront.net/" + s,
+        options: { expires: NOW + 60 },
+        expected: "?",
+      })),
     ),
     { maxLength: 25 },
   );
@@ -302,8 +383,15 @@ describe("3. the engines agree, and the stream agrees with the batch", () => {
 // ------------------------------------------------------------------------------------------ 4
 
 describe("4. the verifier rejects any one-character change to arbitrary signed URLs", () => {
-  const publicKeys = (): Record<string, string> => ({ [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string });
-  const POOL = [...Array.from({ length: 0x5f }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== "#"), "é", "\u0000", "\n"];
+  const publicKeys = (): Record<string, string> => ({
+    [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string,
+  });
+  const POOL = [
+    ...Array.from({ length: 0x5f }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== "#"),
+    "é",
+    "\u0000",
+    "\n",
+  ];
 
   test("replace, insert or delete one character anywhere (canned, and custom with the URL as its resource)", async () => {
     const keys = publicKeys();
@@ -316,12 +404,25 @@ describe("4. the verifier rejects any one-character change to arbitrary signed U
         fc.constantFrom(...POOL),
         async (u, custom, at, op, char) => {
           const q = u.url.indexOf("?");
-          fc.pre(q === -1 || !u.url.slice(q + 1).split("&").some((x) => SIGNING.includes(paramName(x).toLowerCase())));
-          const signed = await real.signUrl(u.url, custom ? { expires: NOW + 600, starts: NOW - 60 } : { expires: NOW + 600 });
+          fc.pre(
+            q === -1 ||
+              !u.url
+                .slice(q + 1)
+                .split("&")
+                .some((x) => SIGNING.includes(paramName(x).toLowerCase())),
+          );
+          const signed = await real.signUrl(
+            u.url,
+            custom ? { expires: NOW + 600, starts: NOW - 60 } : { expires: NOW + 600 },
+          );
           expect((await verifyUrl(signed, { publicKeys: keys, now: NOW })).reason).toBe("OK");
           const i = at % (signed.length + (op === "insert" ? 1 : 0));
           const changed =
-            op === "replace" ? signed.slice(0, i) + char + signed.slice(i + 1) : op === "insert" ? signed.slice(0, i) + char + signed.slice(i) : signed.slice(0, i) + signed.slice(i + 1);
+            op === "replace"
+              ? signed.slice(0, i) + char + signed.slice(i + 1)
+              : op === "insert"
+                ? signed.slice(0, i) + char + signed.slice(i)
+                : signed.slice(0, i) + signed.slice(i + 1);
           fc.pre(changed !== signed);
           const r = await verifyUrl(changed, { publicKeys: keys, now: NOW });
           expect({ changed, valid: r.valid }).toEqual({ changed, valid: false });

@@ -14,7 +14,9 @@ vi.mock("cfsign", () => import("../src/index.js"));
 
 const KID = "K2JCJMDEHXQW5F";
 const CDN = "https://cdn.example.com";
-const publicKeys = (): Record<string, string> => ({ [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string });
+const publicKeys = (): Record<string, string> => ({
+  [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string,
+});
 
 let signer: Signer;
 beforeAll(async () => {
@@ -38,38 +40,60 @@ describe("redirectToSigned", () => {
     const expires = Math.floor(Date.now() / 1000) + 60;
     expect((await redirectToSigned(signer, `${CDN}/a.pdf`, { expires, status: 303 })).status).toBe(303);
     expect((await redirectToSigned(signer, `${CDN}/a.pdf`, { expires, status: 307 })).status).toBe(307);
-    await expect(redirectToSigned(signer, `${CDN}/a.pdf`, { expires, status: 301 as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(redirectToSigned(signer, `${CDN}/a.pdf`, { expires, status: 301 as never })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
   });
 
   test("custom policies pass through; signing errors are thrown as CfSignError", async () => {
     const expires = Math.floor(Date.now() / 1000) + 60;
     const res = await redirectToSigned(signer, `${CDN}/a.pdf`, { expires, ipAddress: "192.0.2.0/24" });
-    expect((await verifyUrl(res.headers.get("location")!, { publicKeys: publicKeys(), clientIp: "192.0.2.1" })).reason).toBe("OK");
-    await expect(redirectToSigned(signer, `${CDN}/a b.pdf`, { expires })).rejects.toMatchObject({ code: "URL_UNSAFE_CHARACTER" });
-    await expect(redirectToSigned(signer, `${CDN}/a.pdf`, undefined as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect(
+      (await verifyUrl(res.headers.get("location")!, { publicKeys: publicKeys(), clientIp: "192.0.2.1" })).reason,
+    ).toBe("OK");
+    await expect(redirectToSigned(signer, `${CDN}/a b.pdf`, { expires })).rejects.toMatchObject({
+      code: "URL_UNSAFE_CHARACTER",
+    });
+    await expect(redirectToSigned(signer, `${CDN}/a.pdf`, undefined as never)).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
   });
 });
 
 describe("sendRedirect", () => {
   const fakeResponse = () => {
     const calls: unknown[][] = [];
-    return { calls, res: { writeHead: (...a: unknown[]) => calls.push(["writeHead", ...a]), end: () => calls.push(["end"]) } };
+    return {
+      calls,
+      res: { writeHead: (...a: unknown[]) => calls.push(["writeHead", ...a]), end: () => calls.push(["end"]) },
+    };
   };
 
   test("writes the status and the three headers, then ends", () => {
     const { calls, res } = fakeResponse();
     sendRedirect(res, `${CDN}/a.pdf?Expires=1&Signature=x&Key-Pair-Id=${KID}`);
     expect(calls).toEqual([
-      ["writeHead", 302, { Location: `${CDN}/a.pdf?Expires=1&Signature=x&Key-Pair-Id=${KID}`, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }],
+      [
+        "writeHead",
+        302,
+        {
+          Location: `${CDN}/a.pdf?Expires=1&Signature=x&Key-Pair-Id=${KID}`,
+          "Cache-Control": "no-store",
+          "Referrer-Policy": "no-referrer",
+        },
+      ],
       ["end"],
     ]);
   });
 
-  test.each(["/relative", `${CDN}/a\r\nSet-Cookie: x=1`, `${CDN}/a b`, "javascript:alert(1)", ""])("refuses %j", (url) => {
-    const { calls, res } = fakeResponse();
-    expect(() => sendRedirect(res, url)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
-    expect(calls).toEqual([]);
-  });
+  test.each(["/relative", `${CDN}/a\r\nSet-Cookie: x=1`, `${CDN}/a b`, "javascript:alert(1)", ""])(
+    "refuses %j",
+    (url) => {
+      const { calls, res } = fakeResponse();
+      expect(() => sendRedirect(res, url)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+      expect(calls).toEqual([]);
+    },
+  );
 });
 
 describe("examples/redirect/node-server.js, for real", () => {
@@ -92,7 +116,10 @@ describe("examples/redirect/node-server.js, for real", () => {
 
   test("an authorized request gets a 302 to a signed URL that verifies", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const res = await fetch(`${base}/download/reports/2026/q3%20final.pdf?utm=x`, { redirect: "manual", headers: { "X-Demo-User": "alice" } });
+    const res = await fetch(`${base}/download/reports/2026/q3%20final.pdf?utm=x`, {
+      redirect: "manual",
+      headers: { "X-Demo-User": "alice" },
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");

@@ -89,11 +89,15 @@ describe("resourceCovers", () => {
   test("a pattern without wildcards covers exactly itself", () => {
     const segment = fc.stringMatching(/^[a-z0-9._~-]{1,12}$/);
     fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.array(segment, { minLength: 1, maxLength: 4 }), (a, b) => {
-        const ua = `${H}/${a.join("/")}`;
-        const ub = `${H}/${b.join("/")}`;
-        expect(resourceCovers(ua, ub)).toBe(ua === ub);
-      }),
+      fc.property(
+        fc.array(segment, { minLength: 1, maxLength: 4 }),
+        fc.array(segment, { minLength: 1, maxLength: 4 }),
+        (a, b) => {
+          const ua = `${H}/${a.join("/")}`;
+          const ub = `${H}/${b.join("/")}`;
+          expect(resourceCovers(ua, ub)).toBe(ua === ub);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -138,7 +142,10 @@ describe("resourceCovers against reference matchers", () => {
    */
   const patternFrom = (url: string, wild: number, noise: number) =>
     fc
-      .tuple(fc.array(fc.noBias(fc.integer({ min: 0, max: 999 })), { minLength: url.length, maxLength: url.length }), fc.boolean())
+      .tuple(
+        fc.array(fc.noBias(fc.integer({ min: 0, max: 999 })), { minLength: url.length, maxLength: url.length }),
+        fc.boolean(),
+      )
       .map(([rolls, starAtEnd]) => {
         let p = "";
         [...url].forEach((ch, i) => {
@@ -159,7 +166,9 @@ describe("resourceCovers against reference matchers", () => {
     let covered = 0;
     fc.assert(
       fc.property(
-        structuredUrl.chain((url) => fc.tuple(fc.constant(url), fc.oneof(patternFrom(url, 0.25, 0.05), randomString(10)))),
+        structuredUrl.chain((url) =>
+          fc.tuple(fc.constant(url), fc.oneof(patternFrom(url, 0.25, 0.05), randomString(10))),
+        ),
         ([url, pattern]) => {
           const expected = regexCovers(pattern, url);
           expect(resourceCovers(pattern, url)).toBe(expected);
@@ -274,7 +283,8 @@ describe("validateResource", () => {
     [`${H}/a?c`, false],
   ])("%s is broad: %s", (pattern, broad) => {
     expect(validateResource(pattern, true).broad).toBe(broad);
-    if (broad) expect(() => validateResource(pattern, false)).toThrow(expect.objectContaining({ code: "RESOURCE_TOO_BROAD" }));
+    if (broad)
+      expect(() => validateResource(pattern, false)).toThrow(expect.objectContaining({ code: "RESOURCE_TOO_BROAD" }));
     else expect(validateResource(pattern, false).pattern).toBe(pattern);
   });
 });

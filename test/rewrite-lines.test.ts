@@ -62,19 +62,57 @@ const RESOURCES = [
 
 /** Pieces that make lines interesting for the scan: every class, the signing names in odd cases, near-misses. */
 const piece = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom("a", "Z", "0", "9", "-", "_", "~", ":", "@", "!", "$", "(", ")", "*", ",", ";") },
   {
     weight: 6,
-    arbitrary: fc.constantFrom("/", ".", "..", "/.", "/..", "%", "%2e", "%2E", "%20", "%zz", "%4", "?", "&", "=", "'", "+"),
+    arbitrary: fc.constantFrom("a", "Z", "0", "9", "-", "_", "~", ":", "@", "!", "$", "(", ")", "*", ",", ";"),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      "/",
+      ".",
+      "..",
+      "/.",
+      "/..",
+      "%",
+      "%2e",
+      "%2E",
+      "%20",
+      "%zz",
+      "%4",
+      "?",
+      "&",
+      "=",
+      "'",
+      "+",
+    ),
   },
   {
     weight: 3,
     arbitrary: fc.constantFrom(
-      "Expires", "expires", "EXPIRES", "Policy", "policY", "Signature", "Key-Pair-Id", "key-pair-ID", "Hash-Algorithm",
-      "hash-algorithm", "expire", "expiresx", "policies", "Key%2DPair-Id", "Key-Pair+Id", "format", "signatures",
+      "Expires",
+      "expires",
+      "EXPIRES",
+      "Policy",
+      "policY",
+      "Signature",
+      "Key-Pair-Id",
+      "key-pair-ID",
+      "Hash-Algorithm",
+      "hash-algorithm",
+      "expire",
+      "expiresx",
+      "policies",
+      "Key%2DPair-Id",
+      "Key-Pair+Id",
+      "format",
+      "signatures",
     ),
   },
-  { weight: 2, arbitrary: fc.constantFrom("#", " ", "\t", "é", "\u0000", "\r", "[", "]", "\\", "\"", "<", "|", "\u007f", "😀") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom("#", " ", "\t", "é", "\u0000", "\r", "[", "]", "\\", '"', "<", "|", "\u007f", "😀"),
+  },
 );
 
 const tail = fc.array(piece, { maxLength: 14 }).map((p) => p.join(""));
@@ -96,10 +134,7 @@ const lineFor = (resource: string): fc.Arbitrary<string> => {
 
 const document = (resource: string, line = lineFor(resource)): fc.Arbitrary<string> =>
   fc
-    .tuple(
-      fc.array(fc.tuple(line, fc.constantFrom("\n", "\r\n", "\n")), { maxLength: 12 }),
-      fc.boolean(),
-    )
+    .tuple(fc.array(fc.tuple(line, fc.constantFrom("\n", "\r\n", "\n")), { maxLength: 12 }), fc.boolean())
     .map(([lines, trailing]) => {
       let text = lines.map(([l, e]) => l + e).join("");
       if (!trailing && text.endsWith("\n")) text = text.slice(0, text.endsWith("\r\n") ? -2 : -1);
@@ -154,13 +189,18 @@ describe("HotPath.rewriteLines", () => {
       { numRuns: RUNS },
     );
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...RESOURCES), fc.boolean(), (bytes, resource, keep) => {
-        const plan = rewritePlan(resource, QUERY, keep);
-        const js = jsHotPath.rewriteLines(bytes, plan);
-        const w = wasm.rewriteLines(bytes, plan);
-        expect(hex(w.bytes)).toBe(hex(js.bytes));
-        expect([...w.flagged]).toEqual([...js.flagged]);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom(...RESOURCES),
+        fc.boolean(),
+        (bytes, resource, keep) => {
+          const plan = rewritePlan(resource, QUERY, keep);
+          const js = jsHotPath.rewriteLines(bytes, plan);
+          const w = wasm.rewriteLines(bytes, plan);
+          expect(hex(w.bytes)).toBe(hex(js.bytes));
+          expect([...w.flagged]).toEqual([...js.flagged]);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -189,14 +229,19 @@ describe("HotPath.rewriteLines", () => {
 
   test("a plain gallery goes through without a single flag", () => {
     const resource = RESOURCES[0]!;
-    const urls = Array.from({ length: 500 }, (_, i) => `${resource.slice(0, -1)}${i}/photo_${i}.jpg${i % 3 ? "" : "?w=800&fmt=webp"}`);
+    const urls = Array.from(
+      { length: 500 },
+      (_, i) => `${resource.slice(0, -1)}${i}/photo_${i}.jpg${i % 3 ? "" : "?w=800&fmt=webp"}`,
+    );
     const plan = rewritePlan(resource, QUERY, false);
     expect(plan.prefix).toBe(resource.slice(0, -1));
     for (const engine of [jsHotPath, wasm]) {
       const out = engine.rewriteLines(encoder.encode(urls.join("\n") + "\n"), plan);
       expect(out.flagged.length).toBe(0);
       expect(out.lines).toBe(500);
-      expect(decoder.decode(out.bytes)).toBe(urls.map((u) => u + (u.includes("?") ? "&" : "?") + QUERY + "\n").join(""));
+      expect(decoder.decode(out.bytes)).toBe(
+        urls.map((u) => u + (u.includes("?") ? "&" : "?") + QUERY + "\n").join(""),
+      );
     }
   });
 
@@ -210,7 +255,8 @@ describe("HotPath.rewriteLines", () => {
     const resource = RESOURCES[0]!;
     const plan = rewritePlan(resource, QUERY, false);
     const lines: string[] = [];
-    for (let i = 0; i < 60_000; i++) lines.push(i % 997 === 0 ? `https://x.example.com/${i}` : `${resource.slice(0, -1)}${i}.jpg`);
+    for (let i = 0; i < 60_000; i++)
+      lines.push(i % 997 === 0 ? `https://x.example.com/${i}` : `${resource.slice(0, -1)}${i}.jpg`);
     const bytes = encoder.encode(lines.join("\r\n"));
     const js = jsHotPath.rewriteLines(bytes, plan);
     const w = wasm.rewriteLines(bytes, plan);
@@ -223,10 +269,25 @@ describe("HotPath.rewriteLines", () => {
 
 describe("rewritePlan", () => {
   test("fast scan only for P* with a valid scheme, host and path head", () => {
-    expect(rewritePlan("https://h.example/a/*", "q", false)).toMatchObject({ prefix: "https://h.example/a/", scanFrom: 19 });
-    expect(rewritePlan("https://h.example/a/img*", "q", false)).toMatchObject({ prefix: "https://h.example/a/img", scanFrom: 19 });
-    for (const r of ["*", "https://h.example/a/*.jpg", "https://h.example/?/*", "https://*.example/*", "https://h.example*",
-      "https://H.example/*", "https://h.example:443/*", "https://h.example/./*", "https://h.example/a"]) {
+    expect(rewritePlan("https://h.example/a/*", "q", false)).toMatchObject({
+      prefix: "https://h.example/a/",
+      scanFrom: 19,
+    });
+    expect(rewritePlan("https://h.example/a/img*", "q", false)).toMatchObject({
+      prefix: "https://h.example/a/img",
+      scanFrom: 19,
+    });
+    for (const r of [
+      "*",
+      "https://h.example/a/*.jpg",
+      "https://h.example/?/*",
+      "https://*.example/*",
+      "https://h.example*",
+      "https://H.example/*",
+      "https://h.example:443/*",
+      "https://h.example/./*",
+      "https://h.example/a",
+    ]) {
       expect(rewritePlan(r, "q", false).prefix).toBe("");
     }
   });
@@ -241,7 +302,9 @@ describe("rewriteLines (validation parity with applying the policy line by line)
         const input8 = useWasm ? encoder.encode(input) : input;
         const got = rewriteLines(useWasm ? wasm : jsHotPath, policy, input8, { keepComments }, 0);
         expect(decoder.decode(got.bytes)).toBe(expected.text);
-        expect(got.failures.map((f) => ({ index: f.index, line: f.line, code: f.error.code }))).toEqual(expected.failures);
+        expect(got.failures.map((f) => ({ index: f.index, line: f.line, code: f.error.code }))).toEqual(
+          expected.failures,
+        );
         for (const f of got.failures) expect(f.error.index).toBe(f.index);
         expect(got.lines).toBe(expected.lines);
       }),
@@ -251,7 +314,9 @@ describe("rewriteLines (validation parity with applying the policy line by line)
 
   test("an expired policy refuses the whole input", () => {
     const policy = { ...fakePolicy(RESOURCES[0]!), expires: 100 };
-    expect(() => rewriteLines(wasm, policy, "https://x/", {}, 100)).toThrow(expect.objectContaining({ code: "EXPIRES_IN_PAST" }));
+    expect(() => rewriteLines(wasm, policy, "https://x/", {}, 100)).toThrow(
+      expect.objectContaining({ code: "EXPIRES_IN_PAST" }),
+    );
   });
 
   test("the refusals are named: fragment, unsafe character, signing parameter, not covered, too long", () => {
@@ -296,7 +361,8 @@ function garbageFilled(n: number, garbage: Uint8Array, offset = 0): Uint8Array {
   return buffer.subarray(offset);
 }
 
-const failuresOf = (r: RewriteLinesResult) => r.failures.map((f) => ({ line: f.line, code: f.error.code, message: f.error.message }));
+const failuresOf = (r: RewriteLinesResult) =>
+  r.failures.map((f) => ({ line: f.line, code: f.error.code, message: f.error.message }));
 
 describe("rewriteLines into a caller's buffer (the into option)", () => {
   // Six rewrites a run (two engines: without into, into of the bound, into of more), and a refused line costs
@@ -307,11 +373,25 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
   const intoLine = (resource: string): fc.Arbitrary<string> => {
     const star = resource.indexOf("*");
     const prefix = star === -1 ? resource : resource.slice(0, star);
-    const flaggedValid = fc.constantFrom(".a.jpg", "%2Ea.jpg", "%41/b.jpg", "x/.y/z.jpg", "a.jpg?x%20y=1", "a.jpg?w=1&k%2D=2");
-    return fc.oneof({ weight: 4, arbitrary: lineFor(resource) }, { weight: 1, arbitrary: flaggedValid.map((t) => prefix + t) });
+    const flaggedValid = fc.constantFrom(
+      ".a.jpg",
+      "%2Ea.jpg",
+      "%41/b.jpg",
+      "x/.y/z.jpg",
+      "a.jpg?x%20y=1",
+      "a.jpg?w=1&k%2D=2",
+    );
+    return fc.oneof(
+      { weight: 4, arbitrary: lineFor(resource) },
+      { weight: 1, arbitrary: flaggedValid.map((t) => prefix + t) },
+    );
   };
   const intoInput = fc.constantFrom(...RESOURCES).chain((resource) =>
-    fc.record({ resource: fc.constant(resource), input: document(resource, intoLine(resource)), keepComments: fc.boolean() }),
+    fc.record({
+      resource: fc.constant(resource),
+      input: document(resource, intoLine(resource)),
+      keepComments: fc.boolean(),
+    }),
   );
 
   test("same bytes, lines and failures as without into, on both engines, exact bound or larger; nothing else touched", () => {
@@ -330,11 +410,19 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
           const arg = asString ? input : bytes;
           const bound = rewriteLinesMaxBytes(policy, arg);
           const scan = jsHotPath.rewriteLines(bytes, rewritePlan(resource, QUERY, keepComments));
-          expect([bound, rewriteLinesMaxBytes(policy, bytes)]).toEqual(Array(2).fill(bytes.length + scan.lines * (QUERY.length + 1)));
+          expect([bound, rewriteLinesMaxBytes(policy, bytes)]).toEqual(
+            Array(2).fill(bytes.length + scan.lines * (QUERY.length + 1)),
+          );
           for (const engine of [jsHotPath, wasm]) {
             const plain = rewriteLines(engine, policy, arg, { keepComments }, 0);
             expect(plain.bytes.length).toBeLessThanOrEqual(bound);
-            const want = { bytes: hex(plain.bytes), lines: plain.lines, failures: failuresOf(plain), view: true, untouched: true };
+            const want = {
+              bytes: hex(plain.bytes),
+              lines: plain.lines,
+              failures: failuresOf(plain),
+              view: true,
+              untouched: true,
+            };
             for (const extra of [0, garbage.length]) {
               // A view at an offset of a larger, garbage-filled buffer: every byte outside the output must survive.
               const into = garbageFilled(bound + extra, garbage, offset);
@@ -347,7 +435,9 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
                 lines: got.lines,
                 failures: failuresOf(got),
                 view: got.bytes.buffer === into.buffer && got.bytes.byteOffset === into.byteOffset,
-                untouched: before.subarray(0, offset).equals(copy.subarray(0, offset)) && before.subarray(end).equals(copy.subarray(end)),
+                untouched:
+                  before.subarray(0, offset).equals(copy.subarray(0, offset)) &&
+                  before.subarray(end).equals(copy.subarray(end)),
               }).toEqual(want);
             }
             if (engine === jsHotPath) {
@@ -395,11 +485,15 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
       expect(rewriteLinesMaxBytes(policy, bytes)).toBe(bytes.length + lines * (QUERY.length + 1));
     }
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 40 }), (a, b) => {
-        for (const text of [a, b, `${a}\n${b}`]) {
-          expect(rewriteLinesMaxBytes(policy, text)).toBe(rewriteLinesMaxBytes(policy, encoder.encode(text)));
-        }
-      }),
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 40 }),
+        fc.string({ unit: "grapheme", maxLength: 40 }),
+        (a, b) => {
+          for (const text of [a, b, `${a}\n${b}`]) {
+            expect(rewriteLinesMaxBytes(policy, text)).toBe(rewriteLinesMaxBytes(policy, encoder.encode(text)));
+          }
+        },
+      ),
       { numRuns: INTO_RUNS },
     );
     // Any bytes, at any offset in their buffer (the count reads aligned words), newlines and near-misses of the
@@ -413,14 +507,26 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
       }),
       { numRuns: INTO_RUNS },
     );
-    for (const [input, p] of [[42, policy], ["x", {}], ["x", null]] as const) {
-      expect(() => rewriteLinesMaxBytes(p as never, input as never)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    for (const [input, p] of [
+      [42, policy],
+      ["x", {}],
+      ["x", null],
+    ] as const) {
+      expect(() => rewriteLinesMaxBytes(p as never, input as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+      );
     }
   });
 
   test("a line that fails with an error other than CfSignError is a bug: INTERNAL with the cause, not INVALID_ARGUMENT", () => {
     const boom = new TypeError("boom");
-    const policy = { ...fakePolicy(RESOURCES[0]!, "Policy=x"), resource: "https://x.example/*.jpg", apply: () => { throw boom; } };
+    const policy = {
+      ...fakePolicy(RESOURCES[0]!, "Policy=x"),
+      resource: "https://x.example/*.jpg",
+      apply: () => {
+        throw boom;
+      },
+    };
     for (const hotPath of [wasm, jsHotPath]) {
       const [f] = rewriteLines(hotPath, policy, "https://x.example/a.jpg\n", {}, 0).failures;
       expect(f).toMatchObject({ index: 0, line: 1, error: { code: "INTERNAL", index: 0, cause: boom } });
@@ -432,7 +538,10 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
     expect(rewriteLinesMaxBytes(policy, "a\nb")).toBe(3 + 2 * (QUERY.length + 1));
     for (const input of ["a\nb", encoder.encode("a\nb")]) {
       expect(() => rewriteLinesMaxBytes(input as never, policy as never)).toThrow(
-        expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("takes (policy, input)") }),
+        expect.objectContaining({
+          code: "INVALID_ARGUMENT",
+          message: expect.stringContaining("takes (policy, input)"),
+        }),
       );
     }
   });
@@ -449,7 +558,9 @@ describe("rewriteLines into a caller's buffer (the into option)", () => {
     const into = new Uint8Array(rewriteLinesMaxBytes(policy, bytes));
     for (const engine of [wasm, jsHotPath, wasm]) {
       const plain = rewriteLines(engine, policy, bytes, {}, 0);
-      expect(plain.failures.map((f) => f.index)).toEqual(lines.flatMap((l, i) => (l.startsWith("https://x.") ? [i] : [])));
+      expect(plain.failures.map((f) => f.index)).toEqual(
+        lines.flatMap((l, i) => (l.startsWith("https://x.") ? [i] : [])),
+      );
       into.fill(0xee);
       const got = rewriteLines(engine, policy, bytes, { into }, 0);
       expect(Buffer.from(got.bytes).equals(Buffer.from(plain.bytes))).toBe(true);
@@ -467,7 +578,10 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
   let policy: SignedPolicy;
   beforeAll(async () => {
     const common = { keyPairId: "K2JCJMDEHXQW5F", privateKey: rsaKey().privatePem, clock: () => NOW_MS };
-    signers = { wasm: await createSigner({ ...common, engine: "wasm" }), js: await createSigner({ ...common, engine: "js" }) };
+    signers = {
+      wasm: await createSigner({ ...common, engine: "wasm" }),
+      js: await createSigner({ ...common, engine: "js" }),
+    };
     policy = await signers.wasm.signPolicy({ resource: `${HOST}/gallery/*`, expires: EXPIRES });
   });
   afterAll(async () => {
@@ -511,7 +625,12 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
     const into = new Uint8Array(Math.max(rewriteLinesMaxBytes(policy, aBytes), rewriteLinesMaxBytes(policy, b)) + 16);
     for (const engine of ["wasm", "js"] as const) {
       const signer = signers[engine];
-      for (const [input, keepComments] of [[aBytes, false], [b, true], [aBytes, true], [b, false]] as const) {
+      for (const [input, keepComments] of [
+        [aBytes, false],
+        [b, true],
+        [aBytes, true],
+        [b, false],
+      ] as const) {
         const plain = signer.rewriteLines(policy, input, { keepComments });
         const got = signer.rewriteLines(policy, input, { keepComments, into });
         expect(got.bytes.buffer).toBe(into.buffer);
@@ -593,7 +712,12 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
         expect(hex(got.bytes)).toBe(hex(plain.bytes));
         expect(hex(source)).toBe(hex(input));
       }
-      for (const bad of [new Uint16Array(bound), Array.from({ length: bound }, () => 0), new ArrayBuffer(bound), null]) {
+      for (const bad of [
+        new Uint16Array(bound),
+        Array.from({ length: bound }, () => 0),
+        new ArrayBuffer(bound),
+        null,
+      ]) {
         expect(() => signers[engine].rewriteLines(policy, input, { into: bad as never })).toThrow(
           expect.objectContaining({ code: "INVALID_ARGUMENT" }),
         );
@@ -603,14 +727,20 @@ describe("Signer.rewriteLines with into (real shared policy, both engines)", () 
 
   test("an expired policy is refused before into is touched", async () => {
     let now = NOW_MS;
-    const signer = await createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: rsaKey().privatePem, clock: () => now });
+    const signer = await createSigner({
+      keyPairId: "K2JCJMDEHXQW5F",
+      privateKey: rsaKey().privatePem,
+      clock: () => now,
+    });
     try {
       const shortLived = await signer.signPolicy({ resource: `${HOST}/gallery/*`, expires: EXPIRES });
       const input = galleryText("b", 10);
       const into = garbageFilled(rewriteLinesMaxBytes(shortLived, input), encoder.encode("xyz"));
       const before = into.slice();
       now = (EXPIRES + 1) * 1000;
-      expect(() => signer.rewriteLines(shortLived, input, { into })).toThrow(expect.objectContaining({ code: "EXPIRES_IN_PAST" }));
+      expect(() => signer.rewriteLines(shortLived, input, { into })).toThrow(
+        expect.objectContaining({ code: "EXPIRES_IN_PAST" }),
+      );
       expect(hex(into)).toBe(hex(before));
     } finally {
       await signer.close();

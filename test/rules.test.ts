@@ -15,25 +15,39 @@ const NOW = NOW_MS / 1000;
 const EXPIRES = NOW + 3600;
 const KID = "K2JCJMDEHXQW5F";
 const H = "https://d111111abcdef8.cloudfront.net";
-const publicKeys = (): Record<string, string> => ({ [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string });
+const publicKeys = (): Record<string, string> => ({
+  [KID]: rsaKey().publicKey.export({ type: "spki", format: "pem" }) as string,
+});
 
 let signer: Signer;
 beforeAll(async () => {
   signer = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, clock: () => NOW_MS });
 });
 
-const codeOf = async (p: Promise<unknown>): Promise<string> => p.then(() => "signed", (e: { code: string }) => e.code);
-const messageOf = async (p: Promise<unknown>): Promise<string> => p.then(() => "", (e: Error) => e.message);
+const codeOf = async (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => "signed",
+    (e: { code: string }) => e.code,
+  );
+const messageOf = async (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => "",
+    (e: Error) => e.message,
+  );
 
 describe("the key id (issue #12 item 2)", () => {
   test("a lower-case key id is refused, naming the upper-case id", async () => {
     const err = createSigner({ keyPairId: "k2jcjmdehxqw5f", privateKey: rsaKey().privatePem });
     await expect(err).rejects.toMatchObject({ code: "INVALID_KEY_PAIR_ID" });
-    expect(await messageOf(createSigner({ keyPairId: "k2jcjmdehxqw5f", privateKey: rsaKey().privatePem }))).toContain("K2JCJMDEHXQW5F");
+    expect(await messageOf(createSigner({ keyPairId: "k2jcjmdehxqw5f", privateKey: rsaKey().privatePem }))).toContain(
+      "K2JCJMDEHXQW5F",
+    );
   });
 
   test("an IAM access key id is refused, saying it is not a CloudFront key", async () => {
-    const message = await messageOf(createSigner({ keyPairId: "AKIAIOSFODNN7EXAMPLE", privateKey: rsaKey().privatePem }));
+    const message = await messageOf(
+      createSigner({ keyPairId: "AKIAIOSFODNN7EXAMPLE", privateKey: rsaKey().privatePem }),
+    );
     expect(message).toMatch(/IAM access key id/);
     expect(message).toMatch(/Public keys/);
   });
@@ -71,11 +85,15 @@ describe("ipAddress (issue #11)", () => {
   test("a JSON injection attempt is INVALID_IP_ADDRESS, not IPV6_NOT_SUPPORTED because of its ':'", async () => {
     const ipAddress = '192.168.0.0/24","IpAddress":{"AWS:SourceIp":"0.0.0.0/0"}';
     expect(await codeOf(signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress }))).toBe("INVALID_IP_ADDRESS");
-    expect(await codeOf(signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress: "2001:db8::/32" }))).toBe("IPV6_NOT_SUPPORTED");
+    expect(await codeOf(signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress: "2001:db8::/32" }))).toBe(
+      "IPV6_NOT_SUPPORTED",
+    );
   });
 
   test("one verdict on host bits below the prefix: the signer refuses them, and so does the verifier's policy reader", async () => {
-    expect(await codeOf(signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress: "192.0.2.10/24" }))).toBe("INVALID_IP_ADDRESS");
+    expect(await codeOf(signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress: "192.0.2.10/24" }))).toBe(
+      "INVALID_IP_ADDRESS",
+    );
     expect(parseIpv4Cidr("192.0.2.10/24")).toMatchObject({ code: "INVALID_IP_ADDRESS" });
     const policy = `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},"IpAddress":{"AWS:SourceIp":"192.0.2.10/24"}}}]}`;
     const url = customUrl(`${H}/a.jpg`, policy, rsaKey().privateKey, KID, "SHA1");
@@ -122,13 +140,17 @@ describe("inspect and verify decode alike (issue #11)", () => {
     const signature = toCloudFrontBase64(signText(Buffer.from(bytes).toString("latin1"), rsaKey().privateKey, "SHA1"));
     const url = `${H}/a.jpg?Policy=${policy}&Signature=${signature}&Key-Pair-Id=${KID}`;
     const inspected = inspectSignedUrl(url, { now: NOW });
-    expect(inspected.findings).toContainEqual(expect.objectContaining({ code: "MALFORMED_POLICY", message: expect.stringContaining("not UTF-8") }));
+    expect(inspected.findings).toContainEqual(
+      expect.objectContaining({ code: "MALFORMED_POLICY", message: expect.stringContaining("not UTF-8") }),
+    );
     expect(inspected.policyText).toBeNull(); // was shown with U+FFFD in place of the byte
   });
 
   test("signing parameters after a #fragment that has a ?: SIGNING_PARAMETERS_IN_FRAGMENT to both (botocore's shape)", async () => {
     const url = `${H}/a.jpg#t=10?Expires=${EXPIRES}&Signature=AAAA&Key-Pair-Id=${KID}`;
-    expect((await verifyUrl(url, { publicKeys: publicKeys(), now: NOW })).reason).toBe("SIGNING_PARAMETERS_IN_FRAGMENT"); // was MISSING_KEY_PAIR_ID
+    expect((await verifyUrl(url, { publicKeys: publicKeys(), now: NOW })).reason).toBe(
+      "SIGNING_PARAMETERS_IN_FRAGMENT",
+    ); // was MISSING_KEY_PAIR_ID
     expect(inspectSignedUrl(url, { now: NOW }).findings.map((f) => f.code)).toContain("SIGNING_PARAMETERS_IN_FRAGMENT");
   });
 
@@ -141,11 +163,17 @@ describe("inspect and verify decode alike (issue #11)", () => {
 
 describe("S3 (issue #12 item 1)", () => {
   test("an S3 presigned URL is refused with URL_HAS_S3_SIGNATURE; an S3 host is a warning of the inspector", async () => {
-    expect(await codeOf(signer.signUrl("https://bucket.s3.amazonaws.com/a.jpg?X-Amz-Credential=x&X-Amz-Signature=y", { expires: EXPIRES }))).toBe(
-      "URL_HAS_S3_SIGNATURE",
-    );
+    expect(
+      await codeOf(
+        signer.signUrl("https://bucket.s3.amazonaws.com/a.jpg?X-Amz-Credential=x&X-Amz-Signature=y", {
+          expires: EXPIRES,
+        }),
+      ),
+    ).toBe("URL_HAS_S3_SIGNATURE");
     const url = await signer.signUrl("https://bucket.s3.eu-west-1.amazonaws.com/a.jpg", { expires: EXPIRES });
-    expect(inspectSignedUrl(url, { now: NOW }).findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "S3_HOST" }));
+    expect(inspectSignedUrl(url, { now: NOW }).findings).toContainEqual(
+      expect.objectContaining({ severity: "warning", code: "S3_HOST" }),
+    );
     const website = inspectSignedUrl("https://b.s3-website-us-east-1.amazonaws.com/a.jpg", { now: NOW });
     expect(website.findings.map((f) => f.code)).toContain("S3_HOST");
     expect(inspectSignedUrl(`${H}/a.jpg`, { now: NOW }).findings.map((f) => f.code)).not.toContain("S3_HOST");

@@ -28,13 +28,19 @@ import {
   type Stage,
 } from "./runtimes/stage.js";
 
-const devDependencies = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { devDependencies: Record<string, string> })
-  .devDependencies;
-const WORKERD_VERSION = (JSON.parse(readFileSync(join(REPO, "node_modules", "workerd", "package.json"), "utf8")) as { version: string }).version;
+const devDependencies = (
+  JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { devDependencies: Record<string, string> }
+).devDependencies;
+const WORKERD_VERSION = (
+  JSON.parse(readFileSync(join(REPO, "node_modules", "workerd", "package.json"), "utf8")) as { version: string }
+).version;
 /** The newest date this workerd (miniflare 4.20260426) supports. */
 const COMPATIBILITY_DATE = "2026-04-26";
 const VECTORS_JSON = readFileSync(join(REPO, "test", "vectors", "cloudfront.json"), "utf8");
-const vectors = JSON.parse(VECTORS_JSON) as { keyPairId: string; keys: Record<"rsa2048" | "p256", { pkcs8Pem: string; spkiPem: string }> };
+const vectors = JSON.parse(VECTORS_JSON) as {
+  keyPairId: string;
+  keys: Record<"rsa2048" | "p256", { pkcs8Pem: string; spkiPem: string }>;
+};
 
 let stage: Stage;
 
@@ -45,8 +51,15 @@ beforeAll(() => {
 afterAll(() => stage?.dispose());
 
 /** Asserts a clean run and logs the line that says where it ran. */
-function expectPassed(report: ConformanceReport | null, output: { stdout?: string; stderr?: string }, extra = ""): ConformanceReport {
-  expect(report, `no CONFORMANCE line; stderr:\n${output.stderr ?? ""}\nstdout:\n${output.stdout ?? ""}`).not.toBeNull();
+function expectPassed(
+  report: ConformanceReport | null,
+  output: { stdout?: string; stderr?: string },
+  extra = "",
+): ConformanceReport {
+  expect(
+    report,
+    `no CONFORMANCE line; stderr:\n${output.stderr ?? ""}\nstdout:\n${output.stdout ?? ""}`,
+  ).not.toBeNull();
   const r = report!;
   console.log(describeReport(r, extra));
   expect(r.failures, r.failures.map((f) => `${f.name}\n${f.message}`).join("\n\n")).toEqual([]);
@@ -64,7 +77,7 @@ describe("conformance suite, against the packed and installed package", () => {
     expect(stage.files.map((f) => f.path)).toContain("build/cfsign.wasm");
   });
 
-  test("Node: the \"node\" export (node:crypto by default, WebCrypto too)", async () => {
+  test('Node: the "node" export (node:crypto by default, WebCrypto too)', async () => {
     const r = await run(process.execPath, ["conformance/node.js", "node"], { cwd: stage.root });
     const report = expectPassed(parseReport(r.stdout), r);
     expect(r.code).toBe(0);
@@ -104,12 +117,16 @@ describe("conformance suite, against the packed and installed package", () => {
     const names = modules.map((m) => m.path.slice(stage.root.length + 1));
     expect(names).toContain("node_modules/cfsign/dist/workerd.js");
     expect(names).toContain("node_modules/cfsign/build/cfsign.wasm");
-    expect(names, "the workerd entry does not carry the inlined bytes").not.toContain("node_modules/cfsign/dist/engine/wasm-bytes.generated.js");
+    expect(names, "the workerd entry does not carry the inlined bytes").not.toContain(
+      "node_modules/cfsign/dist/engine/wasm-bytes.generated.js",
+    );
     const mf = new Miniflare({ modules, modulesRoot: stage.root, compatibilityDate: COMPATIBILITY_DATE });
     try {
       const started = performance.now();
       const response = await mf.dispatchFetch("http://localhost/", { method: "POST", body: VECTORS_JSON });
-      const body = (await response.json()) as ConformanceReport & { wasmCalls: { compileFromBytes: number; instantiateModule: number } };
+      const body = (await response.json()) as ConformanceReport & {
+        wasmCalls: { compileFromBytes: number; instantiateModule: number };
+      };
       const report = expectPassed(
         { ...body, resolved: join(stage.pkgDir, "dist", "workerd.js") },
         { stdout: JSON.stringify(body) },
@@ -149,7 +166,9 @@ export default {
     expect(modules.map((m) => m.path.slice(stage.root.length + 1))).toContain("node_modules/cfsign/dist/web.js");
     const mf = new Miniflare({ modules, modulesRoot: stage.root, compatibilityDate: COMPATIBILITY_DATE });
     try {
-      const out = (await (await mf.dispatchFetch("http://localhost/", { method: "POST", body: VECTORS_JSON })).json()) as {
+      const out = (await (
+        await mf.dispatchFetch("http://localhost/", { method: "POST", body: VECTORS_JSON })
+      ).json()) as {
         wasm: { code: string; message: string; cause: string } | string;
         js: string;
         expected: string;
@@ -173,7 +192,9 @@ describe("runtime examples (examples/redirect/), run for real", () => {
   const publicKey = createPublicKey(vectors.keys.rsa2048.spkiPem);
 
   /** Checks the example's answers: 302 to a signed URL that verifies; 403 without a user; 404 elsewhere; 400 on a bad path. */
-  async function checkDownloads(fetchPath: (path: string, headers?: Record<string, string>) => Promise<Response>): Promise<string> {
+  async function checkDownloads(
+    fetchPath: (path: string, headers?: Record<string, string>) => Promise<Response>,
+  ): Promise<string> {
     const ok = await fetchPath(PATH, { "X-Demo-User": "alice" });
     expect(ok.status).toBe(302);
     const location = ok.headers.get("location")!;
@@ -188,9 +209,18 @@ describe("runtime examples (examples/redirect/), run for real", () => {
   }
 
   /** Starts a server example, waits until it answers, runs `check`, and stops it (by its own pid). */
-  async function withServer(command: string, args: string[], env: NodeJS.ProcessEnv, check: (port: number) => Promise<void>): Promise<void> {
+  async function withServer(
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    check: (port: number) => Promise<void>,
+  ): Promise<void> {
     const port = await freePort();
-    const child = spawn(command, args, { cwd: stage.root, env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: stage.root,
+      env: { ...env, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -242,15 +272,23 @@ describe("runtime examples (examples/redirect/), run for real", () => {
       "examples/redirect/deno.js",
     ];
     await withServer(join(BIN, "deno"), args, { ...env(), ...denoEnv() }, async (port) => {
-      const location = await checkDownloads((path, headers) => fetch(`http://127.0.0.1:${port}${path}`, { headers, redirect: "manual" }));
-      console.log(`example: examples/redirect/deno.js on Deno ${devDependencies.deno} answered 302 ${location.slice(0, 60)}...`);
+      const location = await checkDownloads((path, headers) =>
+        fetch(`http://127.0.0.1:${port}${path}`, { headers, redirect: "manual" }),
+      );
+      console.log(
+        `example: examples/redirect/deno.js on Deno ${devDependencies.deno} answered 302 ${location.slice(0, 60)}...`,
+      );
     });
   });
 
   test("bun.js on Bun.serve", async () => {
     await withServer(join(BIN, "bun"), ["--no-install", "examples/redirect/bun.js"], env(), async (port) => {
-      const location = await checkDownloads((path, headers) => fetch(`http://127.0.0.1:${port}${path}`, { headers, redirect: "manual" }));
-      console.log(`example: examples/redirect/bun.js on Bun ${devDependencies.bun} answered 302 ${location.slice(0, 60)}...`);
+      const location = await checkDownloads((path, headers) =>
+        fetch(`http://127.0.0.1:${port}${path}`, { headers, redirect: "manual" }),
+      );
+      console.log(
+        `example: examples/redirect/bun.js on Bun ${devDependencies.bun} answered 302 ${location.slice(0, 60)}...`,
+      );
     });
   });
 
@@ -265,9 +303,12 @@ describe("runtime examples (examples/redirect/), run for real", () => {
     });
     try {
       const location = await checkDownloads(
-        async (path, headers) => (await mf.dispatchFetch(`http://localhost${path}`, { headers, redirect: "manual" })) as unknown as Response,
+        async (path, headers) =>
+          (await mf.dispatchFetch(`http://localhost${path}`, { headers, redirect: "manual" })) as unknown as Response,
       );
-      console.log(`example: examples/redirect/worker.js on workerd ${WORKERD_VERSION} answered 302 ${location.slice(0, 60)}...`);
+      console.log(
+        `example: examples/redirect/worker.js on workerd ${WORKERD_VERSION} answered 302 ${location.slice(0, 60)}...`,
+      );
     } finally {
       await mf.dispose();
     }

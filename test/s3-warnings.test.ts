@@ -18,7 +18,9 @@ const CF = "https://d111111abcdef8.cloudfront.net/a.jpg";
 const S3 = "https://photos.s3.amazonaws.com/a.jpg";
 const S3_REGION = "https://photos.s3.eu-west-1.amazonaws.com/b.jpg";
 const S3_WEBSITE = "http://photos.s3-website-us-east-1.amazonaws.com/c.jpg";
-const publicKeys = (): Record<string, string> => ({ [KID]: ecKey().publicKey.export({ type: "spki", format: "pem" }) as string });
+const publicKeys = (): Record<string, string> => ({
+  [KID]: ecKey().publicKey.export({ type: "spki", format: "pem" }) as string,
+});
 
 const dir = mkdtempSync(join(tmpdir(), "cfsign-s3-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +28,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the signer warns through onWarning and still signs", () => {
   test("signUrls: each item on an S3 or S3-website host is named by its index; a CloudFront host is not", async () => {
     const warnings: SignWarning[] = [];
-    const signer = await createSigner({ keyPairId: KID, privateKey: ecKey().privatePem, onWarning: (w) => warnings.push(w) });
+    const signer = await createSigner({
+      keyPairId: KID,
+      privateKey: ecKey().privatePem,
+      onWarning: (w) => warnings.push(w),
+    });
     const results = await signer.signUrls([CF, S3, S3_REGION, S3_WEBSITE], { expires: EXPIRES });
     expect(results.every((r) => r.ok)).toBe(true);
     expect(warnings.map((w) => [w.code, w.index])).toEqual([
@@ -40,16 +46,28 @@ describe("the signer warns through onWarning and still signs", () => {
 
   test("signPolicy and signCookies warn about a resource on an S3 host", async () => {
     const warnings: SignWarning[] = [];
-    const signer = await createSigner({ keyPairId: KID, privateKey: ecKey().privatePem, onWarning: (w) => warnings.push(w) });
+    const signer = await createSigner({
+      keyPairId: KID,
+      privateKey: ecKey().privatePem,
+      onWarning: (w) => warnings.push(w),
+    });
     await signer.signPolicy({ resource: "https://photos.s3.amazonaws.com/gallery/*", expires: EXPIRES });
-    await signer.signCookies({ resource: "https://photos.s3.amazonaws.com/gallery/*", expires: EXPIRES, domain: "photos.s3.amazonaws.com" }).catch(() => undefined);
+    await signer
+      .signCookies({
+        resource: "https://photos.s3.amazonaws.com/gallery/*",
+        expires: EXPIRES,
+        domain: "photos.s3.amazonaws.com",
+      })
+      .catch(() => undefined);
     await signer.signPolicy({ resource: "https://d111111abcdef8.cloudfront.net/gallery/*", expires: EXPIRES });
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     expect(warnings.every((w) => w.code === "S3_HOST" && w.index === undefined)).toBe(true);
   });
 
   test("onWarning must be a function", async () => {
-    await expect(createSigner({ keyPairId: KID, privateKey: ecKey().privatePem, onWarning: "log" as never })).rejects.toMatchObject({
+    await expect(
+      createSigner({ keyPairId: KID, privateKey: ecKey().privatePem, onWarning: "log" as never }),
+    ).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
     });
   });

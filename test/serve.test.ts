@@ -34,11 +34,14 @@ function raw(
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, path, method: options.method ?? "GET", headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path, method: options.method ?? "GET", headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -46,7 +49,9 @@ function raw(
 
 /** A custom policy for everything under the server, signed by hand (node:crypto), appended to a raw path. */
 function grant(path: string): string {
-  const policy = JSON.stringify({ Statement: [{ Resource: `${served.url}/*`, Condition: { DateLessThan: { "AWS:EpochTime": expires() } } }] });
+  const policy = JSON.stringify({
+    Statement: [{ Resource: `${served.url}/*`, Condition: { DateLessThan: { "AWS:EpochTime": expires() } } }],
+  });
   return customUrl(`${served.url}${path}`, policy, rsaKey().privateKey, KID, "SHA256").slice(served.url.length);
 }
 
@@ -111,7 +116,12 @@ describe("serving files to signed requests", () => {
   test("HEAD: the headers of GET, no body", async () => {
     const url = await signer.signUrl(`${served.url}/media/movie.mp4`, { expires: expires() });
     const r = await raw(served.url, url.slice(served.url.length), { method: "HEAD" });
-    expect([r.status, r.headers["content-length"], r.headers["accept-ranges"], r.body.length]).toEqual([200, "10", "bytes", 0]);
+    expect([r.status, r.headers["content-length"], r.headers["accept-ranges"], r.body.length]).toEqual([
+      200,
+      "10",
+      "bytes",
+      0,
+    ]);
   });
 
   test("byte ranges: 206 with Content-Range (start-end, open end, suffix), 416 past the end, several ranges give the whole file", async () => {
@@ -137,15 +147,24 @@ describe("serving files to signed requests", () => {
   });
 
   test("signed cookies (custom policy for a folder) open every file under it", async () => {
-    const { cookies } = await signer.signCookies({ resource: `${served.url}/media/*`, expires: expires(), secure: false });
-    const cookie = Object.entries(cookies).map(([n, v]) => `${n}=${v}`).join("; ");
-    for (const path of ["/media/photo.jpg", "/media/hls/seg0.ts"]) expect((await fetch(served.url + path, { headers: { cookie } })).status).toBe(200);
+    const { cookies } = await signer.signCookies({
+      resource: `${served.url}/media/*`,
+      expires: expires(),
+      secure: false,
+    });
+    const cookie = Object.entries(cookies)
+      .map(([n, v]) => `${n}=${v}`)
+      .join("; ");
+    for (const path of ["/media/photo.jpg", "/media/hls/seg0.ts"])
+      expect((await fetch(served.url + path, { headers: { cookie } })).status).toBe(200);
   });
 
   test("an IpAddress policy is checked against the connection's address (127.0.0.1)", async () => {
     const mine = await signer.signUrl(`${served.url}/media/photo.jpg`, { expires: expires(), ipAddress: "127.0.0.1" });
     expect((await fetch(mine)).status).toBe(200);
-    const other = await fetch(await signer.signUrl(`${served.url}/media/photo.jpg`, { expires: expires(), ipAddress: "192.0.2.0/24" }));
+    const other = await fetch(
+      await signer.signUrl(`${served.url}/media/photo.jpg`, { expires: expires(), ipAddress: "192.0.2.0/24" }),
+    );
     expect([other.status, other.headers.get("x-cfsign-reason")]).toEqual([403, "IP_NOT_ALLOWED"]);
   });
 });
@@ -153,12 +172,32 @@ describe("serving files to signed requests", () => {
 describe("refusals", () => {
   test("unsigned, expired, tampered, unknown key: 403 text/xml with CloudFront's body and the reason", async () => {
     const url = await signer.signUrl(`${served.url}/media/photo.jpg`, { expires: expires() });
-    const expired = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, clock: () => Date.now() - 7200_000 });
+    const expired = await createSigner({
+      keyPairId: KID,
+      privateKey: rsaKey().privatePem,
+      clock: () => Date.now() - 7200_000,
+    });
     const cases: [string, string, string][] = [
-      [`${served.url}/media/photo.jpg`, "MISSING_KEY_PAIR_ID", "<Code>MissingKey</Code><Message>Missing Key-Pair-Id query parameter or cookie value</Message>"],
-      [await expired.signUrl(`${served.url}/media/photo.jpg`, { expires: Math.floor(Date.now() / 1000) - 3600 }), "EXPIRED", "<Code>AccessDenied</Code><Message>Access denied</Message>"],
-      [url.replace("photo.jpg", "movie.mp4"), "BAD_SIGNATURE", "<Code>AccessDenied</Code><Message>Access denied</Message>"],
-      [url.replace(`Key-Pair-Id=${KID}`, "Key-Pair-Id=KOTHER"), "UNKNOWN_KEY", "<Code>AccessDenied</Code><Message>Unknown Key</Message>"],
+      [
+        `${served.url}/media/photo.jpg`,
+        "MISSING_KEY_PAIR_ID",
+        "<Code>MissingKey</Code><Message>Missing Key-Pair-Id query parameter or cookie value</Message>",
+      ],
+      [
+        await expired.signUrl(`${served.url}/media/photo.jpg`, { expires: Math.floor(Date.now() / 1000) - 3600 }),
+        "EXPIRED",
+        "<Code>AccessDenied</Code><Message>Access denied</Message>",
+      ],
+      [
+        url.replace("photo.jpg", "movie.mp4"),
+        "BAD_SIGNATURE",
+        "<Code>AccessDenied</Code><Message>Access denied</Message>",
+      ],
+      [
+        url.replace(`Key-Pair-Id=${KID}`, "Key-Pair-Id=KOTHER"),
+        "UNKNOWN_KEY",
+        "<Code>AccessDenied</Code><Message>Unknown Key</Message>",
+      ],
     ];
     for (const [u, reason, inner] of cases) {
       const r = await fetch(u);
@@ -206,15 +245,29 @@ describe("browsers, logs and stopping", () => {
   test("CORS: an Origin is echoed with credentials and the reason header exposed; a preflight is answered before the gate", async () => {
     const url = await signer.signUrl(`${served.url}/media/photo.jpg`, { expires: expires() });
     const r = await fetch(url, { headers: { origin: "http://localhost:3000" } });
-    expect([r.headers.get("access-control-allow-origin"), r.headers.get("access-control-allow-credentials")]).toEqual(["http://localhost:3000", "true"]);
+    expect([r.headers.get("access-control-allow-origin"), r.headers.get("access-control-allow-credentials")]).toEqual([
+      "http://localhost:3000",
+      "true",
+    ]);
     expect(r.headers.get("access-control-expose-headers")).toContain("x-cfsign-reason");
     const refused = await fetch(`${served.url}/media/photo.jpg`, { headers: { origin: "http://localhost:3000" } });
-    expect([refused.status, refused.headers.get("access-control-allow-origin")]).toEqual([403, "http://localhost:3000"]);
+    expect([refused.status, refused.headers.get("access-control-allow-origin")]).toEqual([
+      403,
+      "http://localhost:3000",
+    ]);
     const pre = await fetch(`${served.url}/media/photo.jpg`, {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:3000", "access-control-request-method": "GET", "access-control-request-headers": "range" },
+      headers: {
+        origin: "http://localhost:3000",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "range",
+      },
     });
-    expect([pre.status, pre.headers.get("access-control-allow-headers"), pre.headers.get("access-control-allow-methods")]).toEqual([204, "range", "GET, HEAD, OPTIONS"]);
+    expect([
+      pre.status,
+      pre.headers.get("access-control-allow-headers"),
+      pre.headers.get("access-control-allow-methods"),
+    ]).toEqual([204, "range", "GET, HEAD, OPTIONS"]);
   });
 
   test("one stderr line per request: method, path without the query, status, reason, milliseconds", async () => {
@@ -231,11 +284,25 @@ describe("browsers, logs and stopping", () => {
   });
 
   test("--cors-origin with one origin: only that origin gets CORS headers; --no-explain drops x-cfsign-reason", async () => {
-    const other = await startServe(["--root", root, "--public-key", `${KID}=${keyFile}`, "--port", "0", "--cors-origin", "http://app.test:3000", "--no-explain"]);
+    const other = await startServe([
+      "--root",
+      root,
+      "--public-key",
+      `${KID}=${keyFile}`,
+      "--port",
+      "0",
+      "--cors-origin",
+      "http://app.test:3000",
+      "--no-explain",
+    ]);
     try {
       const a = await fetch(`${other.url}/media/photo.jpg`, { headers: { origin: "http://app.test:3000" } });
       const b = await fetch(`${other.url}/media/photo.jpg`, { headers: { origin: "http://evil.test" } });
-      expect([a.status, a.headers.get("access-control-allow-origin"), a.headers.get("x-cfsign-reason")]).toEqual([403, "http://app.test:3000", null]);
+      expect([a.status, a.headers.get("access-control-allow-origin"), a.headers.get("x-cfsign-reason")]).toEqual([
+        403,
+        "http://app.test:3000",
+        null,
+      ]);
       expect(b.headers.get("access-control-allow-origin")).toBeNull();
       expect(other.stderr()).toContain("403 MISSING_KEY_PAIR_ID");
     } finally {
@@ -260,7 +327,11 @@ describe("--origin: forwarding to an HTTP origin", () => {
   beforeAll(async () => {
     upstream = createServer((req, res) => {
       seen.push({ url: req.url!, range: req.headers.range, cookie: req.headers.cookie });
-      res.writeHead(req.headers.range === undefined ? 200 : 206, { "content-type": "video/mp4", "content-encoding": "gzip", "x-upstream": "1" });
+      res.writeHead(req.headers.range === undefined ? 200 : 206, {
+        "content-type": "video/mp4",
+        "content-encoding": "gzip",
+        "x-upstream": "1",
+      });
       res.end(Buffer.from([0x1f, 0x8b, 1, 2, 3]));
     });
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
@@ -273,7 +344,12 @@ describe("--origin: forwarding to an HTTP origin", () => {
     try {
       const url = await signer.signUrl(`${s.url}/v/movie.mp4?lang=en`, { expires: expires() });
       const r = await raw(s.url, url.slice(s.url.length), { headers: { range: "bytes=0-4", cookie: "app=1" } });
-      expect([r.status, r.headers["x-upstream"], r.headers["content-encoding"], [...r.body]]).toEqual([206, "1", "gzip", [0x1f, 0x8b, 1, 2, 3]]);
+      expect([r.status, r.headers["x-upstream"], r.headers["content-encoding"], [...r.body]]).toEqual([
+        206,
+        "1",
+        "gzip",
+        [0x1f, 0x8b, 1, 2, 3],
+      ]);
       expect(seen).toEqual([{ url: "/base/v/movie.mp4?lang=en", range: "bytes=0-4", cookie: "app=1" }]);
       expect((await fetch(`${s.url}/v/movie.mp4`)).status).toBe(403);
       expect(seen).toHaveLength(1);

@@ -31,7 +31,7 @@ const SYNTHETIC = [
   "#EXT-X-VERSION:7",
   "#EXT-X-TARGETDURATION:6",
   '# a comment is not a tag: URI="comment.ts" stays as it is',
-  "#EXT-X-KEY:METHOD=AES-128,URI=\"../keys/k1.bin?kid=1\",IV=0x1a2b3c4d5e6f708192a3b4c5d6e7f809",
+  '#EXT-X-KEY:METHOD=AES-128,URI="../keys/k1.bin?kid=1",IV=0x1a2b3c4d5e6f708192a3b4c5d6e7f809',
   '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://key-2026-11",KEYFORMAT="com.apple.streamingkeydelivery"',
   '#EXT-X-MAP:URI="init.mp4",BYTERANGE="720@0"',
   "",
@@ -145,7 +145,13 @@ function sampleFiles(): string[] {
 describe("per-uri", () => {
   test("every sample playlist (master and media): each URI signed on its own, canned, every other byte unchanged", async () => {
     const files = sampleFiles();
-    expect(files).toEqual(["audio/en/index.m3u8", "master.m3u8", "video/360p/index.m3u8", "video/720p/iframes.m3u8", "video/720p/index.m3u8"]);
+    expect(files).toEqual([
+      "audio/en/index.m3u8",
+      "master.m3u8",
+      "video/360p/index.m3u8",
+      "video/720p/iframes.m3u8",
+      "video/720p/index.m3u8",
+    ]);
     let total = 0;
     for (const file of files) {
       const text = readFileSync(join(SAMPLE, file), "utf8");
@@ -166,10 +172,19 @@ describe("per-uri", () => {
     const result = await ec.signPlaylist(SYNTHETIC, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES });
     expect(result.failures).toEqual([]);
     expect(result).toMatchObject({ uris: 7, signed: 7, skipped: 1, lowLatency: false });
-    expect(check(SYNTHETIC, result.text, { base: SYNTHETIC_BASE, grant: canned, key: ecKey(), resolved: SYNTHETIC_RESOLVED })).toBe(7);
+    expect(
+      check(SYNTHETIC, result.text, {
+        base: SYNTHETIC_BASE,
+        grant: canned,
+        key: ecKey(),
+        resolved: SYNTHETIC_RESOLVED,
+      }),
+    ).toBe(7);
     expect(result.text).toContain('# a comment is not a tag: URI="comment.ts" stays as it is\n');
     expect(result.text).toContain('URI="skd://key-2026-11"');
-    expect(result.text).toContain(`\n  ${HOST}/vod/show/720p/seg-00002.m4s?token=abc&v=2&Expires=${EXPIRES}&Signature=`);
+    expect(result.text).toContain(
+      `\n  ${HOST}/vod/show/720p/seg-00002.m4s?token=abc&v=2&Expires=${EXPIRES}&Signature=`,
+    );
   });
 
   test("CRLF, a byte order mark and no final newline are kept", async () => {
@@ -179,22 +194,45 @@ describe("per-uri", () => {
     expect(result.text.startsWith("\uFEFF#EXTM3U\r\n")).toBe(true);
     expect(result.text.endsWith("#EXT-X-ENDLIST")).toBe(true);
     expect(result.text.match(/\r\n/g)!.length).toBe(text.match(/\r\n/g)!.length);
-    expect(check(text, result.text, { base: SYNTHETIC_BASE, grant: canned, key: ecKey(), resolved: SYNTHETIC_RESOLVED })).toBe(7);
+    expect(
+      check(text, result.text, { base: SYNTHETIC_BASE, grant: canned, key: ecKey(), resolved: SYNTHETIC_RESOLVED }),
+    ).toBe(7);
   });
 
   test("starts and ipAddress give each URI its own custom policy, exactly the grant asked for", async () => {
     const starts = Math.floor(Date.now() / 1000) - 60;
-    const result = await ec.signPlaylist(SYNTHETIC, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, starts, ipAddress: "192.0.2.0/24" });
+    const result = await ec.signPlaylist(SYNTHETIC, {
+      baseUrl: SYNTHETIC_BASE,
+      expires: EXPIRES,
+      starts,
+      ipAddress: "192.0.2.0/24",
+    });
     expect(result.failures).toEqual([]);
-    const grant = (resolved: string): Grant => ({ custom: true, resource: resolved, expires: EXPIRES, starts, ipAddress: "192.0.2.0/24" });
-    expect(check(SYNTHETIC, result.text, { base: SYNTHETIC_BASE, grant, key: ecKey(), resolved: SYNTHETIC_RESOLVED })).toBe(7);
+    const grant = (resolved: string): Grant => ({
+      custom: true,
+      resource: resolved,
+      expires: EXPIRES,
+      starts,
+      ipAddress: "192.0.2.0/24",
+    });
+    expect(
+      check(SYNTHETIC, result.text, { base: SYNTHETIC_BASE, grant, key: ecKey(), resolved: SYNTHETIC_RESOLVED }),
+    ).toBe(7);
   });
 
   test("keepRelative: relative URIs stay relative with the signing query appended", async () => {
     const result = await ec.signPlaylist(SYNTHETIC, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, keepRelative: true });
     expect(result.text).toContain(`\nseg-00001.m4s?Expires=${EXPIRES}&Signature=`);
     expect(result.text).toContain('URI="../keys/k1.bin?kid=1&Expires=');
-    expect(check(SYNTHETIC, result.text, { base: SYNTHETIC_BASE, grant: canned, key: ecKey(), keepRelative: true, resolved: SYNTHETIC_RESOLVED })).toBe(7);
+    expect(
+      check(SYNTHETIC, result.text, {
+        base: SYNTHETIC_BASE,
+        grant: canned,
+        key: ecKey(),
+        keepRelative: true,
+        resolved: SYNTHETIC_RESOLVED,
+      }),
+    ).toBe(7);
   });
 });
 
@@ -229,17 +267,31 @@ describe("shared", () => {
     expect(narrow.failures[0]!.error).toBeInstanceOf(CfSignError);
     expect(narrow.failures[0]!.error.index).toBe(narrow.failures[0]!.index);
     expect(narrow.signed).toBe(narrow.uris - 3);
-    expect(check(text, narrow.text, { base, grant: sharedFor(folder), key: rsaKey(), unchanged: [7, 25, 27] })).toBe(narrow.signed);
+    expect(check(text, narrow.text, { base, grant: sharedFor(folder), key: rsaKey(), unchanged: [7, 25, 27] })).toBe(
+      narrow.signed,
+    );
 
-    const wide = await rsa.signPlaylist(text, { baseUrl: base, expires: EXPIRES, mode: "shared", resource: `${HOST}/videos/sample/*` });
+    const wide = await rsa.signPlaylist(text, {
+      baseUrl: base,
+      expires: EXPIRES,
+      mode: "shared",
+      resource: `${HOST}/videos/sample/*`,
+    });
     expect(wide.failures).toEqual([]);
-    expect(check(text, wide.text, { base, grant: sharedFor(`${HOST}/videos/sample/*`), key: rsaKey() })).toBe(wide.uris);
+    expect(check(text, wide.text, { base, grant: sharedFor(`${HOST}/videos/sample/*`), key: rsaKey() })).toBe(
+      wide.uris,
+    );
   });
 
   test("Low-Latency HLS is flagged, and signs in shared mode", async () => {
     const text = readFileSync(join(FIXTURES, "media-ll.m3u8"), "utf8");
     const base = `${HOST}/live/show/media-ll.m3u8`;
-    const result = await ec.signPlaylist(text, { baseUrl: base, expires: EXPIRES, mode: "shared", resource: `${HOST}/live/*` });
+    const result = await ec.signPlaylist(text, {
+      baseUrl: base,
+      expires: EXPIRES,
+      mode: "shared",
+      resource: `${HOST}/live/*`,
+    });
     expect(result).toMatchObject({ lowLatency: true, uris: 13, signed: 13, skipped: 1 });
     expect(check(text, result.text, { base, grant: sharedFor(`${HOST}/live/*`), key: ecKey() })).toBe(13);
   });
@@ -255,7 +307,7 @@ describe("failures", () => {
     "seg-2.ts",
     "#EXTINF:6,",
     `${HOST}/vod/show/720p/seg-3.ts?Signature=old`,
-    "#EXT-X-MAP:URI=\"init\u00e9.mp4\"",
+    '#EXT-X-MAP:URI="init\u00e9.mp4"',
     "#EXTINF:6,",
     "seg-4.ts#t=1",
     "#EXTINF:6,",
@@ -266,7 +318,10 @@ describe("failures", () => {
   test("a bad URI is reported with its line and left unchanged; the others are signed", async () => {
     for (const mode of ["per-uri", "shared"] as const) {
       const result = await ec.signPlaylist(bad, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, mode });
-      expect(result.failures.map((f) => [f.line, f.error.code]), mode).toEqual([
+      expect(
+        result.failures.map((f) => [f.line, f.error.code]),
+        mode,
+      ).toEqual([
         [4, "URL_UNSAFE_CHARACTER"],
         [8, "URL_HAS_SIGNING_PARAMETER"],
         [9, "URL_UNSAFE_CHARACTER"],
@@ -283,10 +338,17 @@ describe("failures", () => {
   });
 
   test("strict: one BATCH_FAILED listing the failing URIs, no text", async () => {
-    const err = await rsa.signPlaylist(bad, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, strict: true }).catch((e: unknown) => e);
+    const err = await rsa
+      .signPlaylist(bad, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, strict: true })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CfSignError);
     expect((err as CfSignError).code).toBe("BATCH_FAILED");
-    expect((err as CfSignError).failures?.map((f) => f.code)).toEqual(["URL_UNSAFE_CHARACTER", "URL_HAS_SIGNING_PARAMETER", "URL_UNSAFE_CHARACTER", "URL_UNSAFE_CHARACTER"]);
+    expect((err as CfSignError).failures?.map((f) => f.code)).toEqual([
+      "URL_UNSAFE_CHARACTER",
+      "URL_HAS_SIGNING_PARAMETER",
+      "URL_UNSAFE_CHARACTER",
+      "URL_UNSAFE_CHARACTER",
+    ]);
     expect((err as CfSignError).message).toContain("line 4 (URL_UNSAFE_CHARACTER), line 8 (URL_HAS_SIGNING_PARAMETER)");
   });
 
@@ -312,19 +374,37 @@ describe("failures", () => {
     expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, mode: "shared", resource: "*" }))).toBe("RESOURCE_TOO_BROAD");
     // A * in the folder is a character of the URL but would be a wildcard in the shared policy (a wider grant).
     const starBase = `${HOST}/vod/a*b/index.m3u8`;
-    expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: starBase, mode: "shared" }))).toBe("URL_HAS_WILDCARD");
-    expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: starBase, mode: "shared", resource: `${HOST}/vod/*` }))).toBe("resolved");
-    const message = await ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: "/vod/index.m3u8" }).catch((e: Error) => e.message);
+    expect(await code(ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: starBase, mode: "shared" }))).toBe(
+      "URL_HAS_WILDCARD",
+    );
+    expect(
+      await code(ec.signPlaylist(SYNTHETIC, { ...ok, baseUrl: starBase, mode: "shared", resource: `${HOST}/vod/*` })),
+    ).toBe("resolved");
+    const message = await ec
+      .signPlaylist(SYNTHETIC, { ...ok, baseUrl: "/vod/index.m3u8" })
+      .catch((e: Error) => e.message);
     expect(message).toMatch(/^baseUrl: /);
     // A prototype-polluted option never widens the grant.
     const polluted = Object.create({ resource: "*", allowAnyResource: true }) as { baseUrl: string; expires: number };
     Object.assign(polluted, ok);
     const result = await ec.signPlaylist(SYNTHETIC, polluted);
-    expect(check(SYNTHETIC, result.text, { base: SYNTHETIC_BASE, grant: canned, key: ecKey(), resolved: SYNTHETIC_RESOLVED })).toBe(7);
+    expect(
+      check(SYNTHETIC, result.text, {
+        base: SYNTHETIC_BASE,
+        grant: canned,
+        key: ecKey(),
+        resolved: SYNTHETIC_RESOLVED,
+      }),
+    ).toBe(7);
   });
 
   test("the same result with the js engine and the webcrypto backend", async () => {
-    const other = await createSigner({ keyPairId: KEY_PAIR_ID, privateKey: rsaKey().privatePem, engine: "js", backend: "webcrypto" });
+    const other = await createSigner({
+      keyPairId: KEY_PAIR_ID,
+      privateKey: rsaKey().privatePem,
+      engine: "js",
+      backend: "webcrypto",
+    });
     for (const mode of ["per-uri", "shared"] as const) {
       const a: SignedPlaylist = await rsa.signPlaylist(SYNTHETIC, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, mode });
       const b = await other.signPlaylist(SYNTHETIC, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, mode });
@@ -336,9 +416,21 @@ describe("failures", () => {
 describe("the command line writes the same bytes (RSA: deterministic signatures)", () => {
   beforeAll(() => requireBuild());
 
-  const cases: [string, () => string, string, string[], { mode?: "per-uri" | "shared"; keepRelative?: boolean; resource?: string }][] = [
+  const cases: [
+    string,
+    () => string,
+    string,
+    string[],
+    { mode?: "per-uri" | "shared"; keepRelative?: boolean; resource?: string },
+  ][] = [
     ["sample master, per-uri", () => readFileSync(join(SAMPLE, "master.m3u8"), "utf8"), SAMPLE_BASE, [], {}],
-    ["sample master, shared", () => readFileSync(join(SAMPLE, "master.m3u8"), "utf8"), SAMPLE_BASE, ["--shared"], { mode: "shared" }],
+    [
+      "sample master, shared",
+      () => readFileSync(join(SAMPLE, "master.m3u8"), "utf8"),
+      SAMPLE_BASE,
+      ["--shared"],
+      { mode: "shared" },
+    ],
     [
       "sample media playlist, shared with a failing key",
       () => readFileSync(join(SAMPLE, "video/720p/index.m3u8"), "utf8"),
@@ -347,7 +439,13 @@ describe("the command line writes the same bytes (RSA: deterministic signatures)
       { mode: "shared" },
     ],
     ["synthetic, per-uri, kept relative", () => SYNTHETIC, SYNTHETIC_BASE, ["--keep-relative"], { keepRelative: true }],
-    ["synthetic with a BOM, CRLF and no final newline, per-uri", () => "\uFEFF" + SYNTHETIC.replace(/\n/g, "\r\n").replace(/\r\n$/, ""), SYNTHETIC_BASE, [], {}],
+    [
+      "synthetic with a BOM, CRLF and no final newline, per-uri",
+      () => "\uFEFF" + SYNTHETIC.replace(/\n/g, "\r\n").replace(/\r\n$/, ""),
+      SYNTHETIC_BASE,
+      [],
+      {},
+    ],
     [
       "Low-Latency fixture, shared with a resource",
       () => readFileSync(join(FIXTURES, "media-ll.m3u8"), "utf8").replace(/\n/g, "\r\n"),
@@ -361,12 +459,27 @@ describe("the command line writes the same bytes (RSA: deterministic signatures)
     const text = read();
     const lib = await rsa.signPlaylist(text, { baseUrl: base, expires: EXPIRES, ...options });
     const run = await cfsign(
-      ["playlist", "--input", "-", "--base-url", base, "--quiet", "--key-pair-id", KEY_PAIR_ID, "--private-key", rsaKeyFile, "--date-less-than", String(EXPIRES), ...args],
+      [
+        "playlist",
+        "--input",
+        "-",
+        "--base-url",
+        base,
+        "--quiet",
+        "--key-pair-id",
+        KEY_PAIR_ID,
+        "--private-key",
+        rsaKeyFile,
+        "--date-less-than",
+        String(EXPIRES),
+        ...args,
+      ],
       { stdin: text },
     );
     expect(run.status, run.stderr).toBe(lib.failures.length === 0 ? 0 : 1);
     expect(run.stdout).toBe(lib.text);
     expect(lib.text).not.toBe(text);
-    for (const f of lib.failures) expect(run.stderr).toContain(`cfsign: line ${f.line}: ${f.error.code}: ${f.error.message}\n`);
+    for (const f of lib.failures)
+      expect(run.stderr).toContain(`cfsign: line ${f.line}: ${f.error.code}: ${f.error.message}\n`);
   });
 });

@@ -30,7 +30,9 @@ describe("the signed policy", () => {
       `{"Statement":[{"Resource":"${GALLERY}","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},` +
         `"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"},"DateGreaterThan":{"AWS:EpochTime":${NOW - 5}}}}]}`,
     );
-    expect(policy.query).toMatch(new RegExp(`^Policy=[A-Za-z0-9~_-]+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=${KID}&Hash-Algorithm=SHA256$`));
+    expect(policy.query).toMatch(
+      new RegExp(`^Policy=[A-Za-z0-9~_-]+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=${KID}&Hash-Algorithm=SHA256$`),
+    );
     expect(policy).toMatchObject({ resource: GALLERY, expires: EXPIRES, starts: NOW - 5, ipAddress: "192.0.2.0/24" });
     expect(String(policy)).toBe(`SignedPolicy(${GALLERY}, expires ${EXPIRES})`);
   });
@@ -63,7 +65,10 @@ describe("the signed policy", () => {
       expect(signed).toBe(url + (url.includes("?") ? "&" : "?") + policy.query);
       expect(verifySignedUrl(signed, rsaKey().publicKey)).toBe(true);
       expect(parseSignedUrl(signed).base).toBe(url);
-      expect((await verifyUrl(signed, { publicKeys: { [KID]: rsaKey().publicKey }, now: NOW, clientIp: "192.0.2.1" })).reason).toBe("OK");
+      expect(
+        (await verifyUrl(signed, { publicKeys: { [KID]: rsaKey().publicKey }, now: NOW, clientIp: "192.0.2.1" }))
+          .reason,
+      ).toBe("OK");
     }
   });
 
@@ -85,10 +90,14 @@ describe("the signed policy", () => {
 
   test("both engines make the same query", async () => {
     const make = async (engine: "wasm" | "js"): Promise<string> =>
-      (await (await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, engine, clock: () => NOW_MS })).signPolicy({
-        resource: `${CDN}/%C3%A9t%C3%A9/*`,
-        expires: EXPIRES,
-      })).query;
+      (
+        await (
+          await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, engine, clock: () => NOW_MS })
+        ).signPolicy({
+          resource: `${CDN}/%C3%A9t%C3%A9/*`,
+          expires: EXPIRES,
+        })
+      ).query;
     expect(await make("wasm")).toBe(await make("js"));
   });
 });
@@ -140,7 +149,9 @@ describe("apply and applyAll refuse", () => {
     expect(shared.apply(`${CDN}/gallery/a.jpg`)).toContain("Policy=");
     now = EXPIRES * 1000;
     expect(() => shared.apply(`${CDN}/gallery/a.jpg`)).toThrow(expect.objectContaining({ code: "EXPIRES_IN_PAST" }));
-    expect(() => shared.applyAll([`${CDN}/gallery/a.jpg`])).toThrow(expect.objectContaining({ code: "EXPIRES_IN_PAST" }));
+    expect(() => shared.applyAll([`${CDN}/gallery/a.jpg`])).toThrow(
+      expect.objectContaining({ code: "EXPIRES_IN_PAST" }),
+    );
   });
 });
 

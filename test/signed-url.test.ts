@@ -15,7 +15,9 @@ const { isExpiresText, isS3PresignedUrl, splitSignedUrl, unsignedUrl, usesStanda
 
 describe("splitSignedUrl", () => {
   test("own and signing parameters, in order, with afterSigning and every occurrence", () => {
-    const parts = splitSignedUrl(`${H}/a.jpg?v=1&Expires=1893456000&Signature=abc_&x&Key-Pair-Id=K1&Signature=&y=2=3#t=10`);
+    const parts = splitSignedUrl(
+      `${H}/a.jpg?v=1&Expires=1893456000&Signature=abc_&x&Key-Pair-Id=K1&Signature=&y=2=3#t=10`,
+    );
     expect(parts.sent).toBe(`${H}/a.jpg?v=1&Expires=1893456000&Signature=abc_&x&Key-Pair-Id=K1&Signature=&y=2=3`);
     expect(parts.path).toBe(`${H}/a.jpg`);
     expect(parts.fragment).toBe("t=10");
@@ -32,14 +34,21 @@ describe("splitSignedUrl", () => {
     expect(parts.names).toEqual(["v", "Expires", "Signature", "x", "Key-Pair-Id", "Signature", "y"]);
   });
 
-  test("names are exact-case and undecoded; a bare signing name has the value \"\"", () => {
+  test('names are exact-case and undecoded; a bare signing name has the value ""', () => {
     const parts = splitSignedUrl(`${H}/a?expires=1&Key%2DPair%2DId=K&Policy`);
     expect(parts.own.map((p) => p.name)).toEqual(["expires", "Key%2DPair%2DId"]);
     expect([...parts.signing]).toEqual([["Policy", [""]]]);
   });
 
   test("no query, an empty query, a fragment only, a ? inside the fragment", () => {
-    expect(splitSignedUrl(`${H}/a.jpg`)).toEqual({ sent: `${H}/a.jpg`, path: `${H}/a.jpg`, own: [], signing: new Map(), names: [], fragment: undefined });
+    expect(splitSignedUrl(`${H}/a.jpg`)).toEqual({
+      sent: `${H}/a.jpg`,
+      path: `${H}/a.jpg`,
+      own: [],
+      signing: new Map(),
+      names: [],
+      fragment: undefined,
+    });
     expect(splitSignedUrl(`${H}/a.jpg?`).own).toEqual([{ text: "", name: "", afterSigning: false }]);
     const f = splitSignedUrl(`${H}/a.jpg#x?Expires=1`);
     expect(f).toMatchObject({ path: `${H}/a.jpg`, fragment: "x?Expires=1", names: [] });
@@ -56,7 +65,12 @@ describe("unsignedUrl and the canned policy", () => {
   test("the URL without its signing parameters, or with only the own parameters given", () => {
     const parts = splitSignedUrl(`${H}/a.jpg?v=1&Expires=1893456000&Signature=s&Key-Pair-Id=K&utm=x`);
     expect(unsignedUrl(parts)).toBe(`${H}/a.jpg?v=1&utm=x`);
-    expect(unsignedUrl(parts, parts.own.filter((p) => !p.afterSigning))).toBe(`${H}/a.jpg?v=1`);
+    expect(
+      unsignedUrl(
+        parts,
+        parts.own.filter((p) => !p.afterSigning),
+      ),
+    ).toBe(`${H}/a.jpg?v=1`);
     expect(unsignedUrl(parts, [])).toBe(`${H}/a.jpg`);
     expect(unsignedUrl(splitSignedUrl(`${H}/a.jpg?Expires=1`))).toBe(`${H}/a.jpg`);
   });
@@ -69,7 +83,8 @@ describe("unsignedUrl and the canned policy", () => {
 
   test("isExpiresText: 1 to 20 digits only", () => {
     for (const ok of ["0", "1893456000", "1893456000000", "9".repeat(20)]) expect(isExpiresText(ok)).toBe(true);
-    for (const bad of ["", "9".repeat(21), "-1", "1.5", "1e9", " 1", "1\n", "١٢"]) expect(isExpiresText(bad)).toBe(false);
+    for (const bad of ["", "9".repeat(21), "-1", "1.5", "1e9", " 1", "1\n", "١٢"])
+      expect(isExpiresText(bad)).toBe(false);
   });
 });
 
@@ -77,7 +92,8 @@ describe("text checks", () => {
   test("signing parameter names: exact case only", () => {
     expect(SIGNING_PARAMETER_NAMES).toEqual(["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"]);
     for (const name of SIGNING_PARAMETER_NAMES) expect(isSigningParameterName(name)).toBe(true);
-    for (const name of ["expires", "SIGNATURE", "Key-Pair-ID", "", "toString", "__proto__"]) expect(isSigningParameterName(name)).toBe(false);
+    for (const name of ["expires", "SIGNATURE", "Key-Pair-ID", "", "toString", "__proto__"])
+      expect(isSigningParameterName(name)).toBe(false);
   });
 
   test("usesStandardBase64: + / = or their escapes, any case", () => {

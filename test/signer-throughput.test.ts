@@ -101,7 +101,11 @@ describe("workers", () => {
       await expect(make({ workers: workers as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     }
     await expect(make({ workers: 2, backend: "webcrypto" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    const custom = { algorithm: "ECDSA" as const, sign: async () => new Uint8Array(64), signatureFormat: "p1363" as const };
+    const custom = {
+      algorithm: "ECDSA" as const,
+      sign: async () => new Uint8Array(64),
+      signatureFormat: "p1363" as const,
+    };
     await expect(createSigner({ keyPairId: KPID, privateKey: custom, workers: 2 })).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
     });
@@ -178,8 +182,12 @@ describe("signStream", () => {
 
   test("a source that is not iterable, or a bad window, is refused", async () => {
     const signer = await make();
-    await expect(signer.signStream(42 as never, { expires: EXPIRES }).next()).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(signer.signStream([], { expires: EXPIRES, window: 0 }).next()).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(signer.signStream(42 as never, { expires: EXPIRES }).next()).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(signer.signStream([], { expires: EXPIRES, window: 0 }).next()).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
   });
 });
 
@@ -187,14 +195,18 @@ describe("repeatable URLs", () => {
   test("expiresWindow rounds expires up to the next multiple, never down", async () => {
     const signer = await make();
     fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 86_400 }), async (ttl, window) => {
-        const expires = NOW / 1000 + ttl;
-        const url = await signer.signUrl(`${HOST}/w.jpg`, { expires, expiresWindow: window });
-        const got = Number(new URL(url).searchParams.get("Expires"));
-        expect(got % window).toBe(0);
-        expect(got).toBeGreaterThanOrEqual(expires);
-        expect(got - expires).toBeLessThan(window);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 86_400 }),
+        async (ttl, window) => {
+          const expires = NOW / 1000 + ttl;
+          const url = await signer.signUrl(`${HOST}/w.jpg`, { expires, expiresWindow: window });
+          const got = Number(new URL(url).searchParams.get("Expires"));
+          expect(got % window).toBe(0);
+          expect(got).toBeGreaterThanOrEqual(expires);
+          expect(got - expires).toBeLessThan(window);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -202,7 +214,12 @@ describe("repeatable URLs", () => {
   test("within one window, the same object gets the same URL, ECDSA included, from the cache", async () => {
     const key = ecKey();
     let now = NOW;
-    const signer = await createSigner({ keyPairId: KPID, privateKey: key.privatePem, clock: () => now, signatureCacheSize: 100 });
+    const signer = await createSigner({
+      keyPairId: KPID,
+      privateKey: key.privatePem,
+      clock: () => now,
+      signatureCacheSize: 100,
+    });
     signers.push(signer);
     const urls = Array.from({ length: 20 }, (_, i) => `${HOST}/r/${i}.jpg`);
     const ask = () => signer.signUrls(urls, { expires: Math.floor(now / 1000) + 3600, expiresWindow: 300 });
@@ -261,7 +278,24 @@ describe("rewriteLines with a real shared policy", () => {
     const wasm = await make();
     const js = await make({ engine: "js" });
     const policy = await wasm.signPolicy({ resource: `${HOST}/gallery/*`, expires: EXPIRES });
-    const piece = fc.constantFrom("a", "1", "/", ".", "%20", "%", "?", "&", "=", "x=1", "Expires=", "#", " ", "é", "'", "+");
+    const piece = fc.constantFrom(
+      "a",
+      "1",
+      "/",
+      ".",
+      "%20",
+      "%",
+      "?",
+      "&",
+      "=",
+      "x=1",
+      "Expires=",
+      "#",
+      " ",
+      "é",
+      "'",
+      "+",
+    );
     const line = fc.oneof(
       fc.array(piece, { maxLength: 10 }).map((p) => `${HOST}/gallery/${p.join("")}`),
       fc.array(piece, { maxLength: 6 }).map((p) => `${HOST}/other/${p.join("")}`),
@@ -296,7 +330,9 @@ describe("rewriteLines with a real shared policy", () => {
     const signer = await createSigner({ keyPairId: KPID, privateKey: rsaKey().privatePem, clock: () => now });
     const policy = await signer.signPolicy({ resource: `${HOST}/g/*`, expires: EXPIRES });
     now = (EXPIRES + 1) * 1000;
-    expect(() => signer.rewriteLines(policy, `${HOST}/g/a.jpg`)).toThrow(expect.objectContaining({ code: "EXPIRES_IN_PAST" }));
+    expect(() => signer.rewriteLines(policy, `${HOST}/g/a.jpg`)).toThrow(
+      expect.objectContaining({ code: "EXPIRES_IN_PAST" }),
+    );
     expect(() => signer.rewriteLines({} as never, "x")).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 });

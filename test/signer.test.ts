@@ -212,9 +212,9 @@ describe("batches", () => {
       { expires: EXPIRES },
     );
     expect(a!.ok && parseSignedUrl(a!.url).params.get("Expires")).toBe(String(EXPIRES));
-    expect(b!.ok && JSON.parse(parseSignedUrl(b!.url).policy).Statement[0].Condition.DateLessThan["AWS:EpochTime"]).toBe(
-      EXPIRES + 60,
-    );
+    expect(
+      b!.ok && JSON.parse(parseSignedUrl(b!.url).policy).Statement[0].Condition.DateLessThan["AWS:EpochTime"],
+    ).toBe(EXPIRES + 60);
   });
 
   test("an empty batch gives an empty result", async () => {
@@ -279,10 +279,19 @@ describe("custom signers", () => {
       { expires: EXPIRES },
     );
     expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual([
-      "ok", "ok", "ok", "SIGNING_FAILED", "ok", "SIGNING_FAILED", "ok", "ok",
+      "ok",
+      "ok",
+      "ok",
+      "SIGNING_FAILED",
+      "ok",
+      "SIGNING_FAILED",
+      "ok",
+      "ok",
     ]);
     for (const r of results) if (r.ok) expect(verifySignedUrl(r.url, rsaKey().publicKey)).toBe(true);
-    expect(verifySignedUrl(await signer.signUrl(`${HOST}/again.jpg`, { expires: EXPIRES }), rsaKey().publicKey)).toBe(true);
+    expect(verifySignedUrl(await signer.signUrl(`${HOST}/again.jpg`, { expires: EXPIRES }), rsaKey().publicKey)).toBe(
+      true,
+    );
   });
 
   test("ECDSA p1363 output is converted to DER; malformed DER is refused", async () => {
@@ -302,11 +311,17 @@ describe("custom signers", () => {
     const broken = await createSigner(
       options({ privateKey: { algorithm: "ECDSA", sign: async () => new Uint8Array(64).fill(1) } }),
     );
-    await expect(broken.signUrl(`${HOST}/a.jpg`, { expires: EXPIRES })).rejects.toMatchObject({ code: "SIGNING_FAILED" });
+    await expect(broken.signUrl(`${HOST}/a.jpg`, { expires: EXPIRES })).rejects.toMatchObject({
+      code: "SIGNING_FAILED",
+    });
   });
 
   test("a platform that refuses SHA-1 fails at creation with a fix naming SHA-256", async () => {
-    const refusing = { algorithm: "RSA" as const, hashAlgorithm: "SHA1" as const, sign: () => Promise.reject(new Error("disabled for FIPS")) };
+    const refusing = {
+      algorithm: "RSA" as const,
+      hashAlgorithm: "SHA1" as const,
+      sign: () => Promise.reject(new Error("disabled for FIPS")),
+    };
     const err = await checkHashSupported(refusing).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "UNSUPPORTED_HASH" });
     expect((err as Error).message).toContain("SHA256");
@@ -315,7 +330,10 @@ describe("custom signers", () => {
 
 describe("keys", () => {
   const gen = (type: "rsa" | "ec" | "ed25519", extra: object) =>
-    generateKeyPairSync(type as "rsa", extra as { modulusLength: number }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    generateKeyPairSync(type as "rsa", extra as { modulusLength: number }).privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+    }) as string;
 
   test.each([
     ["RSA-1024", () => gen("rsa", { modulusLength: 1024 })],
@@ -326,7 +344,9 @@ describe("keys", () => {
   ])("%s is refused with UNSUPPORTED_KEY on both backends", async (_name, make) => {
     const pem = make();
     for (const backend of ["node", "webcrypto"] as const) {
-      await expect(createSigner(options({ privateKey: pem, backend }))).rejects.toMatchObject({ code: "UNSUPPORTED_KEY" });
+      await expect(createSigner(options({ privateKey: pem, backend }))).rejects.toMatchObject({
+        code: "UNSUPPORTED_KEY",
+      });
     }
   });
 
@@ -336,7 +356,9 @@ describe("keys", () => {
     ["an empty string", () => ""],
     ["a JWK without d", () => rsaKey().publicKey.export({ format: "jwk" })],
   ])("%s is refused with INVALID_KEY", async (_name, make) => {
-    await expect(createSigner(options({ privateKey: make() as string }))).rejects.toMatchObject({ code: "INVALID_KEY" });
+    await expect(createSigner(options({ privateKey: make() as string }))).rejects.toMatchObject({
+      code: "INVALID_KEY",
+    });
   });
 
   test("PKCS#1, SEC1, JWK, KeyObject, CryptoKey and DER all load and sign alike", async () => {
@@ -347,11 +369,19 @@ describe("keys", () => {
       privateKey.export({ format: "jwk" }),
       privateKey,
       new Uint8Array(privateKey.export({ type: "pkcs8", format: "der" })),
-      await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]),
+      await crypto.subtle.importKey(
+        "pkcs8",
+        privateKey.export({ type: "pkcs8", format: "der" }),
+        { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+        false,
+        ["sign"],
+      ),
     ];
     const expected = await (await createSigner(options())).signUrl(url, { expires: EXPIRES });
     for (const form of forms) {
-      expect(await (await createSigner(options({ privateKey: form }))).signUrl(url, { expires: EXPIRES })).toBe(expected);
+      expect(await (await createSigner(options({ privateKey: form }))).signUrl(url, { expires: EXPIRES })).toBe(
+        expected,
+      );
     }
     const sec1 = ecKey().privateKey.export({ type: "sec1", format: "pem" }) as string;
     for (const backend of ["node", "webcrypto"] as const) {
@@ -362,7 +392,12 @@ describe("keys", () => {
 
   test("encrypted PKCS#8: right passphrase works, missing or wrong is INVALID_KEY, and nothing leaks", async () => {
     const passphrase = "correct horse battery staple";
-    const pem = rsaKey().privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase }) as string;
+    const pem = rsaKey().privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+      cipher: "aes-256-cbc",
+      passphrase,
+    }) as string;
     const signer = await createSigner(options({ privateKey: pem, passphrase }));
     expect(verifySignedUrl(await signer.signUrl(`${HOST}/a.jpg`, { expires: EXPIRES }), rsaKey().publicKey)).toBe(true);
     for (const wrong of [undefined, "wrong passphrase"]) {
@@ -384,12 +419,14 @@ describe("keys", () => {
     }
   });
 
-  test.each<[unknown, string]>([["", "empty"], ["K2JCJ MDEH", "space"], ["K2&x=1", "query break-out"], [42, "number"]])(
-    "key pair id %j (%s) is refused",
-    async (keyPairId: unknown) => {
-      await expect(createSigner(options({ keyPairId: keyPairId as string }))).rejects.toMatchObject({
-        code: "INVALID_KEY_PAIR_ID",
-      });
-    },
-  );
+  test.each<[unknown, string]>([
+    ["", "empty"],
+    ["K2JCJ MDEH", "space"],
+    ["K2&x=1", "query break-out"],
+    [42, "number"],
+  ])("key pair id %j (%s) is refused", async (keyPairId: unknown) => {
+    await expect(createSigner(options({ keyPairId: keyPairId as string }))).rejects.toMatchObject({
+      code: "INVALID_KEY_PAIR_ID",
+    });
+  });
 });

@@ -72,7 +72,12 @@ describe("real-world HLS playlists, read back by m3u8-parser and hls.js", () => 
         const name = relative(FIXTURES, file);
         const text = readFileSync(file, "utf8");
         const base = `${HOST}/fixtures/${name}`;
-        const result = await signer.signPlaylist(text, { baseUrl: base, expires: EXPIRES, mode, playerQueries: "sign" });
+        const result = await signer.signPlaylist(text, {
+          baseUrl: base,
+          expires: EXPIRES,
+          mode,
+          playerQueries: "sign",
+        });
         const refs = playlistUris(text);
         const refused = new Set(result.failures.map((f) => refs[f.index]!.uri));
         // m3u8-parser: the structure with every URI replaced by the URL a player requests, minus the signing query.
@@ -91,7 +96,8 @@ describe("real-world HLS playlists, read back by m3u8-parser and hls.js", () => 
           problems.push(`${name}: m3u8-parser structure differs`);
         }
         for (const u of after.uris) {
-          if (!/^https?:/i.test(new URL(u.value, base).protocol) || /^(?!https?:)[a-z][a-z0-9+.-]*:/i.test(u.value)) continue;
+          if (!/^https?:/i.test(new URL(u.value, base).protocol) || /^(?!https?:)[a-z][a-z0-9+.-]*:/i.test(u.value))
+            continue;
           if (refused.has(u.value) || (u.value.includes("{$") && result.failures.length > 0)) continue;
           checked++;
           for (const p of signedProblems(new URL(u.value, base).href)) problems.push(`${name} ${u.path}: ${p}`);
@@ -104,8 +110,26 @@ describe("real-world HLS playlists, read back by m3u8-parser and hls.js", () => 
         } catch {
           problems.push(`${name}: hls.js structure differs`);
         }
-        const refusedUrls = new Set(hb.urls.filter((u) => [...refused].some((r) => { try { return new URL(r, base).href === u; } catch { return false; } })));
-        const written = new Set(refs.map((r) => { try { return new URL(r.uri, base).href; } catch { return r.uri; } }));
+        const refusedUrls = new Set(
+          hb.urls.filter((u) =>
+            [...refused].some((r) => {
+              try {
+                return new URL(r, base).href === u;
+              } catch {
+                return false;
+              }
+            }),
+          ),
+        );
+        const written = new Set(
+          refs.map((r) => {
+            try {
+              return new URL(r.uri, base).href;
+            } catch {
+              return r.uri;
+            }
+          }),
+        );
         for (const url of ha.urls) {
           if (!/^https?:/.test(url) || refusedUrls.has(url)) continue;
           // hls.js reads a malformed #EXTINF title of one fixture as a URL that the playlist never names.
@@ -148,7 +172,8 @@ describe("real-world DASH manifests, read back by mpd-parser and @xmldom/xmldom"
           if (result.failures.length === 0) problems.push(`${name}: ${url.slice(0, 100)} unsigned and not reported`);
           continue;
         }
-        if (!before.urls.includes(plain.base)) problems.push(`${name}: ${plain.base.slice(0, 100)} is not a URL of the original`);
+        if (!before.urls.includes(plain.base))
+          problems.push(`${name}: ${plain.base.slice(0, 100)} is not a URL of the original`);
         checked++;
         for (const p of signedProblems(url)) problems.push(`${name}: ${p}`);
       }
@@ -162,7 +187,12 @@ describe("real-world DASH manifests, read back by mpd-parser and @xmldom/xmldom"
 function compareXml(a: string, b: string): string[] {
   const problems: string[] = [];
   const errors: string[] = [];
-  const parse = (t: string) => new DOMParser({ onError: (level: string, msg: string) => { if (level !== "warning") errors.push(msg); } }).parseFromString(t, "text/xml");
+  const parse = (t: string) =>
+    new DOMParser({
+      onError: (level: string, msg: string) => {
+        if (level !== "warning") errors.push(msg);
+      },
+    }).parseFromString(t, "text/xml");
   let da: ReturnType<typeof parse>;
   try {
     da = parse(a);
@@ -174,7 +204,9 @@ function compareXml(a: string, b: string): string[] {
   const sameOrSigned = (x: string, y: string, where: string): void => {
     if (x === y) return;
     const q = y.startsWith(x) ? y.slice(x.length) : "";
-    if (!/^[?&]Policy=[A-Za-z0-9~_-]+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=K2JCJMDEHXQW5F&Hash-Algorithm=SHA256$/.test(q)) {
+    if (
+      !/^[?&]Policy=[A-Za-z0-9~_-]+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=K2JCJMDEHXQW5F&Hash-Algorithm=SHA256$/.test(q)
+    ) {
       problems.push(`${where}: ${JSON.stringify(x.slice(0, 60))} became ${JSON.stringify(y.slice(0, 60))}`);
     }
   };

@@ -25,7 +25,11 @@ beforeAll(async () => {
 /** True when `url` is signed, verifies, and its policy covers it. */
 function good(url: string): boolean {
   const p = parseSignedUrl(url);
-  return p.params.has("Signature") && verifySignedUrl(url, ecKey().publicKey) && resourceCovers(JSON.parse(p.policy).Statement[0].Resource, p.base);
+  return (
+    p.params.has("Signature") &&
+    verifySignedUrl(url, ecKey().publicKey) &&
+    resourceCovers(JSON.parse(p.policy).Statement[0].Resource, p.base)
+  );
 }
 
 const mpd = (body: string, top = ""): string =>
@@ -38,14 +42,19 @@ describe("1. DASH templates are checked by their fixed part, as a player resolve
 <Representation id="v" bandwidth="1000" codecs="avc1.4d401e"/>
 </AdaptationSet>`);
     const r = await signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES });
-    expect(r.failures.map((f) => [f.line, f.where, f.error.code])).toEqual([[5, "SegmentTemplate@media", "RESOURCE_MISMATCH"]]);
+    expect(r.failures.map((f) => [f.line, f.where, f.error.code])).toEqual([
+      [5, "SegmentTemplate@media", "RESOURCE_MISMATCH"],
+    ]);
     expect(r.signed).toBe(1);
     expect(r.text).toContain('media="https://other.example.net/v/seg-$Number$.m4s"');
-    await expect(signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES, strict: true })).rejects.toMatchObject({ code: "BATCH_FAILED" });
+    await expect(signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES, strict: true })).rejects.toMatchObject(
+      { code: "BATCH_FAILED" },
+    );
   });
 
   test("a template whose ../ leaves the policy's folder is refused; one that stays inside is signed and every expanded URL verifies", async () => {
-    const outside = mpd(`<AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" startNumber="1" media="../other/$RepresentationID$/$Number%03d$.m4s"/>
+    const outside =
+      mpd(`<AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" startNumber="1" media="../other/$RepresentationID$/$Number%03d$.m4s"/>
 <Representation id="v" bandwidth="1000"/></AdaptationSet>`);
     const r1 = await signer.signManifest(outside, { baseUrl: MPD_URL, expires: EXPIRES });
     expect(r1.failures.map((f) => f.error.code)).toEqual(["RESOURCE_MISMATCH"]);
@@ -61,7 +70,8 @@ describe("1. DASH templates are checked by their fixed part, as a player resolve
   });
 
   test("$RepresentationID$ is expanded per Representation: one whose id leaves the folder is caught", async () => {
-    const text = mpd(`<AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" media="$RepresentationID$/$Number$.m4s"/>
+    const text =
+      mpd(`<AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" media="$RepresentationID$/$Number$.m4s"/>
 <Representation id="ok" bandwidth="1000"/><Representation id="../../escape" bandwidth="2000"/></AdaptationSet>`);
     const r = await signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES });
     expect(r.failures.map((f) => f.error.code)).toEqual(["RESOURCE_MISMATCH"]);
@@ -85,13 +95,17 @@ describe("2. BaseURL resolution through MPD → Period → AdaptationSet → Rep
   });
 
   test("an MPD BaseURL on another host puts every template there: refused, though the template itself is relative", async () => {
-    const text = mpd(`<AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" media="seg-$Number$.m4s"/><Representation id="v" bandwidth="1"/></AdaptationSet>`, "<BaseURL>https://elsewhere.example.com/x/</BaseURL>\n");
+    const text = mpd(
+      `<AdaptationSet mimeType="video/mp4"><SegmentTemplate duration="2" media="seg-$Number$.m4s"/><Representation id="v" bandwidth="1"/></AdaptationSet>`,
+      "<BaseURL>https://elsewhere.example.com/x/</BaseURL>\n",
+    );
     const r = await signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES });
     expect(r.failures.map((f) => [f.where, f.error.code])).toEqual([["SegmentTemplate@media", "RESOURCE_MISMATCH"]]);
   });
 
   test("with SegmentBase the Representation's BaseURL is the media URL: it carries the query and mpd-parser's URL verifies", async () => {
-    const text = mpd(`<AdaptationSet mimeType="video/mp4"><Representation id="v" bandwidth="1000"><BaseURL>video/720p.mp4</BaseURL>
+    const text =
+      mpd(`<AdaptationSet mimeType="video/mp4"><Representation id="v" bandwidth="1000"><BaseURL>video/720p.mp4</BaseURL>
 <SegmentBase indexRange="800-1200"><Initialization range="0-799"/></SegmentBase></Representation></AdaptationSet>`);
     const r = await signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES });
     expect(r).toMatchObject({ uris: 1, signed: 1, failures: [] });
@@ -104,7 +118,8 @@ describe("2. BaseURL resolution through MPD → Period → AdaptationSet → Rep
   });
 
   test("a SegmentList without media: the BaseURL is the media URL; a folder BaseURL above templates gets no query", async () => {
-    const text = mpd(`<AdaptationSet mimeType="video/mp4"><Representation id="v" bandwidth="1000"><BaseURL>whole.mp4</BaseURL>
+    const text =
+      mpd(`<AdaptationSet mimeType="video/mp4"><Representation id="v" bandwidth="1000"><BaseURL>whole.mp4</BaseURL>
 <SegmentList duration="2"><SegmentURL mediaRange="0-99"/><SegmentURL mediaRange="100-199"/></SegmentList></Representation></AdaptationSet>
 <AdaptationSet mimeType="audio/mp4"><BaseURL>audio/</BaseURL><SegmentTemplate duration="2" media="$Number$.m4s"/><Representation id="a" bandwidth="1"/></AdaptationSet>`);
     const r = await signer.signManifest(text, { baseUrl: MPD_URL, expires: EXPIRES });
@@ -118,7 +133,8 @@ describe("2. BaseURL resolution through MPD → Period → AdaptationSet → Rep
 describe("3. the library signs DASH manifests and HLS masters with their media playlists", () => {
   test("signPlaylists loads every media playlist through the loader and signs them all under one policy", async () => {
     const files: Record<string, string> = {
-      [`${HOST}/v/master.m3u8`]: '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/en.m3u8"\n#EXT-X-STREAM-INF:BANDWIDTH=1,AUDIO="a"\n720p/index.m3u8\n',
+      [`${HOST}/v/master.m3u8`]:
+        '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/en.m3u8"\n#EXT-X-STREAM-INF:BANDWIDTH=1,AUDIO="a"\n720p/index.m3u8\n',
       [`${HOST}/v/720p/index.m3u8`]: "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg1.ts\n#EXT-X-ENDLIST\n",
       [`${HOST}/v/audio/en.m3u8`]: "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\na1.aac\n#EXT-X-ENDLIST\n",
     };
@@ -139,12 +155,17 @@ describe("3. the library signs DASH manifests and HLS masters with their media p
       [`${HOST}/v/720p/index.m3u8`, 1, [4]],
     ]);
     expect(r.policy!.resource).toBe(`${HOST}/v/*`);
-    for (const p of r.playlists) for (const line of p.text.split("\n")) if (line.startsWith("https:")) expect(good(line)).toBe(true);
+    for (const p of r.playlists)
+      for (const line of p.text.split("\n")) if (line.startsWith("https:")) expect(good(line)).toBe(true);
   });
 
   test("signManifest refuses a non-MPD, and per-URI mode (templates stand for many URLs)", async () => {
-    await expect(signer.signManifest("#EXTM3U\n", { baseUrl: MPD_URL, expires: EXPIRES })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(signer.signManifest(mpd(""), { baseUrl: MPD_URL, expires: EXPIRES, mode: "per-uri" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(signer.signManifest("#EXTM3U\n", { baseUrl: MPD_URL, expires: EXPIRES })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(
+      signer.signManifest(mpd(""), { baseUrl: MPD_URL, expires: EXPIRES, mode: "per-uri" as never }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 });
 
@@ -152,7 +173,7 @@ describe("4. every URI a player fetches is signed", () => {
   const interstitial = [
     "#EXTM3U",
     "#EXT-X-TARGETDURATION:4",
-    "#EXT-X-CONTENT-STEERING:SERVER-URI=\"steering.json\",PATHWAY-ID=\"CDN-A\"",
+    '#EXT-X-CONTENT-STEERING:SERVER-URI="steering.json",PATHWAY-ID="CDN-A"',
     "#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:00Z",
     "#EXTINF:4,",
     "s1.mp4",
@@ -163,7 +184,11 @@ describe("4. every URI a player fetches is signed", () => {
   ].join("\n");
 
   test("shared: X-ASSET-URI, X-ASSET-LIST and SERVER-URI carry the policy and verify", async () => {
-    const r = await signer.signPlaylist(interstitial, { baseUrl: `${HOST}/v/index.m3u8`, expires: EXPIRES, mode: "shared" });
+    const r = await signer.signPlaylist(interstitial, {
+      baseUrl: `${HOST}/v/index.m3u8`,
+      expires: EXPIRES,
+      mode: "shared",
+    });
     expect(r).toMatchObject({ uris: 4, signed: 4, failures: [] });
     for (const name of ["SERVER-URI", "X-ASSET-URI", "X-ASSET-LIST"]) {
       const value = new RegExp(`${name}="([^"]*)"`).exec(r.text)![1]!;
@@ -178,7 +203,11 @@ describe("4. every URI a player fetches is signed", () => {
       [7, "asset", "PLAYER_ADDS_QUERY"],
       [8, "asset-list", "PLAYER_ADDS_QUERY"],
     ]);
-    const asked = await signer.signPlaylist(interstitial, { baseUrl: `${HOST}/v/index.m3u8`, expires: EXPIRES, playerQueries: "sign" });
+    const asked = await signer.signPlaylist(interstitial, {
+      baseUrl: `${HOST}/v/index.m3u8`,
+      expires: EXPIRES,
+      playerQueries: "sign",
+    });
     expect(asked).toMatchObject({ signed: 4, failures: [] });
   });
 
@@ -238,7 +267,11 @@ describe("5. EXT-X-DEFINE variables", () => {
     expect(lines[10]).toBe(`fixed/{$unknown}.ts?${r.policy!.query}`);
     // As a player substitutes and resolves it (with any value for the unknown variable):
     expect(good(new URL(`fixed/anything.ts?${r.policy!.query}`, base).href)).toBe(true);
-    const outside = await signer.signPlaylist(text.replace("fixed/{$unknown}", "../../x/{$unknown}"), { baseUrl: base, expires: EXPIRES, mode: "shared" });
+    const outside = await signer.signPlaylist(text.replace("fixed/{$unknown}", "../../x/{$unknown}"), {
+      baseUrl: base,
+      expires: EXPIRES,
+      mode: "shared",
+    });
     expect(outside.failures.map((f) => [f.line, f.error.code])).toEqual([
       [9, "URI_HAS_VARIABLE"],
       [11, "RESOURCE_MISMATCH"],
@@ -263,13 +296,16 @@ describe("6. Low-Latency HLS and player-added queries in per-URI mode", () => {
   test("lowLatency is reported; the rendition report is refused per URI, segments and parts are signed", async () => {
     const r = await signer.signPlaylist(ll, { baseUrl: `${HOST}/live/720p/index.m3u8`, expires: EXPIRES });
     expect(r.lowLatency).toBe(true);
-    expect(r.failures.map((f) => [f.line, f.kind, f.error.code])).toEqual([[9, "rendition-report", "PLAYER_ADDS_QUERY"]]);
+    expect(r.failures.map((f) => [f.line, f.kind, f.error.code])).toEqual([
+      [9, "rendition-report", "PLAYER_ADDS_QUERY"],
+    ]);
     expect(r.failures[0]!.error).toBeInstanceOf(CfSignError);
     expect(r.signed).toBe(3);
   });
 
   test("signPlaylists per URI refuses the master's variant whose media playlist is Low-Latency", async () => {
-    const master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=2\nvod/index.m3u8\n";
+    const master =
+      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=2\nvod/index.m3u8\n";
     const vod = "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n";
     const r = await signer.signPlaylists({
       baseUrl: `${HOST}/live/master.m3u8`,

@@ -22,7 +22,11 @@ const COMPILERS = {
   "7": () => join(tools, "node_modules", "ts7", "bin", "tsc"),
 } as const;
 type Compiler = keyof typeof COMPILERS;
-const MODULES = { node16: { module: "node16" }, nodenext: { module: "nodenext" }, bundler: { module: "preserve", moduleResolution: "bundler" } };
+const MODULES = {
+  node16: { module: "node16" },
+  nodenext: { module: "nodenext" },
+  bundler: { module: "preserve", moduleResolution: "bundler" },
+};
 type ModuleSetting = keyof typeof MODULES;
 
 // Every key form, both public API directions, and what must be refused.
@@ -67,9 +71,20 @@ beforeAll(() => {
 afterAll(() => stage?.dispose());
 
 /** Type-checks the three consumer files in one run; the error codes per file. */
-async function typeCheck(compiler: Compiler, moduleSetting: ModuleSetting): Promise<{ codes: Record<File, string[]>; output: string }> {
+async function typeCheck(
+  compiler: Compiler,
+  moduleSetting: ModuleSetting,
+): Promise<{ codes: Record<File, string[]>; output: string }> {
   const config = join(stage.root, `tsconfig.${compiler}.${moduleSetting}.json`);
-  const compilerOptions = { target: "ES2022", lib: ["ES2022"], types: ["node"], strict: true, skipLibCheck: false, noEmit: true, ...MODULES[moduleSetting] };
+  const compilerOptions = {
+    target: "ES2022",
+    lib: ["ES2022"],
+    types: ["node"],
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+    ...MODULES[moduleSetting],
+  };
   writeFileSync(config, JSON.stringify({ compilerOptions, files: Object.keys(FILES) }));
   const r = await run(process.execPath, [COMPILERS[compiler](), "-p", config], { cwd: stage.root, timeoutMs: 180_000 });
   const output = r.stdout + r.stderr;

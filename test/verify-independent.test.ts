@@ -79,7 +79,12 @@ describe.each([
   });
 
   test.each(["SHA1", "SHA256"] as const)("canned and custom URLs verify (%s)", async (algorithm) => {
-    const common = { keyPairId: KEY_PAIR_ID, privateKey: key().privatePem, algorithm, dateLessThan: new Date(EXPIRES * 1000).toISOString() };
+    const common = {
+      keyPairId: KEY_PAIR_ID,
+      privateKey: key().privatePem,
+      algorithm,
+      dateLessThan: new Date(EXPIRES * 1000).toISOString(),
+    };
     const canned = getSignedUrl({ ...common, url: `${HOST}/image.jpg?color=red` });
     const custom = getSignedUrl({
       ...common,
@@ -92,23 +97,39 @@ describe.each([
       expect(result.reason).toBe("OK");
       expect(result.hashAlgorithm).toBe(algorithm);
     }
-    expect((await verifyUrl(custom, { publicKeys: keys(), now: NOW, clientIp: "192.0.3.1" })).reason).toBe("IP_NOT_ALLOWED");
+    expect((await verifyUrl(custom, { publicKeys: keys(), now: NOW, clientIp: "192.0.3.1" })).reason).toBe(
+      "IP_NOT_ALLOWED",
+    );
     expect((await verifyUrl(canned, { publicKeys: keys(), now: EXPIRES })).reason).toBe("EXPIRED");
   });
 
   test.each(["SHA1", "SHA256"] as const)("canned and custom cookies verify (%s)", async (algorithm) => {
     const common = { keyPairId: KEY_PAIR_ID, privateKey: key().privatePem, algorithm };
-    const canned = getSignedCookies({ ...common, url: `${HOST}/downloads/game.zip`, dateLessThan: new Date(EXPIRES * 1000).toISOString() });
+    const canned = getSignedCookies({
+      ...common,
+      url: `${HOST}/downloads/game.zip`,
+      dateLessThan: new Date(EXPIRES * 1000).toISOString(),
+    });
     const policy = JSON.stringify({
       Statement: [{ Resource: `${HOST}/gallery/*`, Condition: { DateLessThan: { "AWS:EpochTime": EXPIRES } } }],
     });
     const custom = getSignedCookies({ ...common, policy });
     // The SDK returns CloudFront-Expires as a number; a cookie jar holds text.
     const asRecord = (c: object): Record<string, string> =>
-      Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-    const okCanned = await verifyCookies(`${HOST}/downloads/game.zip`, asRecord(canned), { publicKeys: keys(), now: NOW });
+      Object.fromEntries(
+        Object.entries(c)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      );
+    const okCanned = await verifyCookies(`${HOST}/downloads/game.zip`, asRecord(canned), {
+      publicKeys: keys(),
+      now: NOW,
+    });
     expect(okCanned).toMatchObject({ reason: "OK", kind: "canned", via: "cookies", hashAlgorithm: algorithm });
-    const okCustom = await verifyCookies(`${HOST}/gallery/2026/b.jpg`, asRecord(custom), { publicKeys: keys(), now: NOW });
+    const okCustom = await verifyCookies(`${HOST}/gallery/2026/b.jpg`, asRecord(custom), {
+      publicKeys: keys(),
+      now: NOW,
+    });
     expect(okCustom).toMatchObject({ reason: "OK", kind: "custom", via: "cookies" });
     const outside = await verifyCookies(`${HOST}/private/b.jpg`, asRecord(custom), { publicKeys: keys(), now: NOW });
     expect(outside.reason).toBe("RESOURCE_MISMATCH");
@@ -122,14 +143,24 @@ describe("cookies from signCookies verify under node:crypto with a policy rebuil
     ["ECDSA", ecKey, "SHA256"],
     ["ECDSA", ecKey, "SHA1"],
   ] as const)("%s %s", async (_, key, hashAlgorithm) => {
-    const signer = await createSigner({ keyPairId: KEY_PAIR_ID, privateKey: key().privatePem, hashAlgorithm, clock: () => NOW * 1000 });
+    const signer = await createSigner({
+      keyPairId: KEY_PAIR_ID,
+      privateKey: key().privatePem,
+      hashAlgorithm,
+      clock: () => NOW * 1000,
+    });
     const digest = hashAlgorithm === "SHA256" ? "sha256" : "sha1";
 
     const canned = await signer.signCookies({ resource: `${COOKIE_HOST}/downloads/game.zip?v=2`, expires: EXPIRES });
     const cannedPolicy = `{"Statement":[{"Resource":"${COOKIE_HOST}/downloads/game.zip?v=2","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`;
     expect(canned.cookies["CloudFront-Expires"]).toBe(String(EXPIRES));
     expect(
-      nodeVerify(digest, Buffer.from(cannedPolicy), key().publicKey, fromCloudFrontBase64(canned.cookies["CloudFront-Signature"])),
+      nodeVerify(
+        digest,
+        Buffer.from(cannedPolicy),
+        key().publicKey,
+        fromCloudFrontBase64(canned.cookies["CloudFront-Signature"]),
+      ),
     ).toBe(true);
 
     const custom = await signer.signCookies({
@@ -143,7 +174,12 @@ describe("cookies from signCookies verify under node:crypto with a policy rebuil
       `"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"},"DateGreaterThan":{"AWS:EpochTime":${NOW - 10}}}}]}`;
     expect(fromCloudFrontBase64(custom.cookies["CloudFront-Policy"]!).toString("utf8")).toBe(customPolicy);
     expect(
-      nodeVerify(digest, Buffer.from(customPolicy), key().publicKey, fromCloudFrontBase64(custom.cookies["CloudFront-Signature"])),
+      nodeVerify(
+        digest,
+        Buffer.from(customPolicy),
+        key().publicKey,
+        fromCloudFrontBase64(custom.cookies["CloudFront-Signature"]),
+      ),
     ).toBe(true);
     for (const c of [canned, custom]) {
       expect(c.cookies["CloudFront-Key-Pair-Id"]).toBe(KEY_PAIR_ID);

@@ -28,31 +28,56 @@ const ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 type Combo = readonly [name: string, key: () => TestKey, hash: "SHA1" | "SHA256", engine: "wasm" | "js"];
 const COMBOS: Combo[] = [];
-for (const [name, key] of [["RSA", rsaKey], ["ECDSA", ecKey]] as const) {
-  for (const hash of ["SHA1", "SHA256"] as const) for (const engine of ["wasm", "js"] as const) COMBOS.push([name, key, hash, engine]);
+for (const [name, key] of [
+  ["RSA", rsaKey],
+  ["ECDSA", ecKey],
+] as const) {
+  for (const hash of ["SHA1", "SHA256"] as const)
+    for (const engine of ["wasm", "js"] as const) COMBOS.push([name, key, hash, engine]);
 }
 
 const signers = new Map<Combo, Signer>();
 beforeAll(async () => {
   for (const c of COMBOS) {
-    signers.set(c, await createSigner({ keyPairId: KID, privateKey: c[1]().privatePem, hashAlgorithm: c[2], engine: c[3], clock: () => NOW_MS }));
+    signers.set(
+      c,
+      await createSigner({
+        keyPairId: KID,
+        privateKey: c[1]().privatePem,
+        hashAlgorithm: c[2],
+        engine: c[3],
+        clock: () => NOW_MS,
+      }),
+    );
   }
 });
-const publicKeysOf = (c: Combo): Record<string, string> => ({ [KID]: c[1]().publicKey.export({ type: "spki", format: "pem" }) as string });
+const publicKeysOf = (c: Combo): Record<string, string> => ({
+  [KID]: c[1]().publicKey.export({ type: "spki", format: "pem" }) as string,
+});
 
 // ---------------------------------------------------------------------------------- arbitraries
 
 const segment = fc.stringMatching(/^[A-Za-z0-9_~-](?:[A-Za-z0-9._~!$()+,;=:@-]|%[0-9A-F]{2}){0,10}$/);
 const paramName = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/).filter((n) => !SIGNING.some((s) => s.toLowerCase() === n));
 const paramValue = fc.stringMatching(/^(?:[A-Za-z0-9._~-]|%[0-9A-F]{2}){0,8}$/);
-const query = fc.uniqueArray(fc.tuple(paramName, paramValue), { maxLength: 4, selector: ([n]) => n }).map((ps) => ps.map(([n, v]) => `${n}=${v}`));
+const query = fc
+  .uniqueArray(fc.tuple(paramName, paramValue), { maxLength: 4, selector: ([n]) => n })
+  .map((ps) => ps.map(([n, v]) => `${n}=${v}`));
 
 const urlParts = fc.record({
-  origin: fc.constantFrom("https://d111111abcdef8.cloudfront.net", "https://cdn.example.com", "http://cdn.example.com:8443"),
+  origin: fc.constantFrom(
+    "https://d111111abcdef8.cloudfront.net",
+    "https://cdn.example.com",
+    "http://cdn.example.com:8443",
+  ),
   segments: fc.array(segment, { minLength: 1, maxLength: 5 }),
   query,
 });
-const CIDRS = [["192.0.2.0/24", "192.0.2.77"], ["203.0.113.7/32", "203.0.113.7"], ["0.0.0.0/0", "198.51.100.1"]] as const;
+const CIDRS = [
+  ["192.0.2.0/24", "192.0.2.77"],
+  ["203.0.113.7/32", "203.0.113.7"],
+  ["0.0.0.0/0", "198.51.100.1"],
+] as const;
 const policyChoice = fc.record({
   starts: fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: undefined }),
   ip: fc.option(fc.constantFrom(...CIDRS), { nil: undefined }),
@@ -60,12 +85,22 @@ const policyChoice = fc.record({
   prefixDepth: fc.nat(),
 });
 type UrlParts = { origin: string; segments: string[]; query: string[] };
-type PolicyChoice = { starts: number | undefined; ip: readonly [string, string] | undefined; resource: string; prefixDepth: number };
+type PolicyChoice = {
+  starts: number | undefined;
+  ip: readonly [string, string] | undefined;
+  resource: string;
+  prefixDepth: number;
+};
 
-const urlOf = (u: UrlParts): string => `${u.origin}/${u.segments.join("/")}${u.query.length > 0 ? "?" + u.query.join("&") : ""}`;
+const urlOf = (u: UrlParts): string =>
+  `${u.origin}/${u.segments.join("/")}${u.query.length > 0 ? "?" + u.query.join("&") : ""}`;
 function resourceOf(u: UrlParts, p: PolicyChoice): string | undefined {
   if (p.resource === "exact") return urlOf(u);
-  if (p.resource === "prefix") return `${u.origin}/${u.segments.slice(0, p.prefixDepth % u.segments.length).map((s) => s + "/").join("")}*`;
+  if (p.resource === "prefix")
+    return `${u.origin}/${u.segments
+      .slice(0, p.prefixDepth % u.segments.length)
+      .map((s) => s + "/")
+      .join("")}*`;
   if (p.resource === "any") return "*";
   return undefined;
 }
@@ -86,16 +121,27 @@ describe.each(COMBOS)("every output verifies: %s %s (%s engine)", (...combo) => 
           resource: resourceOf(u, p),
           allowAnyResource: true,
         };
-        const [single, [batch]] = await Promise.all([signers.get(key)!.signUrl(url, options), signers.get(key)!.signUrls([url], options)]);
+        const [single, [batch]] = await Promise.all([
+          signers.get(key)!.signUrl(url, options),
+          signers.get(key)!.signUrls([url], options),
+        ]);
         for (const signed of [single, batch!.ok ? batch!.url : ""]) {
           const r = await verifyUrl(signed, { publicKeys: publicKeysOf(key), now: NOW, clientIp: p.ip?.[1] });
           expect({ reason: r.reason, message: r.message }).toEqual({ reason: "OK", message: r.message });
           expect(r.hashAlgorithm).toBe(key[2]);
-          expect(r.kind).toBe(options.starts === undefined && options.ipAddress === undefined && options.resource === undefined ? "canned" : "custom");
+          expect(r.kind).toBe(
+            options.starts === undefined && options.ipAddress === undefined && options.resource === undefined
+              ? "canned"
+              : "custom",
+          );
         }
         if (options.resource !== undefined) {
           const shared = await signers.get(key)!.signPolicy({ ...options, resource: options.resource });
-          const r = await verifyUrl(shared.apply(url), { publicKeys: publicKeysOf(key), now: NOW, clientIp: p.ip?.[1] });
+          const r = await verifyUrl(shared.apply(url), {
+            publicKeys: publicKeysOf(key),
+            now: NOW,
+            clientIp: p.ip?.[1],
+          });
           expect({ reason: r.reason, message: r.message }).toEqual({ reason: "OK", message: r.message });
         }
       }),
@@ -194,7 +240,11 @@ describe.each(MUTATION_COMBOS)("every change is rejected with its reason: %s %s"
         fc.pre(value[pos] !== char);
         const changed = value.slice(0, pos) + char + value.slice(pos + 1);
         s.params[i] = "Policy=" + changed;
-        const expected: VerifyReason = "+/=".includes(char) ? "STANDARD_BASE64" : isCanonical(changed) ? "BAD_SIGNATURE" : "MALFORMED_POLICY";
+        const expected: VerifyReason = "+/=".includes(char)
+          ? "STANDARD_BASE64"
+          : isCanonical(changed)
+            ? "BAD_SIGNATURE"
+            : "MALFORMED_POLICY";
         expect(await verify(join(s))).toBe(expected);
       }),
       { numRuns: 150 },
@@ -233,7 +283,9 @@ describe.each(MUTATION_COMBOS)("every change is rejected with its reason: %s %s"
   });
 
   test("one letter or digit of the URL (host, path or own query)", async () => {
-    const positions = [...BASE_URL].flatMap((c, i) => (i >= "https://".length && ALNUM.includes(c.toLowerCase()) ? [i] : []));
+    const positions = [...BASE_URL].flatMap((c, i) =>
+      i >= "https://".length && ALNUM.includes(c.toLowerCase()) ? [i] : [],
+    );
     await fc.assert(
       fc.asyncProperty(kinds, fc.constantFrom(...positions), fc.constantFrom(...ALNUM), async (kind, pos, char) => {
         const signed = urls[kind]!;
@@ -302,7 +354,9 @@ describe.each(MUTATION_COMBOS)("every change to a cookie is rejected with its re
   beforeAll(async () => {
     const signer = signers.get(key)!;
     jars.canned = { ...(await signer.signCookies({ resource: REQUEST, expires: EXPIRES })).cookies };
-    jars.custom = { ...(await signer.signCookies({ resource: "https://cdn.example.com/gallery/*", expires: EXPIRES })).cookies };
+    jars.custom = {
+      ...(await signer.signCookies({ resource: "https://cdn.example.com/gallery/*", expires: EXPIRES })).cookies,
+    };
   });
   const verify = (url: string, jar: Record<string, string>): Promise<VerifyReason> =>
     verifyCookies(url, jar, { publicKeys: publicKeysOf(key), now: NOW }).then((r) => r.reason);
@@ -311,7 +365,14 @@ describe.each(MUTATION_COMBOS)("every change to a cookie is rejected with its re
     const names = fc.constantFrom("CloudFront-Signature", "CloudFront-Policy", "CloudFront-Expires");
     await fc.assert(
       fc.asyncProperty(names, fc.nat(), fc.constantFrom(...SAFE64, "+", "/", "="), async (name, at, char) => {
-        const kind: Kind = name === "CloudFront-Expires" ? "canned" : name === "CloudFront-Policy" ? "custom" : at % 2 === 0 ? "canned" : "custom";
+        const kind: Kind =
+          name === "CloudFront-Expires"
+            ? "canned"
+            : name === "CloudFront-Policy"
+              ? "custom"
+              : at % 2 === 0
+                ? "canned"
+                : "custom";
         const jar = { ...jars[kind]! };
         const value = jar[name]!;
         const pos = at % value.length;

@@ -29,7 +29,12 @@ let signer: Signer;
 let sha1Signer: Signer;
 beforeAll(async () => {
   signer = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, clock: () => NOW_MS });
-  sha1Signer = await createSigner({ keyPairId: KID, privateKey: rsaKey().privatePem, hashAlgorithm: "SHA1", clock: () => NOW_MS });
+  sha1Signer = await createSigner({
+    keyPairId: KID,
+    privateKey: rsaKey().privatePem,
+    hashAlgorithm: "SHA1",
+    clock: () => NOW_MS,
+  });
 });
 
 describe("a valid URL", () => {
@@ -51,7 +56,12 @@ describe("a valid URL", () => {
   });
 
   test("custom: OK, with starts, IP and resource reported", async () => {
-    const url = await signer.signUrl(`${H}/g/a.jpg`, { expires: EXPIRES, starts: NOW - 60, ipAddress: "192.0.2.0/24", resource: `${H}/g/*` });
+    const url = await signer.signUrl(`${H}/g/a.jpg`, {
+      expires: EXPIRES,
+      starts: NOW - 60,
+      ipAddress: "192.0.2.0/24",
+      resource: `${H}/g/*`,
+    });
     const r = await verifyUrl(url, opts({ clientIp: "192.0.2.200" }));
     expect(r).toMatchObject({
       valid: true,
@@ -66,7 +76,12 @@ describe("a valid URL", () => {
   test("an IpAddress condition without clientIp is not valid: IP_ADDRESS_NOT_CHECKED (see 'IpAddress fails closed')", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES, ipAddress: "192.0.2.0/24" });
     const r = await verifyUrl(url, opts());
-    expect(r).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", ipAddressChecked: false, ipAddress: "192.0.2.0/24" });
+    expect(r).toMatchObject({
+      valid: false,
+      reason: "IP_ADDRESS_NOT_CHECKED",
+      ipAddressChecked: false,
+      ipAddress: "192.0.2.0/24",
+    });
   });
 
   test("now defaults to the current time", async () => {
@@ -103,14 +118,23 @@ describe("IpAddress fails closed", () => {
   test("with clientIp inside the range: OK, checked", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
     for (const clientIp of ["192.0.2.0", "192.0.2.77", "192.0.2.255", "::ffff:192.0.2.9"]) {
-      expect(await verifyUrl(url, opts({ clientIp }))).toMatchObject({ valid: true, reason: "OK", message: "valid", ipAddressChecked: true });
+      expect(await verifyUrl(url, opts({ clientIp }))).toMatchObject({
+        valid: true,
+        reason: "OK",
+        message: "valid",
+        ipAddressChecked: true,
+      });
     }
   });
 
   test("with clientIp outside the range: IP_NOT_ALLOWED, checked", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
     for (const clientIp of ["192.0.3.1", "198.51.100.1", "2001:db8::1"]) {
-      expect(await verifyUrl(url, opts({ clientIp }))).toMatchObject({ valid: false, reason: "IP_NOT_ALLOWED", ipAddressChecked: true });
+      expect(await verifyUrl(url, opts({ clientIp }))).toMatchObject({
+        valid: false,
+        reason: "IP_NOT_ALLOWED",
+        ipAddressChecked: true,
+      });
     }
   });
 
@@ -140,16 +164,36 @@ describe("IpAddress fails closed", () => {
   test("signed cookies: the same three outcomes", async () => {
     const { cookies } = await signer.signCookies({ resource: `${C}/g/*`, ...IP_POLICY });
     const jar = cookies as Record<string, string>;
-    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts())).toMatchObject({ valid: false, reason: "IP_ADDRESS_NOT_CHECKED", via: "cookies", ipAddressChecked: false });
-    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ clientIp: "192.0.2.1" }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: true });
-    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ clientIp: "192.0.3.1" }))).toMatchObject({ valid: false, reason: "IP_NOT_ALLOWED" });
-    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ ignoreIpAddress: true }))).toMatchObject({ valid: true, reason: "OK", ipAddressChecked: false });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts())).toMatchObject({
+      valid: false,
+      reason: "IP_ADDRESS_NOT_CHECKED",
+      via: "cookies",
+      ipAddressChecked: false,
+    });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ clientIp: "192.0.2.1" }))).toMatchObject({
+      valid: true,
+      reason: "OK",
+      ipAddressChecked: true,
+    });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ clientIp: "192.0.3.1" }))).toMatchObject({
+      valid: false,
+      reason: "IP_NOT_ALLOWED",
+    });
+    expect(await verifyCookies(`${C}/g/a.jpg`, jar, opts({ ignoreIpAddress: true }))).toMatchObject({
+      valid: true,
+      reason: "OK",
+      ipAddressChecked: false,
+    });
   });
 
   test("ignoreIpAddress with clientIp, or not a boolean: INVALID_ARGUMENT", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, IP_POLICY);
-    await expect(verifyUrl(url, opts({ clientIp: "192.0.2.1", ignoreIpAddress: true }))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(verifyUrl(url, opts({ ignoreIpAddress: "yes" as never }))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(verifyUrl(url, opts({ clientIp: "192.0.2.1", ignoreIpAddress: true }))).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(verifyUrl(url, opts({ ignoreIpAddress: "yes" as never }))).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     // clientIp with an explicit false is fine.
     expect((await verifyUrl(url, opts({ clientIp: "192.0.2.1", ignoreIpAddress: false }))).reason).toBe("OK");
   });
@@ -173,13 +217,16 @@ describe("the time boundary", () => {
     expect((await verifyUrl(url, opts({ now: starts }))).reason).toBe("NOT_YET_VALID");
     expect((await verifyUrl(url, opts({ now: at(starts + 0.001) }))).reason).toBe("OK");
     expect((await verifyUrl(url, opts({ now: starts, boundary: "inclusive" }))).reason).toBe("OK");
-    expect((await verifyUrl(url, opts({ now: at(starts - 0.001), boundary: "inclusive" }))).reason).toBe("NOT_YET_VALID");
+    expect((await verifyUrl(url, opts({ now: at(starts - 0.001), boundary: "inclusive" }))).reason).toBe(
+      "NOT_YET_VALID",
+    );
   });
 
   test("now accepts a Date, epoch seconds and ISO-8601", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES });
     const iso = new Date(EXPIRES * 1000).toISOString();
-    for (const now of [new Date(EXPIRES * 1000), EXPIRES, iso]) expect((await verifyUrl(url, opts({ now }))).reason).toBe("EXPIRED");
+    for (const now of [new Date(EXPIRES * 1000), EXPIRES, iso])
+      expect((await verifyUrl(url, opts({ now }))).reason).toBe("EXPIRED");
   });
 });
 
@@ -213,20 +260,48 @@ describe("one reason per failure", () => {
     const url = await base();
     expect((await verifyUrl(url.replace(/Expires=\d+&/, ""), opts())).reason).toBe("MALFORMED_POLICY");
     expect((await verifyUrl(url + "&Policy=e30_", opts())).reason).toBe("MALFORMED_POLICY");
-    expect((await verifyUrl(url.replace(`Expires=${EXPIRES}`, `Expires=${EXPIRES}.0`), opts())).reason).toBe("MALFORMED_POLICY");
-    expect((await verifyUrl(url.replace(`Expires=${EXPIRES}`, `Expires=-${EXPIRES}`), opts())).reason).toBe("MALFORMED_POLICY");
+    expect((await verifyUrl(url.replace(`Expires=${EXPIRES}`, `Expires=${EXPIRES}.0`), opts())).reason).toBe(
+      "MALFORMED_POLICY",
+    );
+    expect((await verifyUrl(url.replace(`Expires=${EXPIRES}`, `Expires=-${EXPIRES}`), opts())).reason).toBe(
+      "MALFORMED_POLICY",
+    );
   });
 
   test.each([
     ["not JSON", "{Statement:[]}"],
-    ["two statements", `{"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}},{"Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`],
-    ["no DateLessThan", `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateGreaterThan":{"AWS:EpochTime":${NOW - 1}}}}]}`],
-    ["an epoch as a string", `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":"${EXPIRES}"}}}]}`],
-    ["a fractional epoch", `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}.5}}}]}`],
-    ["an unknown condition", `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},"StringLike":{"a":"b"}}}]}`],
-    ["an unknown statement key", `{"Statement":[{"Effect":"Allow","Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`],
-    ["an IPv6 SourceIp", `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},"IpAddress":{"AWS:SourceIp":"2001:db8::/32"}}}]}`],
-    ["a Resource that is not a string", `{"Statement":[{"Resource":["${H}/a.jpg"],"Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`],
+    [
+      "two statements",
+      `{"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}},{"Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`,
+    ],
+    [
+      "no DateLessThan",
+      `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateGreaterThan":{"AWS:EpochTime":${NOW - 1}}}}]}`,
+    ],
+    [
+      "an epoch as a string",
+      `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":"${EXPIRES}"}}}]}`,
+    ],
+    [
+      "a fractional epoch",
+      `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}.5}}}]}`,
+    ],
+    [
+      "an unknown condition",
+      `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},"StringLike":{"a":"b"}}}]}`,
+    ],
+    [
+      "an unknown statement key",
+      `{"Statement":[{"Effect":"Allow","Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`,
+    ],
+    [
+      "an IPv6 SourceIp",
+      `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},"IpAddress":{"AWS:SourceIp":"2001:db8::/32"}}}]}`,
+    ],
+    [
+      "a Resource that is not a string",
+      `{"Statement":[{"Resource":["${H}/a.jpg"],"Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}}}}]}`,
+    ],
   ])("MALFORMED_POLICY: a correctly signed policy with %s", async (_, text) => {
     const url = customUrl(`${H}/a.jpg`, text, rsaKey().privateKey, KID, "SHA256");
     const r = await verifyUrl(url, opts());
@@ -265,8 +340,12 @@ describe("one reason per failure", () => {
 
   test("HASH_ALGORITHM_MISMATCH: an unknown value, or a signature made with the other hash", async () => {
     const sha256 = await base();
-    expect((await verifyUrl(sha256.replace("Hash-Algorithm=SHA256", "Hash-Algorithm=MD5"), opts())).reason).toBe("HASH_ALGORITHM_MISMATCH");
-    expect((await verifyUrl(sha256.replace("Hash-Algorithm=SHA256", "Hash-Algorithm=sha256"), opts())).reason).toBe("HASH_ALGORITHM_MISMATCH");
+    expect((await verifyUrl(sha256.replace("Hash-Algorithm=SHA256", "Hash-Algorithm=MD5"), opts())).reason).toBe(
+      "HASH_ALGORITHM_MISMATCH",
+    );
+    expect((await verifyUrl(sha256.replace("Hash-Algorithm=SHA256", "Hash-Algorithm=sha256"), opts())).reason).toBe(
+      "HASH_ALGORITHM_MISMATCH",
+    );
     const dropped = await verifyUrl(sha256.replace("&Hash-Algorithm=SHA256", ""), opts());
     expect(dropped.reason).toBe("HASH_ALGORITHM_MISMATCH");
     expect(dropped.message).toContain("Hash-Algorithm=SHA256");
@@ -328,16 +407,21 @@ describe("named mistakes", () => {
     const v4 =
       "https://bucket.s3.amazonaws.com/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request" +
       "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=abc123";
-    const v2 = "https://bucket.s3.amazonaws.com/a.jpg?AWSAccessKeyId=AKIDEXAMPLE&Expires=1767229200&Signature=abc%2B%3D";
+    const v2 =
+      "https://bucket.s3.amazonaws.com/a.jpg?AWSAccessKeyId=AKIDEXAMPLE&Expires=1767229200&Signature=abc%2B%3D";
     expect((await verifyUrl(v4, opts())).reason).toBe("S3_PRESIGNED_URL");
     expect((await verifyUrl(v2, opts())).reason).toBe("S3_PRESIGNED_URL");
   });
 
   test("MILLISECOND_EPOCH: a correctly signed Expires or DateGreaterThan in milliseconds", async () => {
     const ms = String(EXPIRES * 1000);
-    expect((await verifyUrl(cannedUrl(`${H}/a.jpg`, ms, rsaKey().privateKey, KID, "SHA256"), opts())).reason).toBe("MILLISECOND_EPOCH");
+    expect((await verifyUrl(cannedUrl(`${H}/a.jpg`, ms, rsaKey().privateKey, KID, "SHA256"), opts())).reason).toBe(
+      "MILLISECOND_EPOCH",
+    );
     const text = `{"Statement":[{"Resource":"${H}/a.jpg","Condition":{"DateLessThan":{"AWS:EpochTime":${EXPIRES}},"DateGreaterThan":{"AWS:EpochTime":${NOW * 1000}}}}]}`;
-    expect((await verifyUrl(customUrl(`${H}/a.jpg`, text, rsaKey().privateKey, KID, "SHA1"), opts())).reason).toBe("MILLISECOND_EPOCH");
+    expect((await verifyUrl(customUrl(`${H}/a.jpg`, text, rsaKey().privateKey, KID, "SHA1"), opts())).reason).toBe(
+      "MILLISECOND_EPOCH",
+    );
   });
 
   test("SIGNING_PARAMETERS_IN_FRAGMENT: botocore's URL for a URL with a #fragment", async () => {
@@ -349,7 +433,10 @@ describe("named mistakes", () => {
   test("INVALID_URL", async () => {
     expect((await verifyUrl("/a.jpg?Expires=1", opts())).reason).toBe("INVALID_URL");
     expect((await verifyUrl("ftp://h/a", opts())).reason).toBe("INVALID_URL");
-    const huge = await verifyUrl(`https://d111111abcdef8.cloudfront.net/${"a".repeat(9000)}?Expires=1&Signature=x&Key-Pair-Id=K`, opts());
+    const huge = await verifyUrl(
+      `https://d111111abcdef8.cloudfront.net/${"a".repeat(9000)}?Expires=1&Signature=x&Key-Pair-Id=K`,
+      opts(),
+    );
     expect(huge.reason).toBe("INVALID_URL");
     expect(huge.message).toContain("8192");
   });
@@ -364,9 +451,17 @@ describe("public key forms", () => {
     const url = await s.signUrl(`${H}/a.jpg`, { expires: EXPIRES });
     const spki = key().publicKey.export({ type: "spki", format: "pem" }) as string;
     const jwk = key().publicKey.export({ format: "jwk" }) as JsonWebKey;
-    const params = key === rsaKey ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", namedCurve: "P-256" };
+    const params =
+      key === rsaKey ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", namedCurve: "P-256" };
     const cryptoKey = await webcrypto.subtle.importKey("jwk", jwk, params, false, ["verify"]);
-    for (const input of [spki, jwk, { ...jwk, alg: "whatever", use: "sig" }, key().publicKey, key().privateKey, cryptoKey]) {
+    for (const input of [
+      spki,
+      jwk,
+      { ...jwk, alg: "whatever", use: "sig" },
+      key().publicKey,
+      key().privateKey,
+      cryptoKey,
+    ]) {
       expect((await verifyUrl(url, { publicKeys: { [KID]: input as never }, now: NOW })).reason).toBe("OK");
     }
   });
@@ -394,9 +489,21 @@ describe("public key forms", () => {
     ["a certificate", () => "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "INVALID_KEY"],
     ["text that is not PEM", () => "hello", "INVALID_KEY"],
     ["a number", () => 42, "INVALID_KEY"],
-    ["RSA-1024", () => generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }), "UNSUPPORTED_KEY"],
-    ["P-384", () => generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }), "UNSUPPORTED_KEY"],
-    ["Ed25519", () => generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }), "UNSUPPORTED_KEY"],
+    [
+      "RSA-1024",
+      () => generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }),
+      "UNSUPPORTED_KEY",
+    ],
+    [
+      "P-384",
+      () => generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }),
+      "UNSUPPORTED_KEY",
+    ],
+    [
+      "Ed25519",
+      () => generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }),
+      "UNSUPPORTED_KEY",
+    ],
     ["an OKP JWK", () => generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }), "UNSUPPORTED_KEY"],
   ])("%s is refused with %s (thrown: a configuration error, not a verdict)", async (_, make, code) => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES });
@@ -408,7 +515,9 @@ describe("public key forms", () => {
   test("bad options are thrown as INVALID_ARGUMENT", async () => {
     const url = await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES });
     await expect(verifyUrl(url, {} as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(verifyUrl(url, opts({ boundary: "closed" as never }))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(verifyUrl(url, opts({ boundary: "closed" as never }))).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     await expect(verifyUrl(42 as never, opts())).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     await expect(verifyUrl(url, opts({ now: Date.now() }))).rejects.toMatchObject({ code: "DATE_IN_MILLISECONDS" });
   });
@@ -470,7 +579,11 @@ describe("messages", () => {
     const url = await signer.signUrl(`${H}/secret-name-xyz.jpg?token=abcdef`, { expires: EXPIRES });
     const sig = /Signature=([^&]*)/.exec(url)![1]!;
     const pem = rsaPublicPem().split("\n")[1]!;
-    for (const broken of [url + "&x=1", url.replace(sig, (sig[0] === "A" ? "B" : "A") + sig.slice(1)), url.replace(KID, "KNOPE")]) {
+    for (const broken of [
+      url + "&x=1",
+      url.replace(sig, (sig[0] === "A" ? "B" : "A") + sig.slice(1)),
+      url.replace(KID, "KNOPE"),
+    ]) {
       const r = await verifyUrl(broken, opts());
       expect(r.valid).toBe(false);
       expect(r.message).not.toContain("secret-name-xyz");

@@ -70,8 +70,18 @@ describe("empty input", () => {
   });
 
   test("empty strings and byte arrays inside a batch", () => {
-    samePolicies(shared, [{ resource: "", expires: 0, ipAddress: "", starts: 0 }, { resource: "", expires: 1 }]);
-    sameUrls(shared, [{ url: "", expires: 0, signature: new Uint8Array(0) }, { url: "", policy: new Uint8Array(0), signature: new Uint8Array(0) }], "");
+    samePolicies(shared, [
+      { resource: "", expires: 0, ipAddress: "", starts: 0 },
+      { resource: "", expires: 1 },
+    ]);
+    sameUrls(
+      shared,
+      [
+        { url: "", expires: 0, signature: new Uint8Array(0) },
+        { url: "", policy: new Uint8Array(0), signature: new Uint8Array(0) },
+      ],
+      "",
+    );
   });
 });
 
@@ -97,13 +107,16 @@ describe("page boundaries", () => {
 
   test.each(sizes)("policy with a %i-byte resource on a fresh instance", async (n) => {
     samePolicies(await fresh(), [{ resource: "a".repeat(n), expires: EXPIRES }]);
-    samePolicies(await fresh(), [{ resource: "\n".repeat(Math.floor(n / 6)), expires: EXPIRES, ipAddress: "é".repeat(Math.floor(n / 4)) }]);
+    samePolicies(await fresh(), [
+      { resource: "\n".repeat(Math.floor(n / 6)), expires: EXPIRES, ipAddress: "é".repeat(Math.floor(n / 4)) },
+    ]);
   });
 
   test.each(sizes)("URL batch totalling about %i bytes on a fresh instance", async (n) => {
     const count = Math.max(1, Math.floor(n / 400));
     const parts: UrlParts[] = [];
-    for (let i = 0; i < count; i++) parts.push({ url: `${HOST}/${"p".repeat(i % 50)}`, expires: EXPIRES + i, signature: bytes(256, i + 1) });
+    for (let i = 0; i < count; i++)
+      parts.push({ url: `${HOST}/${"p".repeat(i % 50)}`, expires: EXPIRES + i, signature: bytes(256, i + 1) });
     sameUrls(await fresh(), parts, "&Key-Pair-Id=K2JCJMDEHXQW5F");
   });
 
@@ -151,8 +164,18 @@ describe("large input", () => {
     expect(encoded).toBe(jsHotPath.encodeBase64(big));
     expect(hex(w.decodeBase64(encoded)!)).toBe(hex(big));
     // Control characters expand sixfold.
-    samePolicies(w, [{ resource: "\u0001".repeat(1024 * 1024) + "😀".repeat(300_000), expires: EXPIRES, ipAddress: '"'.repeat(500_000) }]);
-    sameUrls(w, [{ url: `${HOST}/${"é".repeat(2 * 1024 * 1024)}?q`, policy: big, signature: bytes(256) }], "&Key-Pair-Id=K");
+    samePolicies(w, [
+      {
+        resource: "\u0001".repeat(1024 * 1024) + "😀".repeat(300_000),
+        expires: EXPIRES,
+        ipAddress: '"'.repeat(500_000),
+      },
+    ]);
+    sameUrls(
+      w,
+      [{ url: `${HOST}/${"é".repeat(2 * 1024 * 1024)}?q`, policy: big, signature: bytes(256) }],
+      "&Key-Pair-Id=K",
+    );
   });
 });
 
@@ -181,7 +204,10 @@ describe("growth and ownership", () => {
 
   test("results are copies: later calls do not change them, and changing them does not reach WASM", async () => {
     const w = await fresh();
-    const first = w.serializePolicies([{ resource: "first", expires: 1 }, { resource: "second", expires: 2 }]);
+    const first = w.serializePolicies([
+      { resource: "first", expires: 1 },
+      { resource: "second", expires: 2 },
+    ]);
     const firstHex = first.map(hex);
     const decoded = w.decodeBase64("AQID")!;
     w.serializePolicies([{ resource: "z".repeat(4 * PAGE), expires: 9 }]);
@@ -218,7 +244,9 @@ describe("growth and ownership", () => {
     expect(calls).toBe(1);
 
     let attempts = 0;
-    const flaky = createHotPathLoader(() => (++attempts === 1 ? Promise.reject(new Error("first")) : Promise.resolve(module)));
+    const flaky = createHotPathLoader(() =>
+      ++attempts === 1 ? Promise.reject(new Error("first")) : Promise.resolve(module),
+    );
     await expect(flaky("wasm")).rejects.toMatchObject({ code: "ENGINE_FAILURE" });
     expect((await flaky("wasm")).name).toBe("wasm");
     expect(attempts).toBe(2);

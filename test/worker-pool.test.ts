@@ -57,7 +57,9 @@ describe("createSigningPool", () => {
     }
     // Each payload has its own signature: a shuffled order would fail verification above,
     // and a signature never verifies another payload.
-    expect(verify("sha256", payloads[1]!, { key: key.publicKey, dsaEncoding: "der" }, sigs[0] as Uint8Array)).toBe(false);
+    expect(verify("sha256", payloads[1]!, { key: key.publicKey, dsaEncoding: "der" }, sigs[0] as Uint8Array)).toBe(
+      false,
+    );
   });
 
   test("an empty batch, concurrent batches and a reused pool", async () => {
@@ -68,9 +70,14 @@ describe("createSigningPool", () => {
     const a = policies(50, "a");
     const b = policies(70, "b");
     const [sa, sb] = await Promise.all([pool.signMany(a), pool.signMany(b)]);
-    for (const [payloads, sigs] of [[a, sa], [b, sb]] as const) {
+    for (const [payloads, sigs] of [
+      [a, sa],
+      [b, sb],
+    ] as const) {
       for (let i = 0; i < payloads.length; i++) {
-        expect(verify("sha256", payloads[i]!, { key: key.publicKey, dsaEncoding: "der" }, sigs[i] as Uint8Array)).toBe(true);
+        expect(verify("sha256", payloads[i]!, { key: key.publicKey, dsaEncoding: "der" }, sigs[i] as Uint8Array)).toBe(
+          true,
+        );
       }
     }
   });
@@ -94,11 +101,16 @@ describe("createSigningPool", () => {
   test("close() during a batch rejects it saying the signer was closed, not that a thread stopped (#12 item 15)", async () => {
     const pool = createSigningPool(rsaKey().privateKey, "RSA", "SHA256", { size: 2, maxChunk: 4 });
     const pending = pool.signMany(policies(2000, "closed"));
-    const outcome = expect(pending).rejects.toMatchObject({ code: "SIGNING_FAILED", message: expect.stringMatching(/^the signer was closed/) });
+    const outcome = expect(pending).rejects.toMatchObject({
+      code: "SIGNING_FAILED",
+      message: expect.stringMatching(/^the signer was closed/),
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     await pool.close();
     await outcome;
-    await expect(pool.signMany(policies(1, "after"))).rejects.toMatchObject({ message: expect.stringMatching(/^the signer was closed/) });
+    await expect(pool.signMany(policies(1, "after"))).rejects.toMatchObject({
+      message: expect.stringMatching(/^the signer was closed/),
+    });
   });
 
   test("bad options are refused", () => {

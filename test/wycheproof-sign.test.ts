@@ -56,7 +56,10 @@ function toHex(bytes: Uint8Array): string {
 }
 
 function pkcs8Pem(hex: string): string {
-  const lines = Buffer.from(hex, "hex").toString("base64").match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(hex, "hex")
+      .toString("base64")
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN PRIVATE KEY-----\n${lines.join("\n")}\n-----END PRIVATE KEY-----\n`;
 }
 
@@ -99,12 +102,12 @@ describe("Wycheproof rsa_pkcs1_2048_sig_gen_test.json: what the file holds", () 
     // Generation vectors: every signature is the one correct output ("acceptable" marks a weak hash or e = 3).
     expect(used.flatMap((g) => g.tests).every((t) => t.result !== "invalid")).toBe(true);
     // The other hashes are not CloudFront's and are deliberately not run (SHA-512: e = 65537 and e = 3).
-    expect(file.testGroups.filter((g) => !isUsed(g)).map((g) => g.sha).sort()).toEqual([
-      "SHA-224",
-      "SHA-384",
-      "SHA-512",
-      "SHA-512",
-    ]);
+    expect(
+      file.testGroups
+        .filter((g) => !isUsed(g))
+        .map((g) => g.sha)
+        .sort(),
+    ).toEqual(["SHA-224", "SHA-384", "SHA-512", "SHA-512"]);
   });
 });
 

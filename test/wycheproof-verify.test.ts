@@ -59,7 +59,8 @@ function expected(file: string, t: VerifyTest): boolean {
   if (t.result === "valid") return true;
   if (t.result === "invalid") return false;
   const decision = ACCEPTABLE[file]?.[t.tcId];
-  if (decision === undefined) throw new Error(`undecided acceptable case ${file} tcId ${t.tcId} (${t.flags.join(", ")})`);
+  if (decision === undefined)
+    throw new Error(`undecided acceptable case ${file} tcId ${t.tcId} (${t.flags.join(", ")})`);
   return decision;
 }
 
@@ -78,22 +79,25 @@ describe.each(FILES)("$file", ({ file, algorithm, format, keyForms }) => {
     expect(new Set(data.testGroups.map((g) => g.sha))).toEqual(new Set(["SHA-256"]));
   });
 
-  test.each(keyForms)("every valid accepted, every invalid rejected, acceptable as decided (key as %s)", async (form) => {
-    const wrong: string[] = [];
-    let checked = 0;
-    for (const group of data.testGroups) {
-      // Groups whose key has no JWK form in the file (none in the RSA file) fall back to the PEM.
-      const jwk = group.keyJwk ?? group.publicKeyJwk;
-      const input = form === "jwk" && jwk !== undefined ? jwk : group.publicKeyPem;
-      const key = await importVerifyKey(input);
-      expect(key.algorithm).toBe(algorithm);
-      for (const t of group.tests) {
-        const ok = await verifySignature(key, algorithm, "SHA256", hex(t.msg), hex(t.sig), format);
-        if (ok !== expected(file, t)) wrong.push(`tcId ${t.tcId} (${t.result}, ${t.comment}): got ${ok}`);
-        checked++;
+  test.each(keyForms)(
+    "every valid accepted, every invalid rejected, acceptable as decided (key as %s)",
+    async (form) => {
+      const wrong: string[] = [];
+      let checked = 0;
+      for (const group of data.testGroups) {
+        // Groups whose key has no JWK form in the file (none in the RSA file) fall back to the PEM.
+        const jwk = group.keyJwk ?? group.publicKeyJwk;
+        const input = form === "jwk" && jwk !== undefined ? jwk : group.publicKeyPem;
+        const key = await importVerifyKey(input);
+        expect(key.algorithm).toBe(algorithm);
+        for (const t of group.tests) {
+          const ok = await verifySignature(key, algorithm, "SHA256", hex(t.msg), hex(t.sig), format);
+          if (ok !== expected(file, t)) wrong.push(`tcId ${t.tcId} (${t.result}, ${t.comment}): got ${ok}`);
+          checked++;
+        }
       }
-    }
-    expect(wrong).toEqual([]);
-    expect(checked).toBe(data.numberOfTests);
-  });
+      expect(wrong).toEqual([]);
+      expect(checked).toBe(data.numberOfTests);
+    },
+  );
 });

@@ -8,7 +8,9 @@ const t0 = performance.now();
 const c0 = process.cpuUsage();
 const pem = readFileSync(process.argv[2], "utf8");
 // Resolved from bench/thirdparty, not from the root's devDependencies; "main" is dist-cjs/index.js.
-const { getSignedUrl } = createRequire(new URL("../thirdparty/package.json", import.meta.url))("@aws-sdk/cloudfront-signer");
+const { getSignedUrl } = createRequire(new URL("../thirdparty/package.json", import.meta.url))(
+  "@aws-sdk/cloudfront-signer",
+);
 const url = getSignedUrl({
   url: "https://d111111abcdef8.cloudfront.net/videos/intro.mp4",
   keyPairId: "K2JCJMDEHXQW5F",

@@ -8,7 +8,9 @@ const c0 = process.cpuUsage();
 const pem = readFileSync(process.argv[2], "utf8");
 const { createSigner } = await import("../../dist/index.js");
 const signer = await createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pem, hashAlgorithm: "SHA256" });
-const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/videos/intro.mp4", { expires: Number(process.argv[3]) });
+const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/videos/intro.mp4", {
+  expires: Number(process.argv[3]),
+});
 const t1 = performance.now();
 const c1 = process.cpuUsage(c0);
 if (!url.includes("Signature=") || !url.includes("Hash-Algorithm=SHA256")) throw new Error("no SHA-256 signature");

@@ -16,7 +16,10 @@ export async function opensslSpeed(alg, seconds = 1, multi = availableParallelis
   if (multi > 1) args.push("-multi", String(multi));
   args.push(alg);
   const { stdout } = await run("openssl", args, { maxBuffer: 1 << 20 });
-  const line = alg === "rsa2048" ? /rsa\s+2048 bits\s+\S+s\s+\S+s\s+([\d.]+)/ : /256 bits ecdsa \(nistp256\)\s+\S+s\s+\S+s\s+([\d.]+)/;
+  const line =
+    alg === "rsa2048"
+      ? /rsa\s+2048 bits\s+\S+s\s+\S+s\s+([\d.]+)/
+      : /256 bits ecdsa \(nistp256\)\s+\S+s\s+\S+s\s+([\d.]+)/;
   const m = stdout.match(line);
   if (m === null) throw new Error(`could not read openssl speed ${alg} output`);
   return Number(m[1]);

@@ -34,6 +34,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
     stamp = readFileSync(join(rootPath, ".ci", "bench-selftest.stamp"), "utf8").trim();
   } catch {}
   const now = benchHash(rootPath);
-  console.log(stamp === now ? `bench/ unchanged since the last bench:selftest (${now.slice(0, 12)})` : `bench/ changed since the last bench:selftest (${stamp.slice(0, 12) || "none"} → ${now.slice(0, 12)})`);
+  console.log(
+    stamp === now
+      ? `bench/ unchanged since the last bench:selftest (${now.slice(0, 12)})`
+      : `bench/ changed since the last bench:selftest (${stamp.slice(0, 12) || "none"} → ${now.slice(0, 12)})`,
+  );
   process.exitCode = stamp === now ? 0 : 1;
 }

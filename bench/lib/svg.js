@@ -42,7 +42,9 @@ export function chart(ratios, meta) {
       `<text x="${(Math.max(x(r.value), r.target === undefined ? 0 : x(r.target)) + 5).toFixed(1)}" y="${y + 15}">${r.value < 0.1 ? r.value.toFixed(3) : r.value.toFixed(2)}</text>`,
     );
     if (r.target !== undefined) {
-      parts.push(`<line x1="${x(r.target).toFixed(1)}" y1="${y + 1}" x2="${x(r.target).toFixed(1)}" y2="${y + rowH - 1}" stroke="#000000" stroke-width="2"/>`);
+      parts.push(
+        `<line x1="${x(r.target).toFixed(1)}" y1="${y + 1}" x2="${x(r.target).toFixed(1)}" y2="${y + rowH - 1}" stroke="#000000" stroke-width="2"/>`,
+      );
     }
   });
   parts.push(

@@ -54,13 +54,24 @@ export async function cacheSuite({ ci }) {
   }
   const sameUrls = (signer) => async () => {
     const urls = newUrls(200, "same");
-    await concurrently(signer, Array.from({ length: 8 }, () => urls));
+    await concurrently(
+      signer,
+      Array.from({ length: 8 }, () => urls),
+    );
   };
   const pairs = [
     {
       name: "evicting",
-      task: () => concurrently(pool.cached, Array.from({ length: 4 }, () => newUrls(100, "evict"))),
-      reference: () => concurrently(pool.plain, Array.from({ length: 4 }, () => newUrls(100, "evict"))),
+      task: () =>
+        concurrently(
+          pool.cached,
+          Array.from({ length: 4 }, () => newUrls(100, "evict")),
+        ),
+      reference: () =>
+        concurrently(
+          pool.plain,
+          Array.from({ length: 4 }, () => newUrls(100, "evict")),
+        ),
     },
     { name: "same", task: sameUrls(pool.cached), reference: sameUrls(pool.plain) },
   ];
@@ -79,7 +90,10 @@ export async function cacheSuite({ ci }) {
     },
   };
   if (workers) {
-    out["cache.concurrent.same.workers/nocache"] = { value: got["same.workers"].ratio, note: `the same with workers: 2 (${spread(got["same.workers"])})` };
+    out["cache.concurrent.same.workers/nocache"] = {
+      value: got["same.workers"].ratio,
+      note: `the same with workers: 2 (${spread(got["same.workers"])})`,
+    };
   }
   return out;
 }

@@ -43,8 +43,14 @@ export async function ceilingSuite({ ci }) {
   const { createSigner } = await dist("index.js");
   const expires = Math.floor(Date.now() / 1000) + 3600;
   const pairs = [];
-  for (const [alg, n] of [["rsa", ci ? 24 : 64], ["ecdsa", ci ? 400 : 1000]]) {
-    const { privateKey } = generateKeyPairSync(alg === "rsa" ? "rsa" : "ec", alg === "rsa" ? { modulusLength: 2048 } : { namedCurve: "P-256" });
+  for (const [alg, n] of [
+    ["rsa", ci ? 24 : 64],
+    ["ecdsa", ci ? 400 : 1000],
+  ]) {
+    const { privateKey } = generateKeyPairSync(
+      alg === "rsa" ? "rsa" : "ec",
+      alg === "rsa" ? { modulusLength: 2048 } : { namedCurve: "P-256" },
+    );
     const pem = privateKey.export({ type: "pkcs8", format: "pem" });
     const signer = await createSigner({ keyPairId: KPID, privateKey: pem, hashAlgorithm: "SHA256" });
     const urls = Array.from({ length: n }, (_, i) => `${HOST}/gallery/${alg}/${i}/photo-${i}.jpg`);

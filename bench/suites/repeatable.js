@@ -25,8 +25,12 @@ export async function repeatableSuite({ ci }) {
     [
       {
         name: "hit",
-        task: async () => { sink += (await cached.signUrls(urls, ask)).length; },
-        reference: async () => { sink += (await uncached.signUrls(urls, ask)).length; },
+        task: async () => {
+          sink += (await cached.signUrls(urls, ask)).length;
+        },
+        reference: async () => {
+          sink += (await uncached.signUrls(urls, ask)).length;
+        },
       },
     ],
     { rounds: ci ? 4 : 8, perRound: 4, unitMicros: ci ? 10_000 : 20_000 },

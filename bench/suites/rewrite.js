@@ -12,7 +12,8 @@ import { measure, ratio } from "../lib/rounds.js";
 const PREFIX = "https://d111111abcdef8.cloudfront.net/gallery/";
 
 export async function rewriteSuite({ ci }) {
-  const { jsHotPath, createWasmHotPath, loadWasmModule, rewriteLines, rewriteLinesMaxBytes, rewritePlan } = await internals();
+  const { jsHotPath, createWasmHotPath, loadWasmModule, rewriteLines, rewriteLinesMaxBytes, rewritePlan } =
+    await internals();
   const { createSigner } = await dist("index.js");
   const wasm = await createWasmHotPath(await loadWasmModule());
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -21,7 +22,10 @@ export async function rewriteSuite({ ci }) {
   const policy = await signer.signPolicy({ resource: PREFIX + "*", expires });
 
   const n = ci ? 50_000 : 100_000;
-  const lines = Array.from({ length: n }, (_, i) => `${PREFIX}2026/${i % 365}/IMG_${i}.jpg${i % 10 === 0 ? "?w=1600&fmt=webp" : ""}`);
+  const lines = Array.from(
+    { length: n },
+    (_, i) => `${PREFIX}2026/${i % 365}/IMG_${i}.jpg${i % 10 === 0 ? "?w=1600&fmt=webp" : ""}`,
+  );
   const text = lines.join("\n") + "\n";
   const bytes = new TextEncoder().encode(text);
   const plan = rewritePlan(policy.resource, policy.query, false);
@@ -35,14 +39,27 @@ export async function rewriteSuite({ ci }) {
   {
     const a = wasm.rewriteLines(bytes, plan);
     const b = jsHotPath.rewriteLines(bytes, plan);
-    const viaApply = new TextEncoder().encode(policy.applyAll(lines).map((r) => r.url + "\n").join(""));
-    if (!Buffer.from(a.bytes).equals(Buffer.from(b.bytes)) || !Buffer.from(a.bytes).equals(Buffer.from(viaApply)) || a.flagged.length !== 0) {
+    const viaApply = new TextEncoder().encode(
+      policy
+        .applyAll(lines)
+        .map((r) => r.url + "\n")
+        .join(""),
+    );
+    if (
+      !Buffer.from(a.bytes).equals(Buffer.from(b.bytes)) ||
+      !Buffer.from(a.bytes).equals(Buffer.from(viaApply)) ||
+      a.flagged.length !== 0
+    ) {
       throw new Error("bench: rewrite engines disagree");
     }
     // The same bytes written into the reused buffer, by each engine in turn (compared before the next overwrites it).
     for (const engine of [wasm, jsHotPath]) {
       const got = engine.rewriteLines(bytes, plan, into);
-      if (got.bytes.buffer !== into.buffer || !Buffer.from(got.bytes).equals(Buffer.from(a.bytes)) || got.flagged.length !== 0) {
+      if (
+        got.bytes.buffer !== into.buffer ||
+        !Buffer.from(got.bytes).equals(Buffer.from(a.bytes)) ||
+        got.flagged.length !== 0
+      ) {
         throw new Error(`bench: rewrite into a reused buffer (${engine.name}) disagrees`);
       }
     }
@@ -53,23 +70,59 @@ export async function rewriteSuite({ ci }) {
   // The two engines alone first: each call allocates its tens of MiB of output, and nothing else runs.
   const hot = await measure(
     [
-      { name: "hot.wasm", items: n, fn: () => { sink += wasm.rewriteLines(bytes, plan).bytes.length; } },
-      { name: "hot.js", items: n, fn: () => { sink += jsHotPath.rewriteLines(bytes, plan).bytes.length; } },
+      {
+        name: "hot.wasm",
+        items: n,
+        fn: () => {
+          sink += wasm.rewriteLines(bytes, plan).bytes.length;
+        },
+      },
+      {
+        name: "hot.js",
+        items: n,
+        fn: () => {
+          sink += jsHotPath.rewriteLines(bytes, plan).bytes.length;
+        },
+      },
     ],
     settings,
   );
   // The two engines writing into the one reused buffer: no allocation, no page fault, per call.
   const reused = await measure(
     [
-      { name: "into.wasm", items: n, fn: () => { sink += wasm.rewriteLines(bytes, plan, into).bytes.length; } },
-      { name: "into.js", items: n, fn: () => { sink += jsHotPath.rewriteLines(bytes, plan, into).bytes.length; } },
+      {
+        name: "into.wasm",
+        items: n,
+        fn: () => {
+          sink += wasm.rewriteLines(bytes, plan, into).bytes.length;
+        },
+      },
+      {
+        name: "into.js",
+        items: n,
+        fn: () => {
+          sink += jsHotPath.rewriteLines(bytes, plan, into).bytes.length;
+        },
+      },
     ],
     settings,
   );
   const results = await measure(
     [
-      { name: "full.wasm", items: n, fn: () => { sink += rewriteLines(wasm, policy, bytes, {}, now).bytes.length; } },
-      { name: "full.js", items: n, fn: () => { sink += rewriteLines(jsHotPath, policy, bytes, {}, now).bytes.length; } },
+      {
+        name: "full.wasm",
+        items: n,
+        fn: () => {
+          sink += rewriteLines(wasm, policy, bytes, {}, now).bytes.length;
+        },
+      },
+      {
+        name: "full.js",
+        items: n,
+        fn: () => {
+          sink += rewriteLines(jsHotPath, policy, bytes, {}, now).bytes.length;
+        },
+      },
       {
         // The plain path validates every line with the full validator: slow, so it gets a tenth of the lines.
         name: "applyAll",
@@ -77,7 +130,12 @@ export async function rewriteSuite({ ci }) {
         fn: () => {
           const ls = new TextDecoder().decode(smallBytes).split("\n");
           ls.pop();
-          sink += new TextEncoder().encode(policy.applyAll(ls).map((r) => r.url + "\n").join("")).length;
+          sink += new TextEncoder().encode(
+            policy
+              .applyAll(ls)
+              .map((r) => r.url + "\n")
+              .join(""),
+          ).length;
         },
       },
     ],
@@ -85,13 +143,23 @@ export async function rewriteSuite({ ci }) {
   );
   if (sink === 0) throw new Error("unreachable");
   return {
-    "rewrite.wasm/js": { value: ratio(hot, "hot.wasm", "hot.js"), target: 2, note: `${n} gallery lines, bytes in and out, WASM vs TS engine (same bytes)` },
+    "rewrite.wasm/js": {
+      value: ratio(hot, "hot.wasm", "hot.js"),
+      target: 2,
+      note: `${n} gallery lines, bytes in and out, WASM vs TS engine (same bytes)`,
+    },
     "rewrite.into.wasm/js": {
       value: ratio(reused, "into.wasm", "into.js"),
       target: 2,
       note: `${n} gallery lines into a reused buffer (no allocation per call), WASM vs TS engine (same bytes)`,
     },
-    "rewrite.full.wasm/js": { value: ratio(results, "full.wasm", "full.js"), note: "whole rewriteLines (plan, engine, splice), WASM vs TS" },
-    "rewrite.wasm/applyAll": { value: ratio(results, "full.wasm", "applyAll"), note: "per line, vs decode + split + SignedPolicy.applyAll + join + encode" },
+    "rewrite.full.wasm/js": {
+      value: ratio(results, "full.wasm", "full.js"),
+      note: "whole rewriteLines (plan, engine, splice), WASM vs TS",
+    },
+    "rewrite.wasm/applyAll": {
+      value: ratio(results, "full.wasm", "applyAll"),
+      note: "per line, vs decode + split + SignedPolicy.applyAll + join + encode",
+    },
   };
 }

@@ -78,7 +78,13 @@ export async function signingSuite({ ci }) {
           items: nCompetitor,
           fn: () => {
             for (const url of few) {
-              aws.getSignedUrl({ url, keyPairId: "K2JCJMDEHXQW5F", dateLessThan: isoExpires, privateKey: pem, algorithm: "SHA256" });
+              aws.getSignedUrl({
+                url,
+                keyPairId: "K2JCJMDEHXQW5F",
+                dateLessThan: isoExpires,
+                privateKey: pem,
+                algorithm: "SHA256",
+              });
             }
           },
         },
@@ -86,17 +92,32 @@ export async function signingSuite({ ci }) {
           name: "aws-cloudfront-sign",
           items: nCompetitor,
           fn: () => {
-            for (const url of few) acs.getSignedUrl(url, { keypairId: "K2JCJMDEHXQW5F", privateKeyString: pem, expireTime: expires * 1000 });
+            for (const url of few)
+              acs.getSignedUrl(url, { keypairId: "K2JCJMDEHXQW5F", privateKeyString: pem, expireTime: expires * 1000 });
           },
         },
         { name: "openssl", external: true, fn: () => opensslSpeed("rsa2048", 1, cores) },
       ],
       { rounds: ci ? 2 : 3, time: 0, iterations: 1, warmup: false },
     );
-    out["rsa.signUrls/ceiling"] = { value: ratio(results, "cfsign", "ceiling"), target: 0.9, note: `RSA-2048, ${n} canned URLs, vs async crypto.sign x64 in flight` };
-    out["rsa.signUrls/aws-sdk"] = { value: ratio(results, "cfsign", "aws-sdk"), target: 4.5, note: "vs @aws-sdk/cloudfront-signer getSignedUrl with the PEM, per its README" };
-    out["rsa.signUrls/aws-cloudfront-sign"] = { value: ratio(results, "cfsign", "aws-cloudfront-sign"), note: "vs aws-cloudfront-sign getSignedUrl with privateKeyString" };
-    out["rsa.ceiling/openssl"] = { value: ratio(results, "ceiling", "openssl"), note: `node:crypto ceiling vs openssl speed -multi ${cores} rsa2048` };
+    out["rsa.signUrls/ceiling"] = {
+      value: ratio(results, "cfsign", "ceiling"),
+      target: 0.9,
+      note: `RSA-2048, ${n} canned URLs, vs async crypto.sign x64 in flight`,
+    };
+    out["rsa.signUrls/aws-sdk"] = {
+      value: ratio(results, "cfsign", "aws-sdk"),
+      target: 4.5,
+      note: "vs @aws-sdk/cloudfront-signer getSignedUrl with the PEM, per its README",
+    };
+    out["rsa.signUrls/aws-cloudfront-sign"] = {
+      value: ratio(results, "cfsign", "aws-cloudfront-sign"),
+      note: "vs aws-cloudfront-sign getSignedUrl with privateKeyString",
+    };
+    out["rsa.ceiling/openssl"] = {
+      value: ratio(results, "ceiling", "openssl"),
+      note: `node:crypto ceiling vs openssl speed -multi ${cores} rsa2048`,
+    };
   }
 
   // ECDSA P-256, SHA-256.
@@ -118,10 +139,21 @@ export async function signingSuite({ ci }) {
       // The platform's bound: one thread calling synchronous crypto.sign in a loop (no thread pool, no
       // workers, no URL work) against one openssl process. node:crypto sets up an OpenSSL signing context
       // for every call, which openssl speed does once; no batching in JavaScript can remove that.
-      { name: "sign-loop", items: loopPolicies.length, fn: () => { for (const p of loopPolicies) sign("sha256", p, privateKey); } },
+      {
+        name: "sign-loop",
+        items: loopPolicies.length,
+        fn: () => {
+          for (const p of loopPolicies) sign("sha256", p, privateKey);
+        },
+      },
       { name: "openssl-1", external: true, fn: () => opensslSpeed("ecdsap256", 1, 1) },
     ];
-    if (workers) tasks.push({ name: "cfsign-workers", items: n, fn: async () => check(await workers.signUrls(urls, { expires })) });
+    if (workers)
+      tasks.push({
+        name: "cfsign-workers",
+        items: n,
+        fn: async () => check(await workers.signUrls(urls, { expires })),
+      });
     const results = await measure(tasks, { rounds: ci ? 3 : 5, time: 0, iterations: 3, warmup: false });
     // The better of the two shipped configurations in this run (the default thread pool, or workers: "auto").
     const viaPool = ratio(results, "cfsign", "openssl");
@@ -132,9 +164,19 @@ export async function signingSuite({ ci }) {
       target: 0.7,
       note: `ECDSA P-256, ${n} canned URLs, best of thread pool / workers ("${best === "cfsign" ? "thread pool" : "workers"}" here), vs openssl speed -elapsed -multi ${cores} ecdsap256`,
     };
-    out["ecdsa.threadpool/openssl"] = { value: ratio(results, "cfsign", "openssl"), note: "signUrls on libuv's thread pool (no workers)" };
-    if (workers) out["ecdsa.workers/threadpool"] = { value: ratio(results, "cfsign-workers", "cfsign"), note: "worker threads vs thread pool, same signUrls" };
-    out["ecdsa.ceiling/openssl"] = { value: Math.max(ratio(results, "ceiling", "openssl"), ratio(results, "ceiling256", "openssl")), note: "Promise pool over async crypto.sign (64 or 256 in flight, the better)" };
+    out["ecdsa.threadpool/openssl"] = {
+      value: ratio(results, "cfsign", "openssl"),
+      note: "signUrls on libuv's thread pool (no workers)",
+    };
+    if (workers)
+      out["ecdsa.workers/threadpool"] = {
+        value: ratio(results, "cfsign-workers", "cfsign"),
+        note: "worker threads vs thread pool, same signUrls",
+      };
+    out["ecdsa.ceiling/openssl"] = {
+      value: Math.max(ratio(results, "ceiling", "openssl"), ratio(results, "ceiling256", "openssl")),
+      note: "Promise pool over async crypto.sign (64 or 256 in flight, the better)",
+    };
     out["ecdsa.signLoop/openssl-1"] = {
       value: ratio(results, "sign-loop", "openssl-1"),
       note: "the platform's bound: one thread of synchronous crypto.sign vs one openssl speed process (two threads reach at most about this share of -multi 2)",

@@ -35,7 +35,12 @@ async function side(m, api, input) {
   const custom = instantSigner();
   const clock = () => input.nowMs;
   const signer = await api.createSigner({ keyPairId: KPID, privateKey: custom, clock });
-  const cached = await api.createSigner({ keyPairId: KPID, privateKey: custom, clock, signatureCacheSize: input.few.length });
+  const cached = await api.createSigner({
+    keyPairId: KPID,
+    privateKey: custom,
+    clock,
+    signatureCacheSize: input.few.length,
+  });
   const policy = await signer.signPolicy({ resource: `${HOST}/gallery/*`, expires: input.expires });
   const plan = m.rewritePlan(policy.resource, policy.query, false);
   const cannedParts = input.urls.map((url, i) => ({ url, expires: input.expires, signature: input.rsaSigs[i] }));
@@ -71,7 +76,8 @@ async function side(m, api, input) {
       sink += policy.applyAll(input.gallery).length;
     },
     resource: () => {
-      for (let i = 0; i < input.urls.length; i++) if (m.resourceCovers(input.patterns[i % input.patterns.length], input.urls[i])) sink++;
+      for (let i = 0; i < input.urls.length; i++)
+        if (m.resourceCovers(input.patterns[i % input.patterns.length], input.urls[i])) sink++;
     },
     "verify.nocrypto": async () => {
       for (const u of input.signed) sink += (await api.verifyUrl(u, input.verifyOptions)).valid ? 1 : 0;
@@ -91,19 +97,36 @@ async function inputs(currentApi) {
   const nowMs = Math.floor(Date.now() / 300_000) * 300_000 + 1000;
   const expires = Math.floor(nowMs / 1000) + 3600;
   const n = 2000;
-  const urls = Array.from({ length: n }, (_, i) => `${HOST}/gallery/2026/${i % 365}/photo-${i}.jpg${i % 4 === 0 ? "?w=800&fmt=webp" : ""}`);
+  const urls = Array.from(
+    { length: n },
+    (_, i) => `${HOST}/gallery/2026/${i % 365}/photo-${i}.jpg${i % 4 === 0 ? "?w=800&fmt=webp" : ""}`,
+  );
   const canned = urls.map((u) => ({ resource: u, expires }));
-  const custom = urls.map((u) => ({ resource: u.split("?")[0] + "*", expires, starts: expires - 7200, ipAddress: "192.0.2.0/24" }));
+  const custom = urls.map((u) => ({
+    resource: u.split("?")[0] + "*",
+    expires,
+    starts: expires - 7200,
+    ipAddress: "192.0.2.0/24",
+  }));
   const rsaSigs = urls.map(() => new Uint8Array(randomBytes(256)));
   const few = urls.slice(0, 500);
   const gallery = few;
   const galleryBytes = new TextEncoder().encode(urls.join("\n") + "\n");
-  const patterns = [`${HOST}/gallery/*`, `${HOST}/gallery/2026/*/photo-*.jpg*`, `${HOST}/gallery/20?6/1*`, `https://*.cloudfront.net/gallery/*`];
+  const patterns = [
+    `${HOST}/gallery/*`,
+    `${HOST}/gallery/2026/*/photo-*.jpg*`,
+    `${HOST}/gallery/20?6/1*`,
+    `https://*.cloudfront.net/gallery/*`,
+  ];
   // Real signed URLs for the verifier (canned and custom, ECDSA), judged with signature checks answered at once.
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const real = await currentApi.createSigner({ keyPairId: KPID, privateKey, clock: () => nowMs });
-  const signed = (await real.signUrls(urls.slice(0, 100).map((url, i) => (i % 2 ? url : { url, resource: `${HOST}/gallery/*` })), { expires }))
-    .map((r) => r.url);
+  const signed = (
+    await real.signUrls(
+      urls.slice(0, 100).map((url, i) => (i % 2 ? url : { url, resource: `${HOST}/gallery/*` })),
+      { expires },
+    )
+  ).map((r) => r.url);
   const verifyOptions = { publicKeys: { [KPID]: publicKey }, now: Math.floor(nowMs / 1000) };
   return { nowMs, expires, urls, few, canned, custom, rsaSigs, gallery, galleryBytes, patterns, signed, verifyOptions };
 }
@@ -137,7 +160,8 @@ export const STAGES = {
   applyAll: "SignedPolicy.applyAll over 500 URLs",
   resource: "resource pattern matching (resourceCovers), 2,000 URLs, four patterns with * and ?",
   "verify.nocrypto": "verifyUrl on 100 signed URLs (half custom), signature checks answered at once",
-  "signUrls.nocrypto": "signUrls of 500 URLs with a custom signer that answers at once: the whole batch path but the signature",
+  "signUrls.nocrypto":
+    "signUrls of 500 URLs with a custom signer that answers at once: the whole batch path but the signature",
   "signUrls.cacheHits": "signUrls of 500 URLs that are all signature-cache hits (expiresWindow)",
 };
 

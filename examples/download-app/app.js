@@ -20,7 +20,10 @@ if (!CF_KEY_PAIR_ID || !CF_PRIVATE_KEY_FILE || !CDN_URL) {
   process.exit(2);
 }
 
-const signer = await createSigner({ keyPairId: CF_KEY_PAIR_ID, privateKey: await readFile(CF_PRIVATE_KEY_FILE, "utf8") });
+const signer = await createSigner({
+  keyPairId: CF_KEY_PAIR_ID,
+  privateKey: await readFile(CF_PRIVATE_KEY_FILE, "utf8"),
+});
 
 /** STUB: your app's own check (session, ownership). Here: a `session` cookie names the user. */
 function userOf(req) {
@@ -36,11 +39,14 @@ const server = createServer(async (req, res) => {
     const url = CDN_URL + path.slice("/download".length);
     sendRedirect(res, await signer.signUrl(url, { expires: Math.floor(Date.now() / 1000) + Number(TTL_SECONDS) }));
   } catch (err) {
-    res.writeHead(err instanceof CfSignError ? 400 : 500).end(err instanceof CfSignError ? `Bad request: ${err.code}\n` : "Error\n");
+    res
+      .writeHead(err instanceof CfSignError ? 400 : 500)
+      .end(err instanceof CfSignError ? `Bad request: ${err.code}\n` : "Error\n");
   }
 });
 server.listen(Number(PORT), "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
-for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => {
-  server.close();
-  server.closeAllConnections();
-});
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.once(signal, () => {
+    server.close();
+    server.closeAllConnections();
+  });

@@ -89,8 +89,17 @@ export function generateKeyPair(
   ];
   const publicTemplate =
     algorithm === "RSA"
-      ? [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 }, { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }]
-      : [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: P256_EC_PARAMS }];
+      ? [
+          ...common,
+          { type: pkcs11js.CKA_VERIFY, value: true },
+          { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
+          { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+        ]
+      : [
+          ...common,
+          { type: pkcs11js.CKA_VERIFY, value: true },
+          { type: pkcs11js.CKA_EC_PARAMS, value: P256_EC_PARAMS },
+        ];
   const privateTemplate = [
     ...common,
     { type: pkcs11js.CKA_SIGN, value: true },
@@ -107,10 +116,18 @@ export function generateKeyPair(
  * what `crypto.createPublicKey({ key, format: "jwk" })` and cfsign's `verifyUrl` take, and
  * what becomes the SPKI PEM uploaded to CloudFront.
  */
-export function publicJwk(pkcs11: pkcs11js.PKCS11, session: pkcs11js.Handle, publicKey: pkcs11js.Handle, algorithm: "RSA" | "ECDSA"): JsonWebKey {
+export function publicJwk(
+  pkcs11: pkcs11js.PKCS11,
+  session: pkcs11js.Handle,
+  publicKey: pkcs11js.Handle,
+  algorithm: "RSA" | "ECDSA",
+): JsonWebKey {
   const b64u = (b: Buffer): string => b.toString("base64url");
   if (algorithm === "RSA") {
-    const [n, e] = pkcs11.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
+    const [n, e] = pkcs11.C_GetAttributeValue(session, publicKey, [
+      { type: pkcs11js.CKA_MODULUS },
+      { type: pkcs11js.CKA_PUBLIC_EXPONENT },
+    ]);
     return { kty: "RSA", n: b64u(n!.value as Buffer), e: b64u(e!.value as Buffer) };
   }
   const [point] = pkcs11.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_EC_POINT }]);

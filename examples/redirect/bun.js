@@ -22,7 +22,8 @@ async function userMayDownload(request, _path) {
 
 export async function handle(request) {
   const url = new URL(request.url);
-  if (request.method !== "GET" || !url.pathname.startsWith("/download/")) return new Response("Not found\n", { status: 404 });
+  if (request.method !== "GET" || !url.pathname.startsWith("/download/"))
+    return new Response("Not found\n", { status: 404 });
   const file = url.pathname.slice("/download".length);
   if (!(await userMayDownload(request, file))) {
     return new Response("Forbidden\n", { status: 403, headers: { "Cache-Control": "no-store" } });

@@ -45,7 +45,9 @@ export function createDownloadServer({ signer, cdnOrigin, ttlSeconds = 60, autho
     } catch (err) {
       // A CfSignError here means the path cannot be signed as sent (a space, a dot segment, ...).
       const status = err instanceof CfSignError ? 400 : 500;
-      res.writeHead(status, { "Content-Type": "text/plain" }).end(status === 400 ? `Bad request: ${err.code}\n` : "Error\n");
+      res
+        .writeHead(status, { "Content-Type": "text/plain" })
+        .end(status === 400 ? `Bad request: ${err.code}\n` : "Error\n");
     }
   });
 }
@@ -57,7 +59,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     console.error("set CF_KEY_PAIR_ID, CF_PRIVATE_KEY_FILE and CF_ORIGIN (e.g. https://cdn.example.com)");
     process.exit(2);
   }
-  const signer = await createSigner({ keyPairId: CF_KEY_PAIR_ID, privateKey: await readFile(CF_PRIVATE_KEY_FILE, "utf8") });
+  const signer = await createSigner({
+    keyPairId: CF_KEY_PAIR_ID,
+    privateKey: await readFile(CF_PRIVATE_KEY_FILE, "utf8"),
+  });
   createDownloadServer({ signer, cdnOrigin: CF_ORIGIN }).listen(Number(PORT), "127.0.0.1", () => {
     console.log(`listening on http://127.0.0.1:${PORT}/download/...`);
   });

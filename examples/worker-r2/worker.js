@@ -24,7 +24,9 @@ async function fromBucket(bucket, request) {
   if (key === "" || key.endsWith("/")) return new Response("Not Found\n", { status: 404 });
 
   const object =
-    request.method === "HEAD" ? await bucket.head(key) : await bucket.get(key, { range: request.headers, onlyIf: request.headers });
+    request.method === "HEAD"
+      ? await bucket.head(key)
+      : await bucket.get(key, { range: request.headers, onlyIf: request.headers });
   if (object === null) return new Response("Not Found\n", { status: 404 });
   const headers = new Headers();
   object.writeHttpMetadata(headers);

@@ -94,18 +94,28 @@ const usage = (message: string): CliError => new CliError("USAGE", message, "Run
 
 /** Where the signing key comes from: a key file, or an AWS KMS key (every signature a KMS request). */
 async function signingKey(
-  values: { "private-key"?: string | undefined; "kms-key-id"?: string | undefined; "passphrase-env"?: string | undefined },
+  values: {
+    "private-key"?: string | undefined;
+    "kms-key-id"?: string | undefined;
+    "passphrase-env"?: string | undefined;
+  },
   io: CliIo,
 ): Promise<{ privateKey: PrivateKeyInput; passphrase: string | undefined }> {
-  if (keySource(values, usage) === "kms") return { privateKey: await loadKmsKey(values["kms-key-id"]!, "bench"), passphrase: undefined };
+  if (keySource(values, usage) === "kms")
+    return { privateKey: await loadKmsKey(values["kms-key-id"]!, "bench"), passphrase: undefined };
   const passphrase = readPassphrase(values["passphrase-env"], io, usage);
   return { privateKey: await readPrivateKeyFile(values["private-key"]!, io.stderr), passphrase };
 }
 
 async function runBench(args: readonly string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, OPTIONS, { command: "bench", refused: REFUSED_OPTIONS, positionalHint: "options only, e.g. --private-key FILE" });
+  const values = parseOptions(args, OPTIONS, {
+    command: "bench",
+    refused: REFUSED_OPTIONS,
+    positionalHint: "options only, e.g. --private-key FILE",
+  });
   if (values["key-pair-id"] === undefined) throw usage("missing required option: --key-pair-id");
-  const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage) ?? "SHA256";
+  const hashAlgorithm =
+    parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage) ?? "SHA256";
   let count = DEFAULT_COUNT;
   if (values.count !== undefined) {
     if (!/^[1-9][0-9]{0,6}$/.test(values.count) || Number(values.count) > MAX_COUNT) {
@@ -158,8 +168,17 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
       platform: `${process.platform}-${process.arch}`,
       loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     };
-    const key = { keyPairId: signer.keyPairId, algorithm: signer.algorithm, hashAlgorithm: signer.hashAlgorithm, engine: signer.engine };
-    io.stdout(values.json === true ? JSON.stringify({ key, machine, results: rows }, null, 2) + "\n" : table(key, machine, rows));
+    const key = {
+      keyPairId: signer.keyPairId,
+      algorithm: signer.algorithm,
+      hashAlgorithm: signer.hashAlgorithm,
+      engine: signer.engine,
+    };
+    io.stdout(
+      values.json === true
+        ? JSON.stringify({ key, machine, results: rows }, null, 2) + "\n"
+        : table(key, machine, rows),
+    );
   } catch (err) {
     if (err instanceof CfSignError) throw CliError.withHint(err, optionNamesHint("bench", err.message));
     throw err;
@@ -176,7 +195,8 @@ function table(
   const cells = rows.map((r) => [r.operation, fmt(r.count), r.seconds.toFixed(3), `${fmt(r.perSecond)} ${r.unit}/s`]);
   const head = ["operation", "count", "seconds", "per second"];
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join("  ");
+  const line = (c: readonly string[]): string =>
+    c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join("  ");
   return (
     `cfsign bench: key ${key.keyPairId} (${key.algorithm === "RSA" ? "RSA-2048" : "ECDSA P-256"}, ${key.hashAlgorithm}), engine ${key.engine}\n` +
     `machine: ${machine.cores} cores, ${machine.cpu}, node ${machine.node}, ${machine.platform}, load average ${machine.loadAverage.join(" ")}\n\n` +

@@ -67,9 +67,14 @@ export const inspectCommand: Command = {
 const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign inspect --help' for usage.");
 
 async function runInspect(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArguments(args, OPTIONS, { command: "inspect", maxPositionals: 1, positionalHint: "one URL" });
+  const { values, positionals } = parseArguments(args, OPTIONS, {
+    command: "inspect",
+    maxPositionals: 1,
+    positionalHint: "one URL",
+  });
   const given = positionals[0];
-  if (given === undefined) throw usage("give the signed URL to inspect: cfsign inspect URL (or - to read it from stdin)");
+  if (given === undefined)
+    throw usage("give the signed URL to inspect: cfsign inspect URL (or - to read it from stdin)");
   const url = given === "-" ? firstLine(await readWholeInput("-", io, "stdin")) : given.trim();
   // The argument is never echoed: it may be something other than a URL, pasted by mistake.
   if (!/^https?:\/\/[^/?#\s]+/i.test(url)) throw usage("the argument is not an absolute http:// or https:// URL");
@@ -93,7 +98,12 @@ async function runInspect(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? "";
+  return (
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? ""
+  );
 }
 
 /** The human-readable report of an inspection. */
@@ -111,7 +121,12 @@ export function formatInspection(r: Inspection): string {
   } else {
     out = `CloudFront signed URL, ${r.kind ?? "unknown"} policy\n`;
     rows.push(["Key-Pair-Id", r.keyPairId ?? "(missing)"]);
-    rows.push(["Hash", r.hashAlgorithm === null ? "?" : r.hashAlgorithm + (r.hashAlgorithm === "SHA1" ? " (no Hash-Algorithm parameter: CloudFront's default)" : "")]);
+    rows.push([
+      "Hash",
+      r.hashAlgorithm === null
+        ? "?"
+        : r.hashAlgorithm + (r.hashAlgorithm === "SHA1" ? " (no Hash-Algorithm parameter: CloudFront's default)" : ""),
+    ]);
     rows.push(["Resource", r.resource ?? (r.kind === "custom" && r.policy !== null ? "(none: every URL)" : "?")]);
     rows.push(["Expires", time(r.expires, "?", "expired", "")]);
     rows.push(["Starts", time(r.starts, "(no DateGreaterThan)", "started", "starts ")]);

@@ -193,7 +193,10 @@ export async function readWholeInput(path: string, io: CliIo, what = "--input"):
     for await (const chunk of source.chunks) {
       total += chunk.length;
       if (total > MAX_WHOLE_INPUT_BYTES) {
-        throw new CliError("INPUT", `the ${what} is larger than ${MAX_WHOLE_INPUT_BYTES >> 20} MiB; cfsign reads it whole, so it refuses more`);
+        throw new CliError(
+          "INPUT",
+          `the ${what} is larger than ${MAX_WHOLE_INPUT_BYTES >> 20} MiB; cfsign reads it whole, so it refuses more`,
+        );
       }
       parts.push(chunk);
     }
@@ -217,9 +220,17 @@ export async function readWholeInput(path: string, io: CliIo, what = "--input"):
  *
  * @throws {@link CliError} `INPUT` for input that is not valid in its format
  */
-export async function* readRecords(source: InputSource, format: BulkFormat, column = "url"): AsyncGenerator<BulkRecord> {
+export async function* readRecords(
+  source: InputSource,
+  format: BulkFormat,
+  column = "url",
+): AsyncGenerator<BulkRecord> {
   const records =
-    format === "lines" ? readLines(source.chunks) : format === "json" ? readJsonArray(source.chunks) : readCsv(source.chunks, { column });
+    format === "lines"
+      ? readLines(source.chunks)
+      : format === "json"
+        ? readJsonArray(source.chunks)
+        : readCsv(source.chunks, { column });
   try {
     yield* records;
   } catch (err) {

@@ -75,7 +75,10 @@ export const keygenCommand: Command = {
 const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign keygen --help' for usage.");
 
 async function runKeygen(args: readonly string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, OPTIONS, { command: "keygen", positionalHint: "give the directory with --out DIR" });
+  const values = parseOptions(args, OPTIONS, {
+    command: "keygen",
+    positionalHint: "give the directory with --out DIR",
+  });
   const missing = (["type", "out"] as const).filter((n) => values[n] === undefined);
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
@@ -96,7 +99,10 @@ async function runKeygen(args: readonly string[], io: CliIo): Promise<number> {
     // Checked for both before writing either, so that a refusal leaves no mismatched half of a pair.
     for (const path of [privatePath, publicPath]) {
       if (await exists(path)) {
-        throw new CliError("OUTPUT", `${JSON.stringify(path)} already exists; keygen never overwrites a key (pass --force to replace the pair)`);
+        throw new CliError(
+          "OUTPUT",
+          `${JSON.stringify(path)} already exists; keygen never overwrites a key (pass --force to replace the pair)`,
+        );
       }
     }
   }
@@ -126,7 +132,13 @@ async function runKeygen(args: readonly string[], io: CliIo): Promise<number> {
 
   const kind = type === "rsa" ? "RSA-2048" : "ECDSA P-256";
   if (values.json === true) {
-    io.stdout(JSON.stringify({ type: type === "rsa" ? "RSA-2048" : "ECDSA-P256", privateKey: privatePath, publicKey: publicPath }) + "\n");
+    io.stdout(
+      JSON.stringify({
+        type: type === "rsa" ? "RSA-2048" : "ECDSA-P256",
+        privateKey: privatePath,
+        publicKey: publicPath,
+      }) + "\n",
+    );
     return EXIT.OK;
   }
   io.stdout(`Wrote a new ${kind} key pair:

@@ -66,12 +66,21 @@ export const kmsPublicKeyCommand: Command = {
 async function runKmsPublicKey(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, { command: "kms-public-key", refused: REFUSED_OPTIONS });
   if (values["kms-key-id"] === undefined) {
-    throw new CliError("USAGE", "missing required option: --kms-key-id", "Run 'cfsign kms-public-key --help' for usage.");
+    throw new CliError(
+      "USAGE",
+      "missing required option: --kms-key-id",
+      "Run 'cfsign kms-public-key --help' for usage.",
+    );
   }
   const key = await loadKmsKey(values["kms-key-id"], "kms-public-key");
   io.stdout(
     values.json === true
-      ? JSON.stringify({ keyArn: key.keyArn, keySpec: key.keySpec, signingAlgorithm: key.signingAlgorithm, publicKey: key.publicKeyPem }) + "\n"
+      ? JSON.stringify({
+          keyArn: key.keyArn,
+          keySpec: key.keySpec,
+          signingAlgorithm: key.signingAlgorithm,
+          publicKey: key.publicKeyPem,
+        }) + "\n"
       : key.publicKeyPem,
   );
   return EXIT.OK;
@@ -86,14 +95,19 @@ async function runKmsPublicKey(args: readonly string[], io: CliIo): Promise<numb
  * @throws {@link CliError} `USAGE` for none, both, or `--passphrase-env` with a KMS key
  */
 export function keySource(
-  values: { "private-key"?: string | undefined; "kms-key-id"?: string | undefined; "passphrase-env"?: string | undefined },
+  values: {
+    "private-key"?: string | undefined;
+    "kms-key-id"?: string | undefined;
+    "passphrase-env"?: string | undefined;
+  },
   usage: (message: string) => CliError,
 ): "file" | "kms" {
   const file = values["private-key"] !== undefined;
   const kms = values["kms-key-id"] !== undefined;
   if (file && kms) throw usage("give --private-key FILE or --kms-key-id ID, not both");
   if (!file && !kms) throw usage("missing required option: --private-key (or --kms-key-id)");
-  if (kms && values["passphrase-env"] !== undefined) throw usage("--passphrase-env applies to an encrypted --private-key, not to --kms-key-id");
+  if (kms && values["passphrase-env"] !== undefined)
+    throw usage("--passphrase-env applies to an encrypted --private-key, not to --kms-key-id");
   return kms ? "kms" : "file";
 }
 
@@ -112,7 +126,9 @@ export async function loadKmsKey(keyId: string, command: string): Promise<KmsSig
   try {
     sdk = await import("@aws-sdk/client-kms");
   } catch (err) {
-    const missing = (err as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND" && String((err as Error).message).includes(`'${KMS_PACKAGE}'`);
+    const missing =
+      (err as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND" &&
+      String((err as Error).message).includes(`'${KMS_PACKAGE}'`);
     throw new CliError(
       "USAGE",
       missing
@@ -129,7 +145,12 @@ export async function loadKmsKey(keyId: string, command: string): Promise<KmsSig
     if (err instanceof CfSignError) {
       const cause = err.cause as { message?: unknown } | undefined;
       if (typeof cause?.message === "string" && /region is missing/i.test(cause.message)) {
-        throw new CliError("USAGE", "no AWS region is set for KMS", "Set AWS_REGION (or a region in your AWS profile).", err);
+        throw new CliError(
+          "USAGE",
+          "no AWS region is set for KMS",
+          "Set AWS_REGION (or a region in your AWS profile).",
+          err,
+        );
       }
       throw CliError.withHint(
         err,

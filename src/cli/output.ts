@@ -90,7 +90,11 @@ export function trackTemp(path: string, dir = false): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.once("exit", removeLive);
-  for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, status] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.once(signal, () => {
       removeLive();
       process.exit(status);
@@ -166,14 +170,19 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
     } catch (err) {
       throw cannot(describeFsError(err));
     }
-    const fail = (err: unknown): CliError => new CliError("OUTPUT", `writing the ${what} file failed: ${describeFsError(err)}`);
-    return streamSink(async (data) => {
-      try {
-        await writeTo(handle, data);
-      } catch (err) {
-        throw fail(err);
-      }
-    }, options.hold === true, () => handle.close().catch(() => undefined));
+    const fail = (err: unknown): CliError =>
+      new CliError("OUTPUT", `writing the ${what} file failed: ${describeFsError(err)}`);
+    return streamSink(
+      async (data) => {
+        try {
+          await writeTo(handle, data);
+        } catch (err) {
+          throw fail(err);
+        }
+      },
+      options.hold === true,
+      () => handle.close().catch(() => undefined),
+    );
   }
   // A symbolic link is followed: the file it points at is replaced, and the link stays.
   const target = info === null ? path : await realpath(path).catch(() => path);
@@ -194,7 +203,8 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
     pendingBytes = 0;
     for (const part of parts) await writeTo(temp.handle, part);
   };
-  const fsFail = (err: unknown): CliError => new CliError("OUTPUT", `writing the ${what} file failed: ${describeFsError(err)}`);
+  const fsFail = (err: unknown): CliError =>
+    new CliError("OUTPUT", `writing the ${what} file failed: ${describeFsError(err)}`);
   const sink: OutputSink = {
     async write(data) {
       pending.push(data);
@@ -277,9 +287,13 @@ export function writeStdout(io: CliIo, data: string | Uint8Array): void {
  * @returns the sink
  */
 export function stdoutSink(io: CliIo, hold: boolean): OutputSink {
-  return streamSink(async (data) => writeStdout(io, data), hold, async () => {
-    await io.flushStdout?.();
-  });
+  return streamSink(
+    async (data) => writeStdout(io, data),
+    hold,
+    async () => {
+      await io.flushStdout?.();
+    },
+  );
 }
 
 /** Held output beyond this many bytes goes to a temporary file instead of memory. */
@@ -291,7 +305,11 @@ const HOLD_IN_MEMORY = 1 << 20;
  * are kept (in memory up to 1 MiB, then in a private temporary file) and
  * passed through on commit.
  */
-function streamSink(out: (data: string | Uint8Array) => Promise<void>, hold: boolean, close: () => Promise<void>): OutputSink {
+function streamSink(
+  out: (data: string | Uint8Array) => Promise<void>,
+  hold: boolean,
+  close: () => Promise<void>,
+): OutputSink {
   let pending: (string | Uint8Array)[] = [];
   let pendingBytes = 0;
   let spill: { dir: string; path: string; handle: FileHandle } | undefined;
@@ -346,7 +364,7 @@ function streamSink(out: (data: string | Uint8Array) => Promise<void>, hold: boo
       try {
         if (spill !== undefined) {
           const buffer = new Uint8Array(1 << 20);
-          for (let position = 0; ; ) {
+          for (let position = 0; ;) {
             const { bytesRead } = await spill.handle.read(buffer, 0, buffer.length, position);
             if (bytesRead === 0) break;
             position += bytesRead;

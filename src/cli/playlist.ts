@@ -13,7 +13,14 @@ import { mkdir } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { CfSignError } from "../errors.ts";
 import { isHlsPlaylist, playlistUris } from "../formats/hls.ts";
-import { checkBaseUrl, folderOf, isRelativeUri, sharedFolderResource, signHlsUris, type SignedPlaylists } from "../playlist.ts";
+import {
+  checkBaseUrl,
+  folderOf,
+  isRelativeUri,
+  sharedFolderResource,
+  signHlsUris,
+  type SignedPlaylists,
+} from "../playlist.ts";
 import type { SignedPolicy } from "../shared-policy.ts";
 import type { Signer } from "../signer.ts";
 import type { BatchResult } from "../types.ts";
@@ -171,7 +178,9 @@ const usage = (message: string): CliError => new CliError("USAGE", message, "Run
 type Values = OptionValues<typeof OPTIONS>;
 
 /** How URIs are signed: one signature each, or one shared policy. */
-type Mode = { readonly kind: "per-uri"; readonly signer: Signer; readonly policy: BulkPolicy } | { readonly kind: "shared"; readonly policy: SignedPolicy };
+type Mode =
+  | { readonly kind: "per-uri"; readonly signer: Signer; readonly policy: BulkPolicy }
+  | { readonly kind: "shared"; readonly policy: SignedPolicy };
 
 /** One playlist of the job, and what became of it. */
 interface Job {
@@ -187,9 +196,14 @@ interface Job {
 }
 
 async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, OPTIONS, { command: "playlist", refused: REFUSED_OPTIONS, positionalHint: "pass the playlist with --input" });
+  const values = parseOptions(args, OPTIONS, {
+    command: "playlist",
+    refused: REFUSED_OPTIONS,
+    positionalHint: "pass the playlist with --input",
+  });
   const missing: string[] = REQUIRED.filter((name) => values[name] === undefined);
-  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(2, 0, "private-key (or --kms-key-id)");
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined)
+    missing.splice(2, 0, "private-key (or --kms-key-id)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }
@@ -198,18 +212,24 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     throw usage("--allow-any-resource only applies to a --policy-resource");
   }
   const toStdout = values.output === undefined || values.output === "-";
-  if (values.json === true && toStdout) throw usage("--json prints a summary object on stdout, so the playlist needs --output FILE");
+  if (values.json === true && toStdout)
+    throw usage("--json prints a summary object on stdout, so the playlist needs --output FILE");
   const input = values.input!;
   let format = formatOf(values.format, input);
   if (values.recursive === true) {
-    if (input === "-" || toStdout) throw usage("--recursive reads media playlists beside --input FILE and writes them beside --output FILE");
+    if (input === "-" || toStdout)
+      throw usage("--recursive reads media playlists beside --input FILE and writes them beside --output FILE");
     if (format === "dash") throw usage("--recursive applies to HLS master playlists");
     if (resolve(dirname(values.output!)) === resolve(dirname(input))) {
-      throw usage("with --recursive, --output must be in another directory than --input: the media playlists would overwrite their originals");
+      throw usage(
+        "with --recursive, --output must be in another directory than --input: the media playlists would overwrite their originals",
+      );
     }
   }
   if (!toStdout && input !== "-" && (await sameFile(input, values.output!))) {
-    throw usage("--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it");
+    throw usage(
+      "--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it",
+    );
   }
   const base = values["base-url"] === undefined ? undefined : baseUrlOption(values["base-url"]);
 
@@ -218,22 +238,35 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
   const text = await readWholeInput(input, io);
   format ??= isMpd(text) ? "dash" : "hls";
   if (format === "hls" && !isHlsPlaylist(text)) {
-    throw new CliError("INPUT", "the input is not an HLS playlist (its first line must be #EXTM3U)", isMpd(text) ? "It looks like a DASH manifest: add --format dash." : undefined);
+    throw new CliError(
+      "INPUT",
+      "the input is not an HLS playlist (its first line must be #EXTM3U)",
+      isMpd(text) ? "It looks like a DASH manifest: add --format dash." : undefined,
+    );
   }
-  if (format === "dash" && !isMpd(text)) throw new CliError("INPUT", "the input is not a DASH manifest (no MPD element)");
+  if (format === "dash" && !isMpd(text))
+    throw new CliError("INPUT", "the input is not a DASH manifest (no MPD element)");
   if (format === "dash" && values["per-uri"] === true) {
-    throw usage("a DASH manifest names segments with templates ($Number$, $Time$) that stand for many URLs; sign it with --shared");
+    throw usage(
+      "a DASH manifest names segments with templates ($Number$, $Time$) that stand for many URLs; sign it with --shared",
+    );
   }
   if (format === "dash" && values.recursive === true) throw usage("--recursive applies to HLS master playlists");
   const shared = values.shared === true || format === "dash";
   const playerQueries = values["player-queries"];
-  if (playerQueries !== undefined && playerQueries !== "refuse" && playerQueries !== "sign") throw usage("--player-queries must be refuse or sign");
+  if (playerQueries !== undefined && playerQueries !== "refuse" && playerQueries !== "sign")
+    throw usage("--player-queries must be refuse or sign");
   if (format === "dash" && base === undefined) {
-    throw usage("a DASH manifest needs --base-url, the URL it is served from: its BaseURLs and templates are resolved against it");
+    throw usage(
+      "a DASH manifest needs --base-url, the URL it is served from: its BaseURLs and templates are resolved against it",
+    );
   }
-  if (values.recursive === true && base === undefined) throw usage("--recursive needs --base-url, the URL the master playlist is served from");
+  if (values.recursive === true && base === undefined)
+    throw usage("--recursive needs --base-url, the URL the master playlist is served from");
   if (shared && policy.resource === undefined && base === undefined) {
-    throw usage("--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN");
+    throw usage(
+      "--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN",
+    );
   }
   const libraryOptions = {
     baseUrl: base!,
@@ -262,9 +295,18 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
   if (format === "dash") {
     const signed = await library(() => signer.signManifest(text, { ...libraryOptions, mode: "shared" }));
     sharedResource = signed.policy.resource;
-    const job: Job = { name: "", text, base, output: values.output ?? "-", uris: signed.uris, signed: signed.signed, skipped: signed.skipped };
+    const job: Job = {
+      name: "",
+      text,
+      base,
+      output: values.output ?? "-",
+      uris: signed.uris,
+      signed: signed.signed,
+      skipped: signed.skipped,
+    };
     jobs.push(job);
-    for (const f of signed.failures) failures.add({ where: `line ${f.line}`, line: f.line, code: f.error.code, message: f.error.message });
+    for (const f of signed.failures)
+      failures.add({ where: `line ${f.line}`, line: f.line, code: f.error.code, message: f.error.message });
     outputs.push({ job, text: signed.text });
   } else if (values.recursive === true) {
     const inputDir = dirname(input);
@@ -276,24 +318,38 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
       if (url === base) return text;
       const name = localName(url, root);
       names.set(url, name);
-      const childText = await readWholeInput(join(inputDir, name), io, `media playlist ${name}`).catch((err: unknown) => {
-        throw err instanceof CliError ? new CliError("INPUT", err.message, "--recursive reads media playlists at their path relative to --input.") : err;
-      });
-      if (!isHlsPlaylist(childText)) throw new CliError("INPUT", `the media playlist ${name} is not an HLS playlist (no #EXTM3U)`);
+      const childText = await readWholeInput(join(inputDir, name), io, `media playlist ${name}`).catch(
+        (err: unknown) => {
+          throw err instanceof CliError
+            ? new CliError("INPUT", err.message, "--recursive reads media playlists at their path relative to --input.")
+            : err;
+        },
+      );
+      if (!isHlsPlaylist(childText))
+        throw new CliError("INPUT", `the media playlist ${name} is not an HLS playlist (no #EXTM3U)`);
       return childText;
     };
     const signed: SignedPlaylists = await library(() => signer.signPlaylists({ ...libraryOptions, load }));
     sharedResource = signed.policy?.resource;
     for (const p of signed.playlists) {
       const name = names.get(p.url) ?? "";
-      const job: Job = name === "" ? master : { name, text: "", base: p.url, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 };
+      const job: Job =
+        name === ""
+          ? master
+          : { name, text: "", base: p.url, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 };
       job.uris = p.uris;
       job.signed = p.signed;
       job.skipped = p.skipped;
       jobs.push(job);
       outputs.push({ job, text: p.text });
       for (const f of p.failures) {
-        failures.add({ where: where(job, f.line), line: f.line, ...(job.name === "" ? {} : { file: job.name }), code: f.error.code, message: f.error.message });
+        failures.add({
+          where: where(job, f.line),
+          line: f.line,
+          ...(job.name === "" ? {} : { file: job.name }),
+          code: f.error.code,
+          message: f.error.message,
+        });
       }
       if (p.lowLatency && !shared) notes.push(LOW_LATENCY_NOTE);
     }
@@ -305,7 +361,13 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
       mode = {
         kind: "shared",
         policy: await library(() =>
-          signer.signPolicy({ resource, expires: policy.expires, starts: policy.starts, ipAddress: policy.ipAddress, allowAnyResource: policy.allowAnyResource }),
+          signer.signPolicy({
+            resource,
+            expires: policy.expires,
+            starts: policy.starts,
+            ipAddress: policy.ipAddress,
+            allowAnyResource: policy.allowAnyResource,
+          }),
         ),
       };
       sharedResource = mode.policy.resource;
@@ -314,12 +376,21 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     }
     const job: Job = { name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 };
     jobs.push(job);
-    const { text: rewritten, lowLatency } = await signHls(job, mode, libraryOptions.keepRelative, libraryOptions.playerQueries, failures);
+    const { text: rewritten, lowLatency } = await signHls(
+      job,
+      mode,
+      libraryOptions.keepRelative,
+      libraryOptions.playerQueries,
+      failures,
+    );
     outputs.push({ job, text: rewritten });
     if (lowLatency && mode.kind === "per-uri") notes.push(LOW_LATENCY_NOTE);
   }
 
-  const totals = jobs.reduce((t, j) => ({ uris: t.uris + j.uris, signed: t.signed + j.signed, skipped: t.skipped + j.skipped }), { uris: 0, signed: 0, skipped: 0 });
+  const totals = jobs.reduce(
+    (t, j) => ({ uris: t.uris + j.uris, signed: t.signed + j.signed, skipped: t.skipped + j.skipped }),
+    { uris: 0, signed: 0, skipped: 0 },
+  );
   const written = !(values.strict === true && failures.count > 0);
   if (written) await writeAll(outputs, toStdout, io);
 
@@ -332,7 +403,12 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
         ...totals,
         failed: failures.count,
         written,
-        playlists: jobs.map((j) => ({ file: j.name === "" ? null : j.name, uris: j.uris, signed: j.signed, skipped: j.skipped })),
+        playlists: jobs.map((j) => ({
+          file: j.name === "" ? null : j.name,
+          uris: j.uris,
+          signed: j.signed,
+          skipped: j.skipped,
+        })),
         failures: failures.toJSON(),
       }) + "\n",
     );
@@ -352,7 +428,8 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
         "\n",
     );
     const children = jobs.filter((j) => j.name !== "");
-    if (children.length > 0) io.stderr(`media playlists written beside --output: ${children.map((j) => j.name).join(", ")}\n`);
+    if (children.length > 0)
+      io.stderr(`media playlists written beside --output: ${children.map((j) => j.name).join(", ")}\n`);
   }
   if (values.quiet !== true) for (const note of notes) io.stderr(note + "\n");
   return failures.status;
@@ -376,7 +453,8 @@ function baseUrlOption(text: string): string {
   try {
     return checkBaseUrl(text, "--base-url");
   } catch (err) {
-    if (err instanceof CfSignError) throw new CliError("USAGE", err.message, "Give the absolute URL the playlist is served from.");
+    if (err instanceof CfSignError)
+      throw new CliError("USAGE", err.message, "Give the absolute URL the playlist is served from.");
     throw err;
   }
 }
@@ -426,7 +504,10 @@ async function signHls(
 /** Where a media playlist is on disk, relative to the input's directory; refused when outside it. */
 function localName(url: string, root: string): string {
   const outside = (): CliError =>
-    new CliError("INPUT", "--recursive follows media playlists in the master playlist's folder or below; one is elsewhere");
+    new CliError(
+      "INPUT",
+      "--recursive follows media playlists in the master playlist's folder or below; one is elsewhere",
+    );
   if (!url.startsWith(root)) throw outside();
   const tail = url.slice(root.length);
   const q = tail.indexOf("?");
@@ -455,7 +536,10 @@ async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout
       // --recursive creates the directories it writes media playlists into, and so the output's own.
       if (outputs.length > 1) {
         await mkdir(dirname(job.output), { recursive: true }).catch((err: unknown) => {
-          throw new CliError("OUTPUT", `cannot create the directory for the media playlist ${job.name}: ${describeFsError(err)}`);
+          throw new CliError(
+            "OUTPUT",
+            `cannot create the directory for the media playlist ${job.name}: ${describeFsError(err)}`,
+          );
         });
       }
       const sink = await fileSink(job.output, { what: job.name === "" ? "--output" : "media playlist output" });

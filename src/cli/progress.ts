@@ -98,7 +98,9 @@ export class Progress {
   render(items: number, bytesRead: number | undefined, now: number): string | null {
     const elapsed = Math.max(1e-3, (now - this.#start) / 1000);
     const fraction =
-      this.#totalBytes !== undefined && bytesRead !== undefined && bytesRead > 0 ? Math.min(1, bytesRead / this.#totalBytes) : undefined;
+      this.#totalBytes !== undefined && bytesRead !== undefined && bytesRead > 0
+        ? Math.min(1, bytesRead / this.#totalBytes)
+        : undefined;
     const estimated = fraction !== undefined && fraction > 0 ? items / fraction : undefined;
     if ((estimated ?? items) <= this.#minItems || items === 0) return null;
     const rate = items / elapsed;

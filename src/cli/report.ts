@@ -176,7 +176,8 @@ export function exitStatusHelp(
     [EXIT.FAILED, "signing failed on this platform, or a bug:"],
   ];
   for (const row of rows) row[1] = words.meanings?.[row[0]] ?? row[1];
-  let text = (words.heading ?? "Exit status (errors go to stderr as 'cfsign: CODE: message'; stdout stays empty):") + "\n";
+  let text =
+    (words.heading ?? "Exit status (errors go to stderr as 'cfsign: CODE: message'; stdout stays empty):") + "\n";
   for (const [status, meaning] of rows) {
     text += `  ${status}  ${meaning}\n`;
     if (status !== EXIT.OK) text += wrap(codes(status).join(", "), 6, 96);
@@ -261,7 +262,9 @@ export class ItemFailures {
 
   /** The exit status the failures call for: 0 none, 1 items refused, 3 signing failed on this platform. */
   get status(): number {
-    return this.#count === 0 ? EXIT.OK : Math.max(EXIT.REFUSED, this.#status === EXIT.USAGE ? EXIT.REFUSED : this.#status);
+    return this.#count === 0
+      ? EXIT.OK
+      : Math.max(EXIT.REFUSED, this.#status === EXIT.USAGE ? EXIT.REFUSED : this.#status);
   }
 
   /** The distinct codes seen, in order of first appearance. */
@@ -273,7 +276,11 @@ export class ItemFailures {
   toJSON(): { byCode: Record<string, number>; items: ItemFailure[]; itemsTruncated: boolean } {
     return {
       byCode: Object.fromEntries(this.#byCode),
-      items: this.#kept.map(({ line, file, code, message }) => (file === undefined ? { where: `line ${line}`, line, code, message } : { where: `${file} line ${line}`, file, line, code, message })),
+      items: this.#kept.map(({ line, file, code, message }) =>
+        file === undefined
+          ? { where: `line ${line}`, line, code, message }
+          : { where: `${file} line ${line}`, file, line, code, message },
+      ),
       itemsTruncated: this.#count > this.#kept.length,
     };
   }

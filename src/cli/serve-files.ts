@@ -90,7 +90,10 @@ export function safeSegments(pathname: string): string[] | null {
  * `"unsatisfiable"`, or `null` to serve the whole file (no header, several
  * ranges, or a unit other than bytes, as RFC 9110 §14.2 allows).
  */
-export function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | null {
+export function parseRange(
+  header: string | null,
+  size: number,
+): { start: number; end: number } | "unsatisfiable" | null {
   if (header === null) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (m === null) return null;
@@ -116,7 +119,8 @@ export function parseRange(header: string | null, size: number): { start: number
  */
 export async function fileOrigin(root: string): Promise<(request: Request) => Promise<Response>> {
   const realRoot = await realpath(root);
-  const inside = (p: string): boolean => p === realRoot || p.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+  const inside = (p: string): boolean =>
+    p === realRoot || p.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
   const notFound = (): Response => text(404, "Not Found\n");
 
   return async (request) => {
@@ -144,13 +148,22 @@ export async function fileOrigin(root: string): Promise<(request: Request) => Pr
       "Last-Modified": info.mtime.toUTCString(),
     };
     const ifNoneMatch = request.headers.get("if-none-match");
-    if (ifNoneMatch !== null && ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*")) {
+    if (
+      ifNoneMatch !== null &&
+      ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*")
+    ) {
       return new Response(null, { status: 304, headers: { ETag: etag, "Last-Modified": headers["Last-Modified"]! } });
     }
     const ifRange = request.headers.get("if-range");
-    const range = ifRange !== null && ifRange !== etag && ifRange !== headers["Last-Modified"] ? null : parseRange(request.headers.get("range"), size);
+    const range =
+      ifRange !== null && ifRange !== etag && ifRange !== headers["Last-Modified"]
+        ? null
+        : parseRange(request.headers.get("range"), size);
     if (range === "unsatisfiable") {
-      return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}`, "Accept-Ranges": "bytes" } });
+      return new Response(null, {
+        status: 416,
+        headers: { "Content-Range": `bytes */${size}`, "Accept-Ranges": "bytes" },
+      });
     }
     const [status, start, end] = range === null ? [200, 0, size - 1] : [206, range.start, range.end];
     headers["Content-Length"] = String(end - start + 1);
@@ -172,7 +185,16 @@ export async function fileOrigin(root: string): Promise<(request: Request) => Pr
   };
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "host",
+]);
 
 /**
  * An origin forwarding to an HTTP(S) server: the request's path and query
@@ -208,6 +230,9 @@ export function httpOrigin(base: URL): (request: Request) => Promise<Response> {
     const status = answer.statusCode ?? 502;
     const empty = request.method === "HEAD" || status === 204 || status === 304 || (status >= 100 && status < 200);
     if (empty) answer.resume();
-    return new Response(empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), { status, headers: responseHeaders });
+    return new Response(empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), {
+      status,
+      headers: responseHeaders,
+    });
   };
 }

@@ -117,7 +117,9 @@ async function runServe(args: readonly string[], io: CliIo): Promise<number> {
   const boundary = parseChoice(values.boundary, ["exclusive", "inclusive"] as const, "boundary", usage);
   const cors = values["cors-origin"] ?? "*";
   if (cors !== "*" && cors !== "none" && !/^https?:\/\/[^/\s]+$/.test(cors)) {
-    throw usage("--cors-origin must be *, none, or an origin such as http://localhost:3000 (scheme, host, port; no path)");
+    throw usage(
+      "--cors-origin must be *, none, or an origin such as http://localhost:3000 (scheme, host, port; no path)",
+    );
   }
 
   const publicKeys: Record<string, PublicKeyInput> = {};
@@ -145,23 +147,33 @@ async function runServe(args: readonly string[], io: CliIo): Promise<number> {
     } catch {
       throw usage("--origin must be an absolute http:// or https:// URL");
     }
-    if (base.protocol !== "http:" && base.protocol !== "https:") throw usage("--origin must be an absolute http:// or https:// URL");
+    if (base.protocol !== "http:" && base.protocol !== "https:")
+      throw usage("--origin must be an absolute http:// or https:// URL");
     origin = httpOrigin(base);
   }
 
   // The client's address rides with the request object, so concurrent requests never see each other's.
   const addresses = new WeakMap<Request, string | undefined>();
-  const gate = createGate({ publicKeys, origin, boundary, clientIp: (request) => addresses.get(request), explain: true });
+  const gate = createGate({
+    publicKeys,
+    origin,
+    boundary,
+    clientIp: (request) => addresses.get(request),
+    explain: true,
+  });
   const explain = values["no-explain"] !== true;
   const log = values.quiet === true ? () => undefined : (line: string) => io.stderr(line + "\n");
 
   const server = createServer((req, res) => {
     const started = performance.now();
     void handle(req, res).then(
-      ({ status, reason }) => log(`${req.method} ${pathOf(req.url)} ${status} ${reason} ${(performance.now() - started).toFixed(1)}ms`),
+      ({ status, reason }) =>
+        log(`${req.method} ${pathOf(req.url)} ${status} ${reason} ${(performance.now() - started).toFixed(1)}ms`),
       (err: unknown) => {
         const code = (err as { code?: unknown } | null)?.code;
-        log(`${req.method} ${pathOf(req.url)} 500 ${typeof code === "string" ? code : "ERROR"} ${(performance.now() - started).toFixed(1)}ms`);
+        log(
+          `${req.method} ${pathOf(req.url)} 500 ${typeof code === "string" ? code : "ERROR"} ${(performance.now() - started).toFixed(1)}ms`,
+        );
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
         res.end("Internal Server Error\n");
       },
@@ -174,7 +186,8 @@ async function runServe(args: readonly string[], io: CliIo): Promise<number> {
     if (cors !== "none" && requestOrigin !== undefined && (cors === "*" || requestOrigin === cors)) {
       corsHeaders["Access-Control-Allow-Origin"] = requestOrigin;
       corsHeaders["Access-Control-Allow-Credentials"] = "true";
-      corsHeaders["Access-Control-Expose-Headers"] = "x-cfsign-reason, Content-Length, Content-Range, Accept-Ranges, ETag";
+      corsHeaders["Access-Control-Expose-Headers"] =
+        "x-cfsign-reason, Content-Length, Content-Range, Accept-Ranges, ETag";
       corsHeaders["Vary"] = "Origin";
     }
     if (req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
@@ -268,8 +281,10 @@ async function pipeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EADDRINUSE") reject(usage(`port ${port} on ${host} is in use; pick another --port, or --port 0 for a free one`));
-      else if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND") reject(usage("--host is not an address of this machine"));
+      if (err.code === "EADDRINUSE")
+        reject(usage(`port ${port} on ${host} is in use; pick another --port, or --port 0 for a free one`));
+      else if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND")
+        reject(usage("--host is not an address of this machine"));
       else if (err.code === "EACCES") reject(usage(`port ${port} needs privileges; use a port above 1023`));
       else reject(err);
     });

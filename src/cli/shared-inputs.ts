@@ -24,7 +24,6 @@ export const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
   password: NO_PASSPHRASE_ARGUMENT,
 };
 
-
 /** Epoch seconds when all digits (the library refuses milliseconds), else an ISO-8601 string for the library to check. */
 export function parseWhen(text: string): number | string {
   return /^[0-9]+$/.test(text) ? Number(text) : text;
@@ -95,7 +94,10 @@ async function readKeyBytes(path: string, what: string, warn?: (text: string) =>
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > MAX_KEY_FILE_BYTES) {
-        throw new CliError("KEY_FILE", `${what} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB, which no key file is; is it the right file?`);
+        throw new CliError(
+          "KEY_FILE",
+          `${what} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB, which no key file is; is it the right file?`,
+        );
       }
       chunks.push(buffer.subarray(0, bytesRead));
     }
@@ -130,7 +132,10 @@ export async function readPrivateKeyFile(path: string, warn?: (text: string) => 
     const text = bytes.toString("utf8");
     const keys = text.match(PRIVATE_KEY_BLOCK)?.length ?? 0;
     if (keys > 1) {
-      throw new CliError("KEY_FILE", `${where} holds ${keys} private keys; keep one key per file, so that it is clear which one signs`);
+      throw new CliError(
+        "KEY_FILE",
+        `${where} holds ${keys} private keys; keep one key per file, so that it is clear which one signs`,
+      );
     }
     return text;
   }
@@ -163,7 +168,11 @@ function shownPath(path: string, option: string): string {
   const pasted =
     /-----(?:BEGIN|END)|[\r\n]/.test(path) ||
     path.trimStart().startsWith("{") ||
-    (path.length >= 100 && /^[A-Za-z0-9+/=_-]+$/.test(path) && /[0-9]/.test(path) && /[A-Z]/.test(path) && /[a-z]/.test(path));
+    (path.length >= 100 &&
+      /^[A-Za-z0-9+/=_-]+$/.test(path) &&
+      /[0-9]/.test(path) &&
+      /[A-Z]/.test(path) &&
+      /[a-z]/.test(path));
   if (pasted) {
     throw new CliError(
       "KEY_FILE",
@@ -182,7 +191,6 @@ function parseJwk(bytes: Buffer, where: string): JsonWebKey {
     throw new CliError("KEY_FILE", `${where} starts like a JWK but is not valid JSON`);
   }
 }
-
 
 /**
  * The library's messages name its API options; say which command-line options they are. The third element,

@@ -13,7 +13,15 @@ import { parseOptions } from "./args.ts";
 import type { CliIo, Command } from "./command.ts";
 import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { CliError, EXIT, exitStatusHelp } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile, warnOnStderr } from "./shared-inputs.ts";
+import {
+  REFUSED_OPTIONS,
+  optionNamesHint,
+  parseChoice,
+  parseWhen,
+  readPassphrase,
+  readPrivateKeyFile,
+  warnOnStderr,
+} from "./shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -37,7 +45,6 @@ const OPTIONS = {
 
 /** Plus one of --private-key and --kms-key-id ({@link keySource}). */
 const REQUIRED = ["key-pair-id", "date-less-than"] as const;
-
 
 const HELP = `Usage: cfsign sign-cookies (--url URL | --policy-resource PATTERN) --key-pair-id ID --private-key FILE
                            --date-less-than WHEN [options]
@@ -105,15 +112,23 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
     refused: REFUSED_OPTIONS,
     positionalHint: "pass the URL with --url or the pattern with --policy-resource",
   });
-  const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign sign-cookies --help' for usage.");
+  const usage = (message: string): CliError =>
+    new CliError("USAGE", message, "Run 'cfsign sign-cookies --help' for usage.");
 
   const missing: string[] = REQUIRED.filter((name) => values[name] === undefined);
-  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(1, 0, "private-key (or --kms-key-id)");
-  if (values.url === undefined && values["policy-resource"] === undefined) missing.unshift("url (or --policy-resource)");
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined)
+    missing.splice(1, 0, "private-key (or --kms-key-id)");
+  if (values.url === undefined && values["policy-resource"] === undefined)
+    missing.unshift("url (or --policy-resource)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }
-  const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage);
+  const hashAlgorithm = parseChoice<HashAlgorithm>(
+    values["hash-algorithm"],
+    ["SHA256", "SHA1"],
+    "hash-algorithm",
+    usage,
+  );
   const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
   const sameSite = parseChoice<SameSite>(values["same-site"], ["Strict", "Lax", "None"], "same-site", usage);
   if (values["allow-any-resource"] === true && values["policy-resource"] === undefined) {
@@ -122,7 +137,9 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
   if (values.encode === true && values.url === undefined) throw usage("--encode applies to --url");
   const kms = keySource(values, usage) === "kms";
   const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, "sign-cookies") : await readPrivateKeyFile(values["private-key"]!, io.stderr);
+  const privateKey = kms
+    ? await loadKmsKey(values["kms-key-id"]!, "sign-cookies")
+    : await readPrivateKeyFile(values["private-key"]!, io.stderr);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner, CfSignError } = await import("../index.ts");
@@ -135,7 +152,10 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
       if (resource !== undefined) {
         const pattern = validateResource(resource, values["allow-any-resource"] === true).pattern;
         if (!resourceCovers(pattern, url)) {
-          throw new CfSignError("RESOURCE_MISMATCH", "resource does not cover the URL given with --url, so CloudFront would refuse it");
+          throw new CfSignError(
+            "RESOURCE_MISMATCH",
+            "resource does not cover the URL given with --url, so CloudFront would refuse it",
+          );
         }
       }
     }

@@ -22,7 +22,15 @@ import { fileSink, stdoutSink, type OutputSink } from "./output.ts";
 import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
 import { formatCount, Progress } from "./progress.ts";
 import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, parseWhen, readPassphrase, readPrivateKeyFile, warnOnStderr } from "./shared-inputs.ts";
+import {
+  REFUSED_OPTIONS,
+  optionNamesHint,
+  parseChoice,
+  parseWhen,
+  readPassphrase,
+  readPrivateKeyFile,
+  warnOnStderr,
+} from "./shared-inputs.ts";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
@@ -66,9 +74,14 @@ const OPTIONS = {
 /** Plus one of --private-key and --kms-key-id ({@link keySource}). */
 const REQUIRED = ["key-pair-id", "date-less-than"] as const;
 
-
 /** Codes `sign` never produces, left out of its help. */
-const NOT_FROM_SIGN = ["COOKIE_DOMAIN_NOT_ALLOWED", "INVALID_COOKIE_ATTRIBUTE", "COOKIE_TOO_LARGE", "URI_HAS_VARIABLE", "PLAYER_ADDS_QUERY"];
+const NOT_FROM_SIGN = [
+  "COOKIE_DOMAIN_NOT_ALLOWED",
+  "INVALID_COOKIE_ATTRIBUTE",
+  "COOKIE_TOO_LARGE",
+  "URI_HAS_VARIABLE",
+  "PLAYER_ADDS_QUERY",
+];
 
 /** The help's lines for the key options (shared with `playlist`). */
 export const KEY_OPTIONS_HELP = `  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
@@ -197,11 +210,13 @@ async function runSign(args: readonly string[], io: CliIo): Promise<number> {
   const missing: string[] = [];
   if (values.url === undefined && values.input === undefined) missing.push("--url (or --input FILE for many URLs)");
   for (const name of REQUIRED) if (values[name] === undefined) missing.push("--" + name);
-  if (values["private-key"] === undefined && values["kms-key-id"] === undefined) missing.splice(1, 0, "--private-key (or --kms-key-id)");
+  if (values["private-key"] === undefined && values["kms-key-id"] === undefined)
+    missing.splice(1, 0, "--private-key (or --kms-key-id)");
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
   }
-  if (values.url !== undefined && values.input !== undefined) throw usage("give --url for one URL or --input for many, not both");
+  if (values.url !== undefined && values.input !== undefined)
+    throw usage("give --url for one URL or --input for many, not both");
   if (values.input === undefined) {
     for (const bulkOnly of ["output", "format", "column", "strict", "json"] as const) {
       if (values[bulkOnly] !== undefined) throw usage(`--${bulkOnly} applies to --input (many URLs)`);
@@ -247,11 +262,18 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
   if (values.json === true && values.output === undefined) {
     throw usage("--json prints a summary object on stdout, so the signed URLs need --output FILE");
   }
-  if (values.output !== undefined && values.output !== "-" && input !== "-" && (values.output === input || (await sameFile(input, values.output)))) {
+  if (
+    values.output !== undefined &&
+    values.output !== "-" &&
+    input !== "-" &&
+    (values.output === input || (await sameFile(input, values.output)))
+  ) {
     // Reading and replacing the same file would work (the output is renamed into place at the end),
     // but a failure half-way would leave the user with neither; refuse rather than surprise. Compared
     // as files (device and inode), so ./in.txt, a symbolic link or a hard link count as the same.
-    throw usage("--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it");
+    throw usage(
+      "--output must not be the --input file (the same file, by whatever path); write elsewhere, then move it",
+    );
   }
   const strict = values.strict === true;
   const quiet = values.quiet === true || values.json === true;
@@ -264,7 +286,10 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
   const hold = strict || format !== "lines";
   let sink: OutputSink;
   try {
-    sink = values.output === undefined || values.output === "-" ? stdoutSink(io, hold) : await fileSink(values.output, { hold });
+    sink =
+      values.output === undefined || values.output === "-"
+        ? stdoutSink(io, hold)
+        : await fileSink(values.output, { hold });
   } catch (err) {
     source.close();
     throw err;
@@ -309,7 +334,12 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
           signed++;
           await put(r.render(result.url));
         } else {
-          failures.add({ where: `line ${r.line}`, line: r.line, code: result.error.code, message: result.error.message });
+          failures.add({
+            where: `line ${r.line}`,
+            line: r.line,
+            code: result.error.code,
+            message: result.error.message,
+          });
           await put(r.render(undefined));
         }
       }
@@ -394,15 +424,29 @@ export async function loadSigner(
   command: string,
 ): Promise<Signer> {
   const usage = usageFor(command);
-  const hashAlgorithm = parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage);
+  const hashAlgorithm = parseChoice<HashAlgorithm>(
+    values["hash-algorithm"],
+    ["SHA256", "SHA1"],
+    "hash-algorithm",
+    usage,
+  );
   const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
   const kms = keySource(values, usage) === "kms";
   const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = kms ? await loadKmsKey(values["kms-key-id"]!, command) : await readPrivateKeyFile(values["private-key"]!, io.stderr);
+  const privateKey = kms
+    ? await loadKmsKey(values["kms-key-id"]!, command)
+    : await readPrivateKeyFile(values["private-key"]!, io.stderr);
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
   const { createSigner } = await import("../index.ts");
   try {
-    return await createSigner({ keyPairId: values["key-pair-id"]!, privateKey, passphrase, hashAlgorithm, engine, onWarning: warnOnStderr(io) });
+    return await createSigner({
+      keyPairId: values["key-pair-id"]!,
+      privateKey,
+      passphrase,
+      hashAlgorithm,
+      engine,
+      onWarning: warnOnStderr(io),
+    });
   } catch (err) {
     throw withOptionNames(err, command);
   }
@@ -444,7 +488,8 @@ export function policyFromOptions(
     );
     const resourceText = values["policy-resource"];
     const allowAnyResource = values["allow-any-resource"];
-    const resource = resourceText === undefined ? undefined : validateResource(resourceText, allowAnyResource === true).pattern;
+    const resource =
+      resourceText === undefined ? undefined : validateResource(resourceText, allowAnyResource === true).pattern;
     return { expires, starts, ipAddress, resource, allowAnyResource };
   } catch (err) {
     throw withOptionNames(err, command);

@@ -91,7 +91,9 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }
   if (values["client-ip"] !== undefined && values["ignore-ip-address"] === true) {
-    throw usage("--client-ip and --ignore-ip-address exclude each other: with --client-ip the IpAddress condition is checked");
+    throw usage(
+      "--client-ip and --ignore-ip-address exclude each other: with --client-ip the IpAddress condition is checked",
+    );
   }
   const boundary = parseChoice(values.boundary, ["exclusive", "inclusive"] as const, "boundary", usage);
   const publicKey = await readPublicKeyFile(values["public-key"]!);
@@ -108,7 +110,8 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
       ignoreIpAddress: values["ignore-ip-address"] === true,
       boundary,
     };
-    result = values.cookie === undefined ? await verifyUrl(url, options) : await verifyCookies(url, values.cookie, options);
+    result =
+      values.cookie === undefined ? await verifyUrl(url, options) : await verifyCookies(url, values.cookie, options);
   } catch (err) {
     if (err instanceof CfSignError) {
       // Bad --now or --client-ip are usage errors here, whatever the library calls them.
@@ -118,7 +121,8 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
     throw err;
   }
   io.stdout(values.json === true ? JSON.stringify(result, null, 2) + "\n" : describe(result));
-  if (values.json !== true) for (const w of result.warnings ?? []) io.stderr(`cfsign: warning: ${w.code}: ${w.message}\n`);
+  if (values.json !== true)
+    for (const w of result.warnings ?? []) io.stderr(`cfsign: warning: ${w.code}: ${w.message}\n`);
   return result.valid ? EXIT.OK : EXIT.REFUSED;
 }
 
@@ -159,12 +163,20 @@ function describe(r: VerifyResult): string {
   if (r.policy !== undefined || r.expiresAt !== undefined) {
     lines.push("policy:");
     lines.push(`  resource:  ${r.resource ?? "(none: every file of every distribution that trusts the key)"}`);
-    if (r.expiresAt !== undefined) lines.push(`  valid until (not at or after): ${iso(r.expiresAt)} (DateLessThan ${r.expiresAt.getTime() / 1000})`);
-    if (r.startsAt !== undefined) lines.push(`  valid from (not at or before): ${iso(r.startsAt)} (DateGreaterThan ${r.startsAt.getTime() / 1000})`);
+    if (r.expiresAt !== undefined)
+      lines.push(`  valid until (not at or after): ${iso(r.expiresAt)} (DateLessThan ${r.expiresAt.getTime() / 1000})`);
+    if (r.startsAt !== undefined)
+      lines.push(
+        `  valid from (not at or before): ${iso(r.startsAt)} (DateGreaterThan ${r.startsAt.getTime() / 1000})`,
+      );
     if (r.ipAddress !== undefined) {
       lines.push(
         `  client IP: ${r.ipAddress}` +
-          (r.ipAddressChecked !== false ? "" : r.valid ? " (not checked: --ignore-ip-address)" : " (not checked: pass --client-ip, or --ignore-ip-address)"),
+          (r.ipAddressChecked !== false
+            ? ""
+            : r.valid
+              ? " (not checked: --ignore-ip-address)"
+              : " (not checked: pass --client-ip, or --ignore-ip-address)"),
       );
     }
   }

@@ -120,7 +120,10 @@ export function cookieDomainProblem(resource: string, domain: string | undefined
   if (resource === "*" || start === -1) return null;
   let end = start + 3;
   while (end < resource.length && resource[end] !== "/") end++;
-  const host = resource.slice(start + 3, end).toLowerCase().replace(/:[0-9]*$/, "");
+  const host = resource
+    .slice(start + 3, end)
+    .toLowerCase()
+    .replace(/:[0-9]*$/, "");
   const wildcard = /[*?]/.test(host);
   // The literal end of a wildcard host (`*.example.com` → `.example.com`): every host it matches ends with it.
   const literalTail = wildcard ? host.slice(Math.max(host.lastIndexOf("*"), host.lastIndexOf("?")) + 1) : host;
@@ -181,7 +184,9 @@ export function setCookie(name: string, value: string, attributes: string): stri
  * parseSigningCookies("CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F; theme=dark").get("Key-Pair-Id"); // ["K2JCJMDEHXQW5F"]
  * ```
  */
-export function parseSigningCookies(input: Readonly<Record<string, string>> | string): Map<SigningParameterName, string[]> {
+export function parseSigningCookies(
+  input: Readonly<Record<string, string>> | string,
+): Map<SigningParameterName, string[]> {
   const jar = new Map<SigningParameterName, string[]>();
   const add = (rawName: string, value: string): void => {
     const name = signingParameterOfCookie(rawName);

@@ -68,7 +68,8 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr | IpProblem {
   if (address === null) {
     return {
       code: "INVALID_IP_ADDRESS",
-      message: "the IP address must be an IPv4 address such as 192.0.2.10 or a CIDR such as 192.0.2.0/24 (no leading zeros)",
+      message:
+        "the IP address must be an IPv4 address such as 192.0.2.10 or a CIDR such as 192.0.2.0/24 (no leading zeros)",
     };
   }
   const prefixText = slash === -1 ? "32" : text.slice(slash + 1);

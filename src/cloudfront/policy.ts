@@ -141,7 +141,8 @@ function epochProblem(v: unknown, name: string): string | null {
   const extra = onlyKeys(v, ["AWS:EpochTime"]);
   if (extra !== null) return `${name} has an unknown key ${JSON.stringify(extra.slice(0, 40))}`;
   const t = v["AWS:EpochTime"];
-  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0) return `${name}.AWS:EpochTime must be whole epoch seconds (a number)`;
+  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0)
+    return `${name}.AWS:EpochTime must be whole epoch seconds (a number)`;
   return null;
 }
 
@@ -150,7 +151,8 @@ function policyProblem(json: unknown): string | null {
   const extra = onlyKeys(json, ["Statement"]);
   if (extra !== null) return `unknown top-level key ${JSON.stringify(extra.slice(0, 40))}`;
   const statements = json.Statement;
-  if (!Array.isArray(statements) || statements.length !== 1) return "Statement must be an array of exactly one statement";
+  if (!Array.isArray(statements) || statements.length !== 1)
+    return "Statement must be an array of exactly one statement";
   const s: unknown = statements[0];
   if (!isObject(s)) return "the statement must be an object";
   const extraS = onlyKeys(s, ["Resource", "Condition"]);

@@ -36,7 +36,10 @@ export function validateResource(pattern: unknown, allowAnyResource: boolean): R
   if (pattern.length === 0) fail("INVALID_RESOURCE", "resource must not be empty");
   // No policy this long fits in a URL or a cookie; refusing it first also bounds resourceCovers.
   if (pattern.length > MAX_URL_BYTES) {
-    fail("INVALID_RESOURCE", `resource is longer than ${MAX_URL_BYTES} characters; no URL or cookie could carry its policy`);
+    fail(
+      "INVALID_RESOURCE",
+      `resource is longer than ${MAX_URL_BYTES} characters; no URL or cookie could carry its policy`,
+    );
   }
   if (!PATTERN_CHARS.test(pattern) || /%(?![0-9A-Fa-f]{2})/.test(pattern)) {
     fail(
@@ -69,7 +72,10 @@ export function validateResource(pattern: unknown, allowAnyResource: boolean): R
       fail("INVALID_RESOURCE", "the resource needs a path (https://host/...): clients always send one, so add the /");
     }
     if (host.includes("@")) {
-      fail("INVALID_RESOURCE", "the resource has user information (user@host), which clients strip before sending; remove it");
+      fail(
+        "INVALID_RESOURCE",
+        "the resource has user information (user@host), which clients strip before sending; remove it",
+      );
     }
     if ((scheme === "https" && host.endsWith(":443")) || (scheme === "http" && host.endsWith(":80"))) {
       fail("INVALID_RESOURCE", "remove the default port from the resource; clients drop it, so no request would match");
@@ -215,7 +221,8 @@ function compile(pattern: string): Compiled {
       last = i;
     }
   }
-  if (first === -1) return { pattern, kind: "exact", prefix: pattern, suffix: "", trailing: false, tokens: [], fixed: 0 };
+  if (first === -1)
+    return { pattern, kind: "exact", prefix: pattern, suffix: "", trailing: false, tokens: [], fixed: 0 };
   const suffix = pattern.slice(last + 1);
   const tokens: number[] = [];
   let fixed = 0;
@@ -268,7 +275,15 @@ function buildNfa(tokens: readonly number[], trailing: boolean): Nfa {
  * character costs one pass over the words up to the highest live state (plus one for the
  * carry), so at most ⌈(tokens + 1) / 32⌉ words.
  */
-function runNfa(nfa: Nfa, url: string, start: number, end: number, schemeEnd: number, hostEnd: number, queryStart: number): boolean {
+function runNfa(
+  nfa: Nfa,
+  url: string,
+  start: number,
+  end: number,
+  schemeEnd: number,
+  hostEnd: number,
+  queryStart: number,
+): boolean {
   const { words, literal, any: anyMask, star, loop: loopMask, loopTrailing, zero } = nfa;
   const d = new Int32Array(words);
   d[0] = 1 | ((star[0]! & 1) << 1); // state 0, and state 1 when the first token is `*`

@@ -15,7 +15,12 @@
  */
 
 import { decodeBase64 } from "./base64.ts";
-import { SIGNING_PARAMETER_NAMES, isS3SigningParameterName, isSigningParameterName, type SigningParameterName } from "./params.ts";
+import {
+  SIGNING_PARAMETER_NAMES,
+  isS3SigningParameterName,
+  isSigningParameterName,
+  type SigningParameterName,
+} from "./params.ts";
 
 /** One of the URL's own query parameters (not a signing parameter). */
 export interface QueryParameter {
@@ -92,7 +97,10 @@ export function splitSignedUrl(url: string): SignedUrlParts {
  * @param parts - the URL's parts ({@link splitSignedUrl})
  * @param own - the own parameters to keep; default all of `parts.own` (the diagnoses try subsets)
  */
-export function unsignedUrl(parts: Pick<SignedUrlParts, "path" | "own">, own: readonly Pick<QueryParameter, "text">[] = parts.own): string {
+export function unsignedUrl(
+  parts: Pick<SignedUrlParts, "path" | "own">,
+  own: readonly Pick<QueryParameter, "text">[] = parts.own,
+): string {
   return own.length === 0 ? parts.path : parts.path + "?" + own.map((p) => p.text).join("&");
 }
 

@@ -18,8 +18,7 @@ export type DateInput = Date | number | string;
  */
 export const MAX_EPOCH_SECONDS = 1e11;
 
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
  * Converts a {@link DateInput} to integer epoch seconds.
@@ -43,8 +42,7 @@ export function toEpochSeconds(value: unknown, field: string, rounding: "floor" 
     if (value >= MAX_EPOCH_SECONDS) {
       fail(
         "DATE_IN_MILLISECONDS",
-        `${field} looks like milliseconds or microseconds, not epoch seconds: ` +
-          "divide by 1000 (or pass a Date)",
+        `${field} looks like milliseconds or microseconds, not epoch seconds: ` + "divide by 1000 (or pass a Date)",
       );
     }
     return value;
@@ -60,7 +58,10 @@ export function toEpochSeconds(value: unknown, field: string, rounding: "floor" 
     }
     const [, y, mo, d, h, mi, s, frac, zone] = m;
     if (h !== undefined && zone === undefined) {
-      fail("INVALID_DATE", `${field} has a time but no zone; add Z or an offset such as +02:00 so it means one instant`);
+      fail(
+        "INVALID_DATE",
+        `${field} has a time but no zone; add Z or an offset such as +02:00 so it means one instant`,
+      );
     }
     const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
     const check = new Date(ms);

@@ -23,8 +23,7 @@ export const MAX_URL_BYTES = 8192;
  */
 const ALLOWED = /* @__PURE__ */ (() => {
   const table = new Uint8Array(128);
-  const chars =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + ":/?@" + "!$&'()*+,;=";
+  const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + ":/?@" + "!$&'()*+,;=";
   for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
   return table;
 })();
@@ -100,7 +99,12 @@ export interface ClientRewrite {
 export function clientRewrite(url: string): ClientRewrite | null {
   const schemeLength = schemePrefixLength(url);
   if (schemeLength === 0 || url[schemeLength] === "[") return null;
-  return schemeCase(url, schemeLength) ?? characters(url, schemeLength) ?? authority(url, schemeLength) ?? dotSegments(url, schemeLength);
+  return (
+    schemeCase(url, schemeLength) ??
+    characters(url, schemeLength) ??
+    authority(url, schemeLength) ??
+    dotSegments(url, schemeLength)
+  );
 }
 
 /**

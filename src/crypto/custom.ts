@@ -9,7 +9,13 @@
  */
 import { CfSignError, fail } from "../errors.ts";
 import { ecdsaDerToP1363, ecdsaP1363ToDer } from "./der.ts";
-import { isCustomSigner, type CustomSigner, type HashAlgorithm, type PrivateKeyInput, type SigningKey } from "./types.ts";
+import {
+  isCustomSigner,
+  type CustomSigner,
+  type HashAlgorithm,
+  type PrivateKeyInput,
+  type SigningKey,
+} from "./types.ts";
 
 /** RSA-2048 signatures are exactly the modulus size (RFC 8017 §8.2.1). */
 export const RSA_2048_SIGNATURE_BYTES = 256;
@@ -46,7 +52,11 @@ export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgori
       signer.assertHash(hashAlgorithm);
     } catch (cause) {
       if (cause instanceof CfSignError) throw cause;
-      throw new CfSignError("UNSUPPORTED_HASH", `the custom signer refuses ${hashAlgorithm === "SHA1" ? "SHA-1" : "SHA-256"} signatures`, { cause });
+      throw new CfSignError(
+        "UNSUPPORTED_HASH",
+        `the custom signer refuses ${hashAlgorithm === "SHA1" ? "SHA-1" : "SHA-256"} signatures`,
+        { cause },
+      );
     }
   }
   return {
@@ -59,8 +69,7 @@ export function wrapCustomSigner(signer: CustomSigner, hashAlgorithm: HashAlgori
       } catch (cause) {
         throw customFailure(cause, hashAlgorithm);
       }
-      const bytes =
-        out instanceof Uint8Array ? out : out instanceof ArrayBuffer ? new Uint8Array(out) : null;
+      const bytes = out instanceof Uint8Array ? out : out instanceof ArrayBuffer ? new Uint8Array(out) : null;
       if (bytes === null) fail("SIGNING_FAILED", "the custom signer must return a Uint8Array or ArrayBuffer");
       return checkSignature(algorithm, format, bytes);
     },
@@ -153,7 +162,8 @@ function settleWithin<T>(pending: Promise<T>, ms: number): Promise<T> {
 
 /** Node's codes for a digest the OpenSSL build or policy refuses, and WebCrypto's name for it. */
 const HASH_REFUSED_CODES = ["ERR_OSSL_EVP_INVALID_DIGEST", "ERR_OSSL_EVP_UNSUPPORTED", "ERR_CRYPTO_INVALID_DIGEST"];
-const HASH_REFUSED_TEXT = /invalid digest|digest not allowed|unsupported digest|\bsha-?1\b.{0,40}\b(?:not (?:allowed|supported|permitted)|disabled|unsupported|forbidden)\b/i;
+const HASH_REFUSED_TEXT =
+  /invalid digest|digest not allowed|unsupported digest|\bsha-?1\b.{0,40}\b(?:not (?:allowed|supported|permitted)|disabled|unsupported|forbidden)\b/i;
 
 /** What a custom signer's exception becomes (see {@link wrapCustomSigner}). */
 function customFailure(cause: unknown, hash: HashAlgorithm): CfSignError {

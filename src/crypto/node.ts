@@ -59,8 +59,14 @@ export function toKeyObject(input: unknown, passphrase: string | undefined): Key
     if (typeof input === "string" || input instanceof Uint8Array) {
       const text = typeof input === "string" ? input : null;
       const isPem = text !== null || startsWithPem(input as Uint8Array);
-      if (isPem) return createPrivateKey({ key: input as string | Buffer, format: "pem", passphrase: passphrase ?? "" });
-      return createPrivateKey({ key: Buffer.from(input as Uint8Array), format: "der", type: "pkcs8", passphrase: passphrase ?? "" });
+      if (isPem)
+        return createPrivateKey({ key: input as string | Buffer, format: "pem", passphrase: passphrase ?? "" });
+      return createPrivateKey({
+        key: Buffer.from(input as Uint8Array),
+        format: "der",
+        type: "pkcs8",
+        passphrase: passphrase ?? "",
+      });
     }
     if (typeof input === "object" && input !== null && "kty" in input) {
       if (!("d" in input)) fail("INVALID_KEY", "the JWK has no private part (d); pass the private key");
@@ -99,17 +105,26 @@ function checkKeyObject(key: KeyObject): KeyAlgorithm {
   const details = key.asymmetricKeyDetails ?? {};
   if (type === "rsa") {
     if (details.modulusLength !== 2048) {
-      fail("UNSUPPORTED_KEY", `the key is RSA-${details.modulusLength}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
+      fail(
+        "UNSUPPORTED_KEY",
+        `the key is RSA-${details.modulusLength}; CloudFront accepts only RSA-2048 and ECDSA P-256`,
+      );
     }
     return "RSA";
   }
   if (type === "ec") {
     if (details.namedCurve !== "prime256v1") {
-      fail("UNSUPPORTED_KEY", `the key is ECDSA on ${details.namedCurve}; CloudFront accepts only P-256 (prime256v1) and RSA-2048`);
+      fail(
+        "UNSUPPORTED_KEY",
+        `the key is ECDSA on ${details.namedCurve}; CloudFront accepts only P-256 (prime256v1) and RSA-2048`,
+      );
     }
     return "ECDSA";
   }
-  fail("UNSUPPORTED_KEY", `the key is ${type ?? "of an unknown type"}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
+  fail(
+    "UNSUPPORTED_KEY",
+    `the key is ${type ?? "of an unknown type"}; CloudFront accepts only RSA-2048 and ECDSA P-256`,
+  );
 }
 
 /**
@@ -122,9 +137,16 @@ function checkEcPublicPoint(key: KeyObject): void {
   const jwk = key.export({ format: "jwk" });
   const derived = createECDH("prime256v1");
   derived.setPrivateKey(Buffer.from(jwk.d ?? "", "base64url"));
-  const given = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? "", "base64url"), Buffer.from(jwk.y ?? "", "base64url")]);
+  const given = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x ?? "", "base64url"),
+    Buffer.from(jwk.y ?? "", "base64url"),
+  ]);
   if (!derived.getPublicKey().equals(given)) {
-    fail("INVALID_KEY", "the EC private key (d) does not belong to its public point (x, y): is the JWK's d from another key?");
+    fail(
+      "INVALID_KEY",
+      "the EC private key (d) does not belong to its public point (x, y): is the JWK's d from another key?",
+    );
   }
 }
 

@@ -61,14 +61,16 @@ function hex(bytes: Uint8Array, el: Tlv): string {
 /** A child element of `parent` at `at` with tag `tag`, or a thrown `INVALID_KEY`. */
 function child(der: Uint8Array, at: number, parent: Tlv, tag: number): Tlv {
   const el = readTlv(der, at, parent.end);
-  if (el === null || el.tag !== tag) fail("INVALID_KEY", "the encrypted private key is not valid DER (EncryptedPrivateKeyInfo)");
+  if (el === null || el.tag !== tag)
+    fail("INVALID_KEY", "the encrypted private key is not valid DER (EncryptedPrivateKeyInfo)");
   return el;
 }
 
 /** A small non-negative DER INTEGER (RFC 8018's iterationCount, keyLength). */
 function smallInteger(der: Uint8Array, el: Tlv): number {
   const len = el.end - el.start;
-  if (len < 1 || len > 6 || der[el.start]! & 0x80) fail("INVALID_KEY", "the encrypted private key has a malformed integer");
+  if (len < 1 || len > 6 || der[el.start]! & 0x80)
+    fail("INVALID_KEY", "the encrypted private key has a malformed integer");
   let n = 0;
   for (let i = el.start; i < el.end; i++) n = n * 256 + der[i]!;
   return n;
@@ -81,17 +83,20 @@ function ends(el: Tlv, end: number): void {
 
 function parse(der: Uint8Array): Pbes2 {
   const outer = readTlv(der, 0);
-  if (outer === null || outer.tag !== SEQUENCE) fail("INVALID_KEY", "the encrypted private key is not valid DER (EncryptedPrivateKeyInfo)");
+  if (outer === null || outer.tag !== SEQUENCE)
+    fail("INVALID_KEY", "the encrypted private key is not valid DER (EncryptedPrivateKeyInfo)");
   ends(outer, der.length);
   const algorithm = child(der, outer.start, outer, SEQUENCE);
   const scheme = child(der, algorithm.start, algorithm, OID);
-  if (hex(der, scheme) !== OID_PBES2) fail("INVALID_KEY", `the private key is encrypted with a legacy scheme; ${UNSUPPORTED}`);
+  if (hex(der, scheme) !== OID_PBES2)
+    fail("INVALID_KEY", `the private key is encrypted with a legacy scheme; ${UNSUPPORTED}`);
   const params = child(der, scheme.end, algorithm, SEQUENCE);
   ends(params, algorithm.end);
 
   const kdf = child(der, params.start, params, SEQUENCE);
   const kdfOid = child(der, kdf.start, kdf, OID);
-  if (hex(der, kdfOid) !== OID_PBKDF2) fail("INVALID_KEY", `the private key's key derivation is not PBKDF2 (scrypt?); ${UNSUPPORTED}`);
+  if (hex(der, kdfOid) !== OID_PBKDF2)
+    fail("INVALID_KEY", `the private key's key derivation is not PBKDF2 (scrypt?); ${UNSUPPORTED}`);
   const kdfParams = child(der, kdfOid.end, kdf, SEQUENCE);
   ends(kdfParams, kdf.end);
   const salt = child(der, kdfParams.start, kdfParams, OCTET_STRING);
@@ -113,7 +118,8 @@ function parse(der: Uint8Array): Pbes2 {
     // RFC 8018 appendix B.1.1: the HMAC's parameters are NULL, or absent.
     if (prfOid.end !== prf.end) {
       const params = child(der, prfOid.end, prf, NULL);
-      if (params.start !== params.end) fail("INVALID_KEY", "the encrypted private key is not valid DER (EncryptedPrivateKeyInfo)");
+      if (params.start !== params.end)
+        fail("INVALID_KEY", "the encrypted private key is not valid DER (EncryptedPrivateKeyInfo)");
       ends(params, prf.end);
     }
     hash = prfName;
@@ -125,20 +131,33 @@ function parse(der: Uint8Array): Pbes2 {
   ends(enc, params.end);
   const encOid = child(der, enc.start, enc, OID);
   const aesBits = AES_CBC[hex(der, encOid)];
-  if (aesBits === undefined) fail("INVALID_KEY", `the private key's cipher is not AES-CBC (DES, 3DES, RC2?); ${UNSUPPORTED}`);
+  if (aesBits === undefined)
+    fail("INVALID_KEY", `the private key's cipher is not AES-CBC (DES, 3DES, RC2?); ${UNSUPPORTED}`);
   const iv = child(der, encOid.end, enc, OCTET_STRING);
   ends(iv, enc.end);
   const data = child(der, algorithm.end, outer, OCTET_STRING);
   ends(data, outer.end);
 
   if (iterations < 1 || iterations > MAX_ITERATIONS) {
-    fail("INVALID_KEY", `the encrypted private key asks for ${iterations} PBKDF2 iterations (accepted: 1 to ${MAX_ITERATIONS})`);
+    fail(
+      "INVALID_KEY",
+      `the encrypted private key asks for ${iterations} PBKDF2 iterations (accepted: 1 to ${MAX_ITERATIONS})`,
+    );
   }
-  if (keyLength !== undefined && keyLength * 8 !== aesBits) fail("INVALID_KEY", "the encrypted private key's PBKDF2 key length does not match its cipher");
+  if (keyLength !== undefined && keyLength * 8 !== aesBits)
+    fail("INVALID_KEY", "the encrypted private key's PBKDF2 key length does not match its cipher");
   if (iv.end - iv.start !== 16) fail("INVALID_KEY", "the encrypted private key's AES-CBC IV is not 16 bytes");
   const ciphertext = der.subarray(data.start, data.end);
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) fail("INVALID_KEY", "the encrypted private key's data is not whole AES blocks");
-  return { salt: der.subarray(salt.start, salt.end), iterations, hash, aesBits, iv: der.subarray(iv.start, iv.end), ciphertext };
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0)
+    fail("INVALID_KEY", "the encrypted private key's data is not whole AES blocks");
+  return {
+    salt: der.subarray(salt.start, salt.end),
+    iterations,
+    hash,
+    aesBits,
+    iv: der.subarray(iv.start, iv.end),
+    ciphertext,
+  };
 }
 
 /**
@@ -155,12 +174,18 @@ function parse(der: Uint8Array): Pbes2 {
  * const pkcs8 = await decryptPkcs8(parsePem(pem)!.der, passphrase, crypto.subtle);
  * ```
  */
-export async function decryptPkcs8(der: Uint8Array, passphrase: string | undefined, subtle: SubtleCrypto): Promise<Uint8Array> {
+export async function decryptPkcs8(
+  der: Uint8Array,
+  passphrase: string | undefined,
+  subtle: SubtleCrypto,
+): Promise<Uint8Array> {
   if (passphrase === undefined) fail("INVALID_KEY", "the private key is encrypted; pass its passphrase");
   const p = parse(der);
   let plain: ArrayBuffer;
   try {
-    const password = await subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
+    const password = await subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, [
+      "deriveKey",
+    ]);
     const key = await subtle.deriveKey(
       { name: "PBKDF2", salt: p.salt as BufferSource, iterations: p.iterations, hash: p.hash },
       password,
@@ -172,11 +197,17 @@ export async function decryptPkcs8(der: Uint8Array, passphrase: string | undefin
   } catch (cause) {
     // AES-CBC padding that does not check out is WebCrypto's only sign of a wrong passphrase.
     const name = (cause as { name?: string } | null)?.name;
-    if (name === "OperationError") fail("INVALID_KEY", "the private key could not be decrypted: is the passphrase right?", cause);
-    throw new CfSignError("INVALID_KEY", `this runtime's WebCrypto cannot decrypt the key (AES-${p.aesBits}-CBC, PBKDF2 ${p.hash})`, { cause });
+    if (name === "OperationError")
+      fail("INVALID_KEY", "the private key could not be decrypted: is the passphrase right?", cause);
+    throw new CfSignError(
+      "INVALID_KEY",
+      `this runtime's WebCrypto cannot decrypt the key (AES-${p.aesBits}-CBC, PBKDF2 ${p.hash})`,
+      { cause },
+    );
   }
   const pkcs8 = new Uint8Array(plain);
   // A wrong passphrase still passes the padding check about once in 256 tries; the result is then not PKCS#8.
-  if (pkcs8Algorithm(pkcs8) === null) fail("INVALID_KEY", "the private key could not be decrypted: is the passphrase right?");
+  if (pkcs8Algorithm(pkcs8) === null)
+    fail("INVALID_KEY", "the private key could not be decrypted: is the passphrase right?");
   return pkcs8;
 }

@@ -11,7 +11,15 @@
  * @module
  */
 import { CfSignError, fail } from "../errors.ts";
-import { ecdsaDerToP1363, encodeTlv, OID_EC_PUBLIC_KEY, OID_P256, OID_RSA_ENCRYPTION, parsePem, readTlv } from "./der.ts";
+import {
+  ecdsaDerToP1363,
+  encodeTlv,
+  OID_EC_PUBLIC_KEY,
+  OID_P256,
+  OID_RSA_ENCRYPTION,
+  parsePem,
+  readTlv,
+} from "./der.ts";
 import {
   isCryptoKey,
   isKeyObjectLike,
@@ -112,7 +120,10 @@ function fromPem(text: string): Promise<VerifyKey> {
   }
   if (pem.label === "PUBLIC KEY") return fromSpki(pem.der);
   if (pem.label.includes("PRIVATE KEY")) {
-    fail("INVALID_KEY", "a private key was given where the public key is needed; extract it with: openssl pkey -pubout");
+    fail(
+      "INVALID_KEY",
+      "a private key was given where the public key is needed; extract it with: openssl pkey -pubout",
+    );
   }
   if (pem.label === "CERTIFICATE") {
     fail("INVALID_KEY", "a certificate was given; extract its public key with: openssl x509 -pubkey -noout");
@@ -151,27 +162,41 @@ function spkiAlgorithm(der: Uint8Array): "rsa" | "p256" | "other-ec" | "other" |
 async function fromSpki(der: Uint8Array): Promise<VerifyKey> {
   const kind = spkiAlgorithm(der);
   if (kind === null) fail("INVALID_KEY", "the public key could not be read as SPKI");
-  if (kind === "other") fail("UNSUPPORTED_KEY", "the public key is neither RSA nor ECDSA; CloudFront accepts only RSA-2048 and ECDSA P-256");
-  if (kind === "other-ec") fail("UNSUPPORTED_KEY", "the EC public key is not on P-256; CloudFront accepts only P-256 and RSA-2048");
+  if (kind === "other")
+    fail(
+      "UNSUPPORTED_KEY",
+      "the public key is neither RSA nor ECDSA; CloudFront accepts only RSA-2048 and ECDSA P-256",
+    );
+  if (kind === "other-ec")
+    fail("UNSUPPORTED_KEY", "the EC public key is not on P-256; CloudFront accepts only P-256 and RSA-2048");
   const bytes = der as BufferSource;
   if (kind === "p256") {
-    const key = await importOrFail(() => subtle().importKey("spki", bytes, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]));
+    const key = await importOrFail(() =>
+      subtle().importKey("spki", bytes, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]),
+    );
     return ecdsaKey(key);
   }
-  return rsaKey((hash) => subtle().importKey("spki", bytes, { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] }, false, ["verify"]));
+  return rsaKey((hash) =>
+    subtle().importKey("spki", bytes, { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] }, false, ["verify"]),
+  );
 }
 
 async function fromJwk(jwk: JsonWebKey): Promise<VerifyKey> {
   if (jwk.kty === "RSA") {
     if (typeof jwk.n !== "string" || typeof jwk.e !== "string") fail("INVALID_KEY", "the RSA JWK needs n and e");
     const bare: JsonWebKey = { kty: "RSA", n: jwk.n, e: jwk.e };
-    return rsaKey((hash) => subtle().importKey("jwk", bare, { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] }, false, ["verify"]));
+    return rsaKey((hash) =>
+      subtle().importKey("jwk", bare, { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] }, false, ["verify"]),
+    );
   }
   if (jwk.kty === "EC") {
-    if (jwk.crv !== "P-256") fail("UNSUPPORTED_KEY", `the JWK is on ${String(jwk.crv)}; CloudFront accepts only P-256 and RSA-2048`);
+    if (jwk.crv !== "P-256")
+      fail("UNSUPPORTED_KEY", `the JWK is on ${String(jwk.crv)}; CloudFront accepts only P-256 and RSA-2048`);
     // Only the public members: a private JWK (or a private KeyObject's export) verifies like its public half.
     const bare: JsonWebKey = { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
-    const key = await importOrFail(() => subtle().importKey("jwk", bare, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]));
+    const key = await importOrFail(() =>
+      subtle().importKey("jwk", bare, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]),
+    );
     return ecdsaKey(key);
   }
   fail("UNSUPPORTED_KEY", `the JWK is of type ${String(jwk.kty)}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
@@ -182,7 +207,8 @@ async function fromCryptoKey(key: CryptoKey): Promise<VerifyKey> {
   if (!key.usages.includes("verify")) fail("INVALID_KEY", 'the CryptoKey was not imported with the "verify" usage');
   const alg = key.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm;
   if (alg.name === "ECDSA") {
-    if (alg.namedCurve !== "P-256") fail("UNSUPPORTED_KEY", `the key is ECDSA on ${alg.namedCurve}; CloudFront accepts only P-256 and RSA-2048`);
+    if (alg.namedCurve !== "P-256")
+      fail("UNSUPPORTED_KEY", `the key is ECDSA on ${alg.namedCurve}; CloudFront accepts only P-256 and RSA-2048`);
     return ecdsaKey(key);
   }
   if (alg.name === "RSASSA-PKCS1-v1_5") {
@@ -193,14 +219,24 @@ async function fromCryptoKey(key: CryptoKey): Promise<VerifyKey> {
       // An RSA CryptoKey is bound to one hash; re-import for the other one if the key allows it.
       if (!key.extractable) return null;
       const jwk = await subtle().exportKey("jwk", key);
-      return subtle().importKey("jwk", { kty: "RSA", n: jwk.n, e: jwk.e }, { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] }, false, ["verify"]);
+      return subtle().importKey(
+        "jwk",
+        { kty: "RSA", n: jwk.n, e: jwk.e },
+        { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] },
+        false,
+        ["verify"],
+      );
     }, false);
   }
-  fail("UNSUPPORTED_KEY", `the CryptoKey is ${alg.name}; CloudFront keys are RSASSA-PKCS1-v1_5 (RSA-2048) or ECDSA P-256`);
+  fail(
+    "UNSUPPORTED_KEY",
+    `the CryptoKey is ${alg.name}; CloudFront keys are RSASSA-PKCS1-v1_5 (RSA-2048) or ECDSA P-256`,
+  );
 }
 
 function checkModulus(bits: number): void {
-  if (bits !== 2048) fail("UNSUPPORTED_KEY", `the key is RSA-${bits}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
+  if (bits !== 2048)
+    fail("UNSUPPORTED_KEY", `the key is RSA-${bits}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
 }
 
 async function importOrFail(run: () => Promise<CryptoKey>): Promise<CryptoKey> {
@@ -221,7 +257,9 @@ async function rsaKey(load: (hash: HashAlgorithm) => Promise<CryptoKey | null>, 
   const keys: Partial<Record<HashAlgorithm, Promise<CryptoKey | null>>> = {};
   const forHash = (hash: HashAlgorithm): Promise<CryptoKey | null> =>
     (keys[hash] ??= load(hash).catch((cause: unknown) => {
-      throw cause instanceof CfSignError ? cause : new CfSignError("INVALID_KEY", "the public key could not be imported", { cause });
+      throw cause instanceof CfSignError
+        ? cause
+        : new CfSignError("INVALID_KEY", "the public key could not be imported", { cause });
     }));
   if (check) {
     const key = await forHash("SHA256");
@@ -267,7 +305,8 @@ export async function verifySignature(
     params = "RSASSA-PKCS1-v1_5";
     sig = signature;
   } else {
-    const raw = format === "der" ? ecdsaDerToP1363(signature, P256_HALF) : signature.length === 2 * P256_HALF ? signature : null;
+    const raw =
+      format === "der" ? ecdsaDerToP1363(signature, P256_HALF) : signature.length === 2 * P256_HALF ? signature : null;
     if (raw === null) return false;
     params = { name: "ECDSA", hash: WEB_HASH[hash] };
     sig = raw;

@@ -44,9 +44,15 @@ export function retryPolicy(options: RetryOptions | undefined): RetryPolicy {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
     throw new CfSignError("INVALID_ARGUMENT", "retry.maxAttempts must be a whole number from 1 to 100");
   }
-  for (const [name, v] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
+  for (const [name, v] of [
+    ["baseDelayMs", baseDelayMs],
+    ["maxDelayMs", maxDelayMs],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 600_000) {
-      throw new CfSignError("INVALID_ARGUMENT", `retry.${name} must be a whole number of milliseconds from 0 to 600000`);
+      throw new CfSignError(
+        "INVALID_ARGUMENT",
+        `retry.${name} must be a whole number of milliseconds from 0 to 600000`,
+      );
     }
   }
   if (typeof random !== "function") throw new CfSignError("INVALID_ARGUMENT", "retry.random must be a function");
@@ -108,7 +114,16 @@ const TRANSIENT = new Set([
 ]);
 
 /** Node's codes for a connection that broke or never answered. */
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "ECONNABORTED", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+]);
 
 /**
  * Classifies a failure of an AWS SDK v3 call (its `name`, `$metadata.httpStatusCode`,
@@ -119,14 +134,20 @@ const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT
  */
 export function classifyFailure(err: unknown): FailureKind {
   if (typeof err !== "object" || err === null) return "permanent";
-  const e = err as { name?: unknown; code?: unknown; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: unknown } };
+  const e = err as {
+    name?: unknown;
+    code?: unknown;
+    $retryable?: { throttling?: boolean };
+    $metadata?: { httpStatusCode?: unknown };
+  };
   const name = typeof e.name === "string" ? e.name : "";
   if (name === "AbortError") return "aborted";
   const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
   if (THROTTLING.has(name) || status === 429 || e.$retryable?.throttling === true) return "throttled";
   if (TRANSIENT.has(name) || (status !== undefined && status >= 500) || e.$retryable !== undefined) return "transient";
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return "transient";
-  if (status === undefined && /socket hang up|network|ECONNRESET/i.test(String((err as Error).message))) return "transient";
+  if (status === undefined && /socket hang up|network|ECONNRESET/i.test(String((err as Error).message)))
+    return "transient";
   return "permanent";
 }
 

@@ -55,7 +55,7 @@ async function toCryptoKey(options: KeyImportOptions): Promise<{ key: CryptoKey;
     return importJwk(input as JsonWebKey, hashAlgorithm);
   }
   let der: Uint8Array;
-  if (typeof input === "string" || (input instanceof Uint8Array && input[0] === 0x2d /* - */)) {
+  if (typeof input === "string" || (input instanceof Uint8Array && input[0] === 0x2d) /* - */) {
     const text = typeof input === "string" ? input : new TextDecoder().decode(input);
     const pem = parsePem(text);
     if (pem === null) fail("INVALID_KEY", "the private key is not valid PEM");
@@ -71,7 +71,8 @@ async function toCryptoKey(options: KeyImportOptions): Promise<{ key: CryptoKey;
     else if (pem.label === "RSA PRIVATE KEY") der = wrapPkcs1RsaKey(pem.der);
     else if (pem.label === "EC PRIVATE KEY") {
       const wrapped = wrapSec1EcKey(pem.der);
-      if (wrapped === null) fail("UNSUPPORTED_KEY", "the EC key is not on P-256; CloudFront accepts only P-256 and RSA-2048");
+      if (wrapped === null)
+        fail("UNSUPPORTED_KEY", "the EC key is not on P-256; CloudFront accepts only P-256 and RSA-2048");
       der = wrapped;
     } else if (pem.label === "PRIVATE KEY") der = pem.der;
     else fail("INVALID_KEY", `PEM "${pem.label}" is not a private key`);
@@ -89,12 +90,12 @@ async function toCryptoKey(options: KeyImportOptions): Promise<{ key: CryptoKey;
 async function importPkcs8(der: Uint8Array, hash: HashAlgorithm): Promise<{ key: CryptoKey; algorithm: KeyAlgorithm }> {
   const kind = pkcs8Algorithm(der);
   if (kind === null) fail("INVALID_KEY", "the private key could not be read as PKCS#8");
-  if (kind.kind === "other") fail("UNSUPPORTED_KEY", "the key is neither RSA nor ECDSA; CloudFront accepts only RSA-2048 and ECDSA P-256");
-  if (kind.kind === "ec" && !kind.p256) fail("UNSUPPORTED_KEY", "the EC key is not on P-256; CloudFront accepts only P-256 and RSA-2048");
+  if (kind.kind === "other")
+    fail("UNSUPPORTED_KEY", "the key is neither RSA nor ECDSA; CloudFront accepts only RSA-2048 and ECDSA P-256");
+  if (kind.kind === "ec" && !kind.p256)
+    fail("UNSUPPORTED_KEY", "the EC key is not on P-256; CloudFront accepts only P-256 and RSA-2048");
   const params =
-    kind.kind === "rsa"
-      ? { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] }
-      : { name: "ECDSA", namedCurve: "P-256" };
+    kind.kind === "rsa" ? { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] } : { name: "ECDSA", namedCurve: "P-256" };
   let key: CryptoKey;
   try {
     key = await subtle().importKey("pkcs8", der as BufferSource, params, false, ["sign"]);
@@ -109,7 +110,8 @@ async function importJwk(jwk: JsonWebKey, hash: HashAlgorithm): Promise<{ key: C
   let params: RsaHashedImportParams | EcKeyImportParams;
   if (jwk.kty === "RSA") params = { name: "RSASSA-PKCS1-v1_5", hash: WEB_HASH[hash] };
   else if (jwk.kty === "EC") {
-    if (jwk.crv !== "P-256") fail("UNSUPPORTED_KEY", `the JWK is on ${jwk.crv}; CloudFront accepts only P-256 and RSA-2048`);
+    if (jwk.crv !== "P-256")
+      fail("UNSUPPORTED_KEY", `the JWK is on ${jwk.crv}; CloudFront accepts only P-256 and RSA-2048`);
     params = { name: "ECDSA", namedCurve: "P-256" };
   } else fail("UNSUPPORTED_KEY", `the JWK is of type ${jwk.kty}; CloudFront accepts only RSA-2048 and ECDSA P-256`);
   // Drop alg/key_ops/use so a JWK minted for another hash or use still imports for signing.

@@ -27,10 +27,7 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 /** One signed URL (see {@link HotPath.assembleUrls}). */
 function assembleUrl(part: UrlParts, suffix: string): string {
   const sep = part.url.includes("?") ? "&" : "?";
-  const head =
-    part.policy === undefined
-      ? "Expires=" + part.expires
-      : "Policy=" + encodeBase64(part.policy);
+  const head = part.policy === undefined ? "Expires=" + part.expires : "Policy=" + encodeBase64(part.policy);
   return part.url + sep + head + "&Signature=" + encodeBase64(part.signature) + suffix;
 }
 

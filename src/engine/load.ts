@@ -43,12 +43,14 @@ export function createHotPathLoader(source: WasmSource): HotPathLoader {
   return (name) => {
     if (name === "js") return Promise.resolve(jsHotPath);
     wasm ??= Promise.resolve()
-      .then(() => (typeof source === "function" ? source().then(createWasmHotPath) : createWasmHotPathSync(source.compileSync())))
+      .then(() =>
+        typeof source === "function" ? source().then(createWasmHotPath) : createWasmHotPathSync(source.compileSync()),
+      )
       .catch((cause: unknown) => {
         wasm = undefined;
         throw new CfSignError(
           "ENGINE_FAILURE",
-          "the WebAssembly hot path could not be loaded in this runtime; engine: \"js\" gives the same bytes " +
+          'the WebAssembly hot path could not be loaded in this runtime; engine: "js" gives the same bytes ' +
             "(on Cloudflare Workers, which refuse to compile WebAssembly from bytes, make sure the bundler " +
             'picks the "workerd" export of cfsign, which imports the .wasm file)',
           { cause },

@@ -65,14 +65,7 @@ interface WasmExports {
   policiesSize(table: number, count: number): number;
   policiesWrite(table: number, count: number, out: number, offsets: number): number;
   urlsSize(table: number, count: number, suffixLen: number): number;
-  urlsWrite(
-    table: number,
-    count: number,
-    suffix: number,
-    suffixLen: number,
-    out: number,
-    offsets: number,
-  ): number;
+  urlsWrite(table: number, count: number, suffix: number, suffixLen: number, out: number, offsets: number): number;
   base64Encode(src: number, n: number, dst: number): number;
   base64Decode(src: number, n: number, dst: number): number;
   countLines(input: number, n: number): number;
@@ -164,9 +157,7 @@ class Heap {
     const have = this.u8.byteLength / PAGE;
     const need = Math.ceil(end / PAGE);
     if (need > MAX_PAGES) {
-      throw new RangeError(
-        `cfsign wasm engine: batch needs ${end} bytes of memory, more than WebAssembly's 4 GiB`,
-      );
+      throw new RangeError(`cfsign wasm engine: batch needs ${end} bytes of memory, more than WebAssembly's 4 GiB`);
     }
     try {
       // Doubling keeps the number of grow calls (and copies) logarithmic.

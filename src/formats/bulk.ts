@@ -78,7 +78,8 @@ export interface BulkFrame {
 /** @internal The limit of `options`, checked. */
 export function maxItemBytes(options: BulkReadOptions | undefined): number {
   const max = options?.maxUrlBytes ?? DEFAULT_MAX_ITEM_BYTES;
-  if (!Number.isInteger(max) || max < 1) throw new CfSignError("INVALID_ARGUMENT", "maxUrlBytes must be a positive integer");
+  if (!Number.isInteger(max) || max < 1)
+    throw new CfSignError("INVALID_ARGUMENT", "maxUrlBytes must be a positive integer");
   return max;
 }
 
@@ -134,7 +135,8 @@ export function encodeUtf8(text: string): Uint8Array {
 /** ASCII bytes as a string, without TextDecoder's per-call cost for short lines. */
 function latin1(bytes: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  for (let i = 0; i < bytes.length; i += 8192)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
   return s;
 }
 

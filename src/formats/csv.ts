@@ -68,7 +68,10 @@ const CR = /* @__PURE__ */ new Uint8Array([13]);
  * }
  * ```
  */
-export async function* readCsv(chunks: AsyncIterable<Uint8Array>, options?: CsvReadOptions): AsyncGenerator<BulkRecord> {
+export async function* readCsv(
+  chunks: AsyncIterable<Uint8Array>,
+  options?: CsvReadOptions,
+): AsyncGenerator<BulkRecord> {
   const maxUrl = maxItemBytes(options);
   const maxRecord = options?.maxRecordBytes ?? 1 << 20;
   const column = (options?.column ?? "url").toLowerCase();
@@ -139,7 +142,13 @@ export async function* readCsv(chunks: AsyncIterable<Uint8Array>, options?: CsvR
     const text = raw === undefined ? "" : decodeUtf8(raw);
     if (text === undefined) return { kind: "bad", line: at, error: notUtf8("URL field"), render };
     const url = unquote(text).trim();
-    if (url === "") return { kind: "bad", line: at, error: new CfSignError("INVALID_URL", "the row has no value in the URL column"), render };
+    if (url === "")
+      return {
+        kind: "bad",
+        line: at,
+        error: new CfSignError("INVALID_URL", "the row has no value in the URL column"),
+        render,
+      };
     return { kind: "url", url, line: at, render };
   };
   const afterQuote = (): Error => inputError(`the CSV input has text after a closing quote on line ${line}`);
@@ -266,7 +275,9 @@ export function quoteCsv(value: string): string {
 
 /** The value of a field as written: quotes removed and `""` made `"` when it is quoted. */
 function unquote(raw: string): string {
-  return raw.startsWith('"') ? raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined).replace(/""/g, '"') : raw;
+  return raw.startsWith('"')
+    ? raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined).replace(/""/g, '"')
+    : raw;
 }
 
 function isBlank(bytes: Uint8Array): boolean {

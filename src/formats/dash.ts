@@ -157,7 +157,15 @@ export function parseMpd(text: string): { root: MpdElement; urls: MpdUrl[] } {
       const content = text.slice(i, endTag);
       const trimmedEnd = i + content.trimEnd().length;
       if (content.trim() !== "") {
-        const url: MpdUrl = { value: decodeXml(content.trim()), where: local, template: false, line: lineAt(trimmedEnd), index: urls.length, insertAt: trimmedEnd, quote: "" };
+        const url: MpdUrl = {
+          value: decodeXml(content.trim()),
+          where: local,
+          template: false,
+          line: lineAt(trimmedEnd),
+          index: urls.length,
+          insertAt: trimmedEnd,
+          quote: "",
+        };
         urls.push(url);
         element.urls.push(url);
       }

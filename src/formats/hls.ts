@@ -71,7 +71,13 @@ export const URI_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Pla
 };
 
 /** Kinds whose URI names another playlist (what `--recursive` follows, less the interstitial asset). */
-const PLAYLIST_KINDS: ReadonlySet<PlaylistUriKind> = new Set(["variant", "media", "i-frame", "rendition-report", "asset"]);
+const PLAYLIST_KINDS: ReadonlySet<PlaylistUriKind> = new Set([
+  "variant",
+  "media",
+  "i-frame",
+  "rendition-report",
+  "asset",
+]);
 
 /**
  * Kinds whose requests a player extends with query parameters of its own, so a per-URI signature of
@@ -147,7 +153,8 @@ export function playlistUris(text: string): PlaylistUri[] {
  * ```
  */
 export function rewritePlaylist(text: string, replace: (uri: PlaylistUri) => string | undefined): string {
-  if (typeof replace !== "function") fail("INVALID_ARGUMENT", "rewritePlaylist takes a function that returns each URI's replacement");
+  if (typeof replace !== "function")
+    fail("INVALID_ARGUMENT", "rewritePlaylist takes a function that returns each URI's replacement");
   const spans = scan(text);
   let out = "";
   let at = 0;
@@ -177,7 +184,7 @@ function scan(text: string): Span[] {
   let afterStreamInf = false;
   // A byte order mark before #EXTM3U (which isHlsPlaylist allows) is not part of the header line:
   // U+FEFF is whitespace to trim, so the header would otherwise read as a URI line.
-  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; start < text.length; ) {
+  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; start < text.length;) {
     lineNumber++;
     const lf = text.indexOf("\n", start);
     const end = lf === -1 ? text.length : lf;
@@ -307,7 +314,8 @@ export function playlistDefinitions(text: string): PlaylistDefinition[] {
     const name = attributes.get("NAME");
     if (name !== undefined && value !== undefined) out.push({ name, source: "value", value, line: k + 1 });
     else if (attributes.has("IMPORT")) out.push({ name: attributes.get("IMPORT")!, source: "import", line: k + 1 });
-    else if (attributes.has("QUERYPARAM")) out.push({ name: attributes.get("QUERYPARAM")!, source: "queryparam", line: k + 1 });
+    else if (attributes.has("QUERYPARAM"))
+      out.push({ name: attributes.get("QUERYPARAM")!, source: "queryparam", line: k + 1 });
   }
   return out;
 }
@@ -320,7 +328,10 @@ export function playlistDefinitions(text: string): PlaylistDefinition[] {
  * @param values - the variables' values
  * @returns the URI with every known variable substituted, and whether any reference is left
  */
-export function substituteVariables(uri: string, values: ReadonlyMap<string, string>): { uri: string; unresolved: boolean } {
+export function substituteVariables(
+  uri: string,
+  values: ReadonlyMap<string, string>,
+): { uri: string; unresolved: boolean } {
   let unresolved = false;
   const out = uri.replace(VARIABLE_REFERENCE, (whole, name: string) => {
     const v = values.get(name);

@@ -45,9 +45,13 @@ export const JSON_ARRAY_FRAME: BulkFrame = { head: "[", tail: "\n]\n" };
  * out += JSON_ARRAY_FRAME.tail;
  * ```
  */
-export async function* readJsonArray(chunks: AsyncIterable<Uint8Array>, options?: BulkReadOptions): AsyncGenerator<BulkRecord> {
+export async function* readJsonArray(
+  chunks: AsyncIterable<Uint8Array>,
+  options?: BulkReadOptions,
+): AsyncGenerator<BulkRecord> {
   const max = maxItemBytes(options);
-  const bad = (line: number, what: string): Error => inputError(`the JSON input is not an array of URL strings: ${what} on line ${line}`);
+  const bad = (line: number, what: string): Error =>
+    inputError(`the JSON input is not an array of URL strings: ${what} on line ${line}`);
   const iterator = withoutBom(chunks)[Symbol.asyncIterator]();
   let chunk: Uint8Array = new Uint8Array(0);
   let pos = 0;
@@ -138,7 +142,8 @@ export async function* readJsonArray(chunks: AsyncIterable<Uint8Array>, options?
     }
     items++;
     const first = items === 1;
-    const render = (signed: string | undefined): string => (first ? "" : ",") + "\n  " + (signed === undefined ? "null" : JSON.stringify(signed));
+    const render = (signed: string | undefined): string =>
+      (first ? "" : ",") + "\n  " + (signed === undefined ? "null" : JSON.stringify(signed));
     if (overLimit) {
       yield { kind: "bad", line: start, error: tooLong("string", max), render };
     } else {

@@ -50,7 +50,10 @@ type Mode = typeof KEEP | typeof PASS | typeof SKIP;
  * }
  * ```
  */
-export async function* readLines(chunks: AsyncIterable<Uint8Array>, options?: BulkReadOptions): AsyncGenerator<BulkRecord> {
+export async function* readLines(
+  chunks: AsyncIterable<Uint8Array>,
+  options?: BulkReadOptions,
+): AsyncGenerator<BulkRecord> {
   const max = maxItemBytes(options);
   const partial = new ByteBuilder();
   let mode: Mode = KEEP;
@@ -89,7 +92,14 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options?: Bu
 
 const LF = /* @__PURE__ */ new Uint8Array([10]);
 
-function endOfLine(mode: Mode, partial: ByteBuilder, line: number, max: number, hasLf: boolean, lastByte: number): BulkRecord {
+function endOfLine(
+  mode: Mode,
+  partial: ByteBuilder,
+  line: number,
+  max: number,
+  hasLf: boolean,
+  lastByte: number,
+): BulkRecord {
   if (mode === PASS) return { kind: "pass", bytes: hasLf ? LF : new Uint8Array(0) };
   if (mode === SKIP) {
     const terminator = hasLf ? (lastByte === 13 ? "\r\n" : "\n") : "";

@@ -27,7 +27,8 @@ export function ownOptions<T extends object>(value: T): T {
 /** The defined own properties of a batch item, without its `url`. */
 export function definedOnly<T extends object>(value: T): Partial<T> {
   const out = Object.create(null) as Partial<T>;
-  for (const [k, v] of Object.entries(value)) if (v !== undefined && k !== "url") (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(value))
+    if (v !== undefined && k !== "url") (out as Record<string, unknown>)[k] = v;
   return out;
 }
 

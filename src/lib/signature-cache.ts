@@ -109,7 +109,8 @@ export class SignatureCache {
       this.#touch(slot);
     } else if (this.#keys.length < this.#capacity) {
       slot = this.#keys.length;
-      if (slot % PAGE_SLOTS === 0) this.#pages.push(new Uint8Array(Math.min(PAGE_SLOTS, this.#capacity - slot) * this.#stride));
+      if (slot % PAGE_SLOTS === 0)
+        this.#pages.push(new Uint8Array(Math.min(PAGE_SLOTS, this.#capacity - slot) * this.#stride));
       this.#keys.push(key);
       this.#lengths.push(0);
       this.#newer.push(NONE);

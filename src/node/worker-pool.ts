@@ -192,7 +192,9 @@ export class SigningPool {
           const a = ends[i]!;
           const b = ends[i + 1]!;
           out[start + i] =
-            b > a ? bytes.subarray(a, b) : new CfSignError("SIGNING_FAILED", "the platform returned an empty signature");
+            b > a
+              ? bytes.subarray(a, b)
+              : new CfSignError("SIGNING_FAILED", "the platform returned an empty signature");
         }
         for (let k = 0; k < failed.length; k += 2) {
           out[start + (failed[k] as number)] = new CfSignError("SIGNING_FAILED", "node:crypto could not sign", {
@@ -221,7 +223,12 @@ export class SigningPool {
     }
     return new Promise<JobResult>((resolve, reject) => {
       if (w.dead) {
-        reject(new CfSignError("SIGNING_FAILED", this.#closed || w.closing ? CLOSED_MESSAGE : "a signing worker thread stopped"));
+        reject(
+          new CfSignError(
+            "SIGNING_FAILED",
+            this.#closed || w.closing ? CLOSED_MESSAGE : "a signing worker thread stopped",
+          ),
+        );
         return;
       }
       w.post({ id: this.#nextId++, start, count, resolve, reject }, data, ends);
@@ -276,7 +283,7 @@ export function createSigningPool(
 ): SigningPool {
   const { size, maxChunk } = options;
   if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
-    throw new CfSignError("INVALID_ARGUMENT", "workers must be a positive integer or \"auto\"");
+    throw new CfSignError("INVALID_ARGUMENT", 'workers must be a positive integer or "auto"');
   }
   if (maxChunk !== undefined && (!Number.isInteger(maxChunk) || maxChunk < 1)) {
     throw new CfSignError("INVALID_ARGUMENT", "maxChunk must be a positive integer");

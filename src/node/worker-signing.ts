@@ -26,7 +26,11 @@ import { createSigningPool } from "./worker-pool.ts";
  * @returns the batch signer, or `null`
  * @throws {@link CfSignError} `INVALID_ARGUMENT` for a custom signer (it signs where it lives) or a bad count
  */
-export function createBatchSigner(key: KeyImportOptions, algorithm: KeyAlgorithm, workers: WorkersOption): BatchSigner | null {
+export function createBatchSigner(
+  key: KeyImportOptions,
+  algorithm: KeyAlgorithm,
+  workers: WorkersOption,
+): BatchSigner | null {
   if (isCustomSigner(key.privateKey)) {
     fail("INVALID_ARGUMENT", "workers cannot be used with a custom signer; it signs wherever it lives");
   }

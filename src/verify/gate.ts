@@ -64,7 +64,10 @@ export const GATE_REASON_HEADER = "x-cfsign-reason";
  * @param result - a refused verifier result
  * @returns the code and message of the XML body
  */
-export function cloudFrontError(result: Pick<VerifyResult, "reason" | "keyPairId">): { code: GateErrorCode; message: string } {
+export function cloudFrontError(result: Pick<VerifyResult, "reason" | "keyPairId">): {
+  code: GateErrorCode;
+  message: string;
+} {
   if (result.reason === "MISSING_KEY_PAIR_ID" || (result.reason === "UNKNOWN_KEY" && result.keyPairId === "")) {
     return { code: "MissingKey", message: "Missing Key-Pair-Id query parameter or cookie value" };
   }
@@ -102,14 +105,17 @@ export function cloudFrontError(result: Pick<VerifyResult, "reason" | "keyPairId
  * ```
  */
 export function createGate(options: GateOptions): Gate {
-  if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "createGate takes an options object with publicKeys and origin");
+  if (typeof options !== "object" || options === null)
+    fail("INVALID_ARGUMENT", "createGate takes an options object with publicKeys and origin");
   const { publicKeys, origin, clientIp, now, boundary = "exclusive", explain = true } = options;
   if (typeof publicKeys !== "object" || publicKeys === null || Array.isArray(publicKeys)) {
     fail("INVALID_ARGUMENT", "publicKeys must map key pair ids to public keys, e.g. { K2JCJMDEHXQW5F: pem }");
   }
   if (typeof origin !== "function") fail("INVALID_ARGUMENT", "origin must be a function (request) => Response");
-  if (clientIp !== undefined && typeof clientIp !== "function") fail("INVALID_ARGUMENT", "clientIp must be a function (request) => string | undefined");
-  if (boundary !== "exclusive" && boundary !== "inclusive") fail("INVALID_ARGUMENT", 'boundary must be "exclusive" or "inclusive"');
+  if (clientIp !== undefined && typeof clientIp !== "function")
+    fail("INVALID_ARGUMENT", "clientIp must be a function (request) => string | undefined");
+  if (boundary !== "exclusive" && boundary !== "inclusive")
+    fail("INVALID_ARGUMENT", 'boundary must be "exclusive" or "inclusive"');
   if (typeof explain !== "boolean") fail("INVALID_ARGUMENT", "explain must be true or false");
   const timeOf = typeof now === "function" ? now : () => now;
 

@@ -15,7 +15,11 @@
  * @module
  */
 import { keyPairIdProblem } from "../cloudfront/key-pair-id.ts";
-import { SIGNING_PARAMETER_NAMES, signingParameterIgnoringCase, type SigningParameterName } from "../cloudfront/params.ts";
+import {
+  SIGNING_PARAMETER_NAMES,
+  signingParameterIgnoringCase,
+  type SigningParameterName,
+} from "../cloudfront/params.ts";
 import { cannedPolicyText, readPolicy } from "../cloudfront/policy.ts";
 import { resourceCovers } from "../cloudfront/resource.ts";
 import {
@@ -136,7 +140,11 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
   if (typeof url !== "string") fail("INVALID_ARGUMENT", "inspectSignedUrl takes the signed URL as a string");
   const { now } = options;
   const nowSeconds =
-    now === undefined ? Date.now() / 1000 : now instanceof Date ? now.getTime() / 1000 : toEpochSeconds(now, "now", "floor");
+    now === undefined
+      ? Date.now() / 1000
+      : now instanceof Date
+        ? now.getTime() / 1000
+        : toEpochSeconds(now, "now", "floor");
   const findings: Finding[] = [];
   const error = (code: FindingCode, message: string): void => void findings.push({ severity: "error", code, message });
   const warn = (code: FindingCode, message: string): void => void findings.push({ severity: "warning", code, message });
@@ -165,7 +173,8 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
     return base;
   }
   const bytes = encoder.encode(sent).length;
-  if (bytes > MAX_URL_BYTES) error("URL_TOO_LONG", `the URL is ${bytes} bytes; CloudFront accepts at most ${MAX_URL_BYTES}`);
+  if (bytes > MAX_URL_BYTES)
+    error("URL_TOO_LONG", `the URL is ${bytes} bytes; CloudFront accepts at most ${MAX_URL_BYTES}`);
   const rewrite = clientRewrite(sent);
   if (rewrite !== null) {
     error(
@@ -190,7 +199,10 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
           "and add the fragment after the signing parameters",
       );
     } else {
-      warn("FRAGMENT", "the URL has a #fragment; clients do not send it, so it is not part of what CloudFront checks (fine if it was added after signing)");
+      warn(
+        "FRAGMENT",
+        "the URL has a #fragment; clients do not send it, so it is not part of what CloudFront checks (fine if it was added after signing)",
+      );
     }
   }
   const caseMistakes = new Set<string>();
@@ -199,11 +211,17 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
     if (wrongCase !== undefined) caseMistakes.add(`${name.slice(0, 40)} (CloudFront's name is ${wrongCase})`);
   }
   for (const mistake of caseMistakes) {
-    warn("SIGNING_PARAMETER_CASE", `the query parameter ${mistake} differs only in case from a signing parameter; CloudFront's names are case-sensitive`);
+    warn(
+      "SIGNING_PARAMETER_CASE",
+      `the query parameter ${mistake} differs only in case from a signing parameter; CloudFront's names are case-sensitive`,
+    );
   }
   if (signing.size === 0) {
     if (!findings.some((f) => f.code === "S3_PRESIGNED_URL" || f.code === "SIGNING_PARAMETERS_IN_FRAGMENT")) {
-      error("NOT_SIGNED", "the URL carries no CloudFront signing parameters (Expires or Policy, Signature, Key-Pair-Id)");
+      error(
+        "NOT_SIGNED",
+        "the URL carries no CloudFront signing parameters (Expires or Policy, Signature, Key-Pair-Id)",
+      );
     }
     return base;
   }
@@ -242,9 +260,15 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
               : "neither RSA-2048 nor ECDSA P-256";
       signature = { bytes: decoded.length, looksLike };
       if (decoded.length === 64) {
-        error("SIGNATURE_FORMAT", "the signature is 64 bytes: a raw r||s ECDSA signature as WebCrypto returns it, but CloudFront needs DER (about 70-72 bytes)");
+        error(
+          "SIGNATURE_FORMAT",
+          "the signature is 64 bytes: a raw r||s ECDSA signature as WebCrypto returns it, but CloudFront needs DER (about 70-72 bytes)",
+        );
       } else if (looksLike.startsWith("neither")) {
-        error("SIGNATURE_FORMAT", `the signature is ${decoded.length} bytes, which is neither an RSA-2048 (256) nor an ECDSA P-256 DER (70-72) signature`);
+        error(
+          "SIGNATURE_FORMAT",
+          `the signature is ${decoded.length} bytes, which is neither an RSA-2048 (256) nor an ECDSA P-256 DER (70-72) signature`,
+        );
       }
     }
   }
@@ -286,21 +310,32 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
       ipAddress = statement.Condition.IpAddress?.["AWS:SourceIp"] ?? null;
       expires = policyTime(lessThan, nowSeconds);
       if (lessThan >= MAX_EPOCH_SECONDS) {
-        error("MILLISECOND_EPOCH", "DateLessThan is 10^11 or more: milliseconds where epoch seconds belong (Date.now() instead of Date.now() / 1000?)");
+        error(
+          "MILLISECOND_EPOCH",
+          "DateLessThan is 10^11 or more: milliseconds where epoch seconds belong (Date.now() instead of Date.now() / 1000?)",
+        );
       } else if (nowSeconds >= lessThan) {
         error("EXPIRED", `expired ${expires.relative} (DateLessThan ${expires.utc})`);
       }
       if (greaterThan !== undefined) {
         starts = policyTime(greaterThan, nowSeconds);
         if (greaterThan >= MAX_EPOCH_SECONDS) {
-          error("MILLISECOND_EPOCH", "DateGreaterThan is 10^11 or more: milliseconds where epoch seconds belong; access would never start");
+          error(
+            "MILLISECOND_EPOCH",
+            "DateGreaterThan is 10^11 or more: milliseconds where epoch seconds belong; access would never start",
+          );
         } else if (nowSeconds <= greaterThan) {
           error("NOT_YET_VALID", `not valid yet: access starts after ${starts.utc} (${starts.relative})`);
         }
       }
       if (kind === "custom") {
         if (resource === null || resource === "*") {
-          warn("RESOURCE_ANY", "the policy's Resource is " + (resource === null ? "absent" : '"*"') + ": the URL's signature works for every file of every distribution that trusts this key");
+          warn(
+            "RESOURCE_ANY",
+            "the policy's Resource is " +
+              (resource === null ? "absent" : '"*"') +
+              ": the URL's signature works for every file of every distribution that trusts this key",
+          );
         } else if (!resourceCovers(resource, unsignedUrl)) {
           error("RESOURCE_MISMATCH", "the policy's Resource does not cover this URL (without its signing parameters)");
         } else if (resource.includes("?") && !resource.includes("*")) {
@@ -316,7 +351,10 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
   }
   const after = own.filter((p) => p.afterSigning);
   if (after.length > 0) {
-    const listed = after.slice(0, 3).map((p) => JSON.stringify(p.name.slice(0, 40))).join(", ");
+    const listed = after
+      .slice(0, 3)
+      .map((p) => JSON.stringify(p.name.slice(0, 40)))
+      .join(", ");
     warn(
       "PARAMETER_ADDED_AFTER_SIGNING",
       `the query parameter${after.length > 1 ? "s" : ""} ${listed}${after.length > 3 ? ", ..." : ""} come${after.length > 1 ? "" : "s"} after the signing parameters: ` +
@@ -325,7 +363,19 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
           : "if added after signing, it is fine only while the policy's Resource covers the URL with it"),
     );
   }
-  return { ...base, kind, keyPairId, hashAlgorithm, resource, expires, starts, ipAddress, policy, policyText, signature };
+  return {
+    ...base,
+    kind,
+    keyPairId,
+    hashAlgorithm,
+    resource,
+    expires,
+    starts,
+    ipAddress,
+    policy,
+    policyText,
+    signature,
+  };
 }
 
 /**
@@ -373,11 +423,15 @@ function policyTime(epoch: number, now: number): PolicyTime {
 export function relativeTime(seconds: number): string {
   const s = Math.abs(seconds);
   const [n, unit] =
-    s < 90 ? [Math.floor(s), "second"] :
-    s < 90 * 60 ? [Math.floor(s / 60), "minute"] :
-    s < 48 * 3600 ? [Math.floor(s / 3600), "hour"] :
-    s < 730 * 86400 ? [Math.floor(s / 86400), "day"] :
-    [Math.floor(s / (365.25 * 86400)), "year"];
+    s < 90
+      ? [Math.floor(s), "second"]
+      : s < 90 * 60
+        ? [Math.floor(s / 60), "minute"]
+        : s < 48 * 3600
+          ? [Math.floor(s / 3600), "hour"]
+          : s < 730 * 86400
+            ? [Math.floor(s / 86400), "day"]
+            : [Math.floor(s / (365.25 * 86400)), "year"];
   const text = `${n} ${unit}${n === 1 ? "" : "s"}`;
   return seconds >= 0 ? `in ${text}` : `${text} ago`;
 }

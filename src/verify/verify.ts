@@ -253,16 +253,21 @@ async function judgeCookies(
   const request = parseRequest(requestUrl);
   if (request === null) return invalidUrl(requestUrl, "cookies");
   if (request.signing.size > 0) {
-    const note = " (the URL carries signing parameters, so CloudFront judges it as a signed URL and ignores the cookies)";
+    const note =
+      " (the URL carries signing parameters, so CloudFront judges it as a signed URL and ignores the cookies)";
     return rewritten(request, "url", note) ?? check(request, request.signing, "url", settings, note);
   }
   if (jar.size === 0) {
     const s3 = s3Result(request, "cookies");
     if (s3 !== null) return s3;
-    return result("MISSING_KEY_PAIR_ID", "the request has no CloudFront-* cookies and no signing parameters in the URL", {
-      kind: "canned",
-      via: "cookies",
-    });
+    return result(
+      "MISSING_KEY_PAIR_ID",
+      "the request has no CloudFront-* cookies and no signing parameters in the URL",
+      {
+        kind: "canned",
+        via: "cookies",
+      },
+    );
   }
   return rewritten(request, "cookies") ?? check(request, jar, "cookies", settings, "");
 }
@@ -293,15 +298,20 @@ interface Settings {
 }
 
 function readOptions(options: VerifyOptions): Settings {
-  if (typeof options !== "object" || options === null) fail("INVALID_ARGUMENT", "the verifier takes an options object with publicKeys");
+  if (typeof options !== "object" || options === null)
+    fail("INVALID_ARGUMENT", "the verifier takes an options object with publicKeys");
   const { publicKeys, now, clientIp, ignoreIpAddress = false, boundary = "exclusive" } = options;
   if (typeof publicKeys !== "object" || publicKeys === null) {
     fail("INVALID_ARGUMENT", "publicKeys must map key ids to public keys, e.g. { K2JCJMDEHXQW5F: pem }");
   }
-  if (boundary !== "exclusive" && boundary !== "inclusive") fail("INVALID_ARGUMENT", 'boundary must be "exclusive" or "inclusive"');
+  if (boundary !== "exclusive" && boundary !== "inclusive")
+    fail("INVALID_ARGUMENT", 'boundary must be "exclusive" or "inclusive"');
   if (typeof ignoreIpAddress !== "boolean") fail("INVALID_ARGUMENT", "ignoreIpAddress must be true or false");
   if (ignoreIpAddress && clientIp !== undefined) {
-    fail("INVALID_ARGUMENT", "pass clientIp or ignoreIpAddress, not both: with clientIp the IpAddress condition is checked");
+    fail(
+      "INVALID_ARGUMENT",
+      "pass clientIp or ignoreIpAddress, not both: with clientIp the IpAddress condition is checked",
+    );
   }
   let nowSeconds: number;
   if (now === undefined) nowSeconds = Date.now() / 1000;
@@ -343,10 +353,14 @@ function unsigned(request: SignedUrlParts, via: "url" | "cookies"): VerifyResult
       { kind: /(?:^|[?&])Policy=/.test(request.fragment) ? "custom" : "canned", via },
     );
   }
-  return result("MISSING_KEY_PAIR_ID", "the URL carries no CloudFront signing parameters (Key-Pair-Id, Signature, ...)", {
-    kind: "canned",
-    via,
-  });
+  return result(
+    "MISSING_KEY_PAIR_ID",
+    "the URL carries no CloudFront signing parameters (Key-Pair-Id, Signature, ...)",
+    {
+      kind: "canned",
+      via,
+    },
+  );
 }
 
 function s3Result(request: SignedUrlParts, via: "url" | "cookies"): VerifyResult | null {
@@ -408,7 +422,8 @@ async function check(
     const problem = keyPairIdProblem(keyPairId);
     return done(
       "UNKNOWN_KEY",
-      `${label("Key-Pair-Id")} names a key that is not among the trusted public keys` + (problem === null ? "" : `; ${problem}`),
+      `${label("Key-Pair-Id")} names a key that is not among the trusted public keys` +
+        (problem === null ? "" : `; ${problem}`),
     );
   }
 
@@ -418,7 +433,10 @@ async function check(
   const expiresText = one("Expires");
   const policyParam = one("Policy");
   if (expiresText === undefined && policyParam === undefined) {
-    return done("MALFORMED_POLICY", `neither ${label("Expires")} (canned policy) nor ${label("Policy")} (custom policy) is present`);
+    return done(
+      "MALFORMED_POLICY",
+      `neither ${label("Expires")} (canned policy) nor ${label("Policy")} (custom policy) is present`,
+    );
   }
   if (expiresText !== undefined && policyParam !== undefined) {
     return done(
@@ -439,7 +457,10 @@ async function check(
 
   const decodedSignature = decodeSigningValue(signatureText, label("Signature"));
   if (decodedSignature.bytes === undefined) {
-    return done(decodedSignature.problem === "STANDARD_BASE64" ? "STANDARD_BASE64" : "BAD_SIGNATURE", decodedSignature.message);
+    return done(
+      decodedSignature.problem === "STANDARD_BASE64" ? "STANDARD_BASE64" : "BAD_SIGNATURE",
+      decodedSignature.message,
+    );
   }
   const signature = decodedSignature.bytes;
 
@@ -487,10 +508,15 @@ async function check(
         );
       }
     }
-    return done("BAD_SIGNATURE", "the signature does not verify" + (await badSignatureHint(settings, keyPairId, key, hash, policyBytes, signature)));
+    return done(
+      "BAD_SIGNATURE",
+      "the signature does not verify" +
+        (await badSignatureHint(settings, keyPairId, key, hash, policyBytes, signature)),
+    );
   }
 
-  if (read.policy === undefined) return done("MALFORMED_POLICY", `the policy is not a valid CloudFront policy: ${read.problem}`);
+  if (read.policy === undefined)
+    return done("MALFORMED_POLICY", `the policy is not a valid CloudFront policy: ${read.problem}`);
   const statement = read.policy.Statement[0];
   const expires = statement.Condition.DateLessThan["AWS:EpochTime"];
   const starts = statement.Condition.DateGreaterThan?.["AWS:EpochTime"];
@@ -506,7 +532,10 @@ async function check(
 
   const resource = statement.Resource;
   if (resource !== undefined && !resourceCovers(resource, base)) {
-    return done("RESOURCE_MISMATCH", "the policy's Resource does not cover the request URL" + resourceHint(request, resource));
+    return done(
+      "RESOURCE_MISMATCH",
+      "the policy's Resource does not cover the request URL" + resourceHint(request, resource),
+    );
   }
 
   const now = settings.now;
@@ -515,7 +544,7 @@ async function check(
     return done(
       "EXPIRED",
       `expired: DateLessThan is ${isoSeconds(expires)} and now is ${nowText}` +
-        (now === expires ? " (the same instant, expired under boundary \"exclusive\")" : ""),
+        (now === expires ? ' (the same instant, expired under boundary "exclusive")' : ""),
     );
   }
   if (starts !== undefined && (settings.inclusive ? now < starts : now <= starts)) {
@@ -529,7 +558,8 @@ async function check(
   if (ip !== undefined) {
     if (settings.clientIp === undefined) {
       fields = { ...fields, ipAddressChecked: false };
-      if (settings.ignoreIpAddress) return done("OK", `valid; the IpAddress condition (${ip}) was not checked (ignoreIpAddress)`);
+      if (settings.ignoreIpAddress)
+        return done("OK", `valid; the IpAddress condition (${ip}) was not checked (ignoreIpAddress)`);
       return done(
         "IP_ADDRESS_NOT_CHECKED",
         `the policy allows only clients in ${ip} and no clientIp was given, so whether CloudFront accepts the request ` +
@@ -539,7 +569,10 @@ async function check(
     }
     fields = { ...fields, ipAddressChecked: true };
     if (settings.clientIp === "ipv6") {
-      return done("IP_NOT_ALLOWED", `the policy allows only ${ip} and the client address is IPv6, which an IpAddress condition never matches`);
+      return done(
+        "IP_NOT_ALLOWED",
+        `the policy allows only ${ip} and the client address is IPv6, which an IpAddress condition never matches`,
+      );
     }
     const cidr = parseIpv4Cidr(ip);
     if ("code" in cidr || !cidrContains(cidr, settings.clientIp)) {
@@ -582,10 +615,14 @@ async function findAddedParameters(
   if (own.length === 0) return null;
   const tries: { kept: typeof own; said: string }[] = [];
   const before = own.filter((p) => !p.afterSigning);
-  if (before.length < own.length) tries.push({ kept: before, said: "the query parameters placed after the signing parameters" });
+  if (before.length < own.length)
+    tries.push({ kept: before, said: "the query parameters placed after the signing parameters" });
   if (own.length <= 32) {
     for (let i = 0; i < own.length; i++) {
-      tries.push({ kept: own.filter((_, k) => k !== i), said: `the query parameter ${JSON.stringify(own[i]!.name.slice(0, 40))}` });
+      tries.push({
+        kept: own.filter((_, k) => k !== i),
+        said: `the query parameter ${JSON.stringify(own[i]!.name.slice(0, 40))}`,
+      });
     }
   }
   if (own.length > 1) tries.push({ kept: [], said: "any of its query parameters" });
@@ -594,7 +631,8 @@ async function findAddedParameters(
     const base = unsignedUrl(request, t.kept);
     if (seen.has(base)) continue;
     seen.add(base);
-    if (await verifySignature(key, key.algorithm, hash, encoder.encode(cannedPolicyText(base, expires)), signature)) return t.said;
+    if (await verifySignature(key, key.algorithm, hash, encoder.encode(cannedPolicyText(base, expires)), signature))
+      return t.said;
   }
   return null;
 }
@@ -607,7 +645,15 @@ function resourceHint(request: SignedUrlParts, resource: string): string {
   }
   if (own.length <= 32) {
     for (let i = 0; i < own.length; i++) {
-      if (resourceCovers(resource, unsignedUrl(request, own.filter((_, k) => k !== i)))) {
+      if (
+        resourceCovers(
+          resource,
+          unsignedUrl(
+            request,
+            own.filter((_, k) => k !== i),
+          ),
+        )
+      ) {
         return ` because of the query parameter ${JSON.stringify(own[i]!.name.slice(0, 40))} (added after signing?)`;
       }
     }
@@ -627,7 +673,11 @@ async function badSignatureHint(
   if ((await key.forHash(hash)) === null) {
     return `; the key is an RSA CryptoKey imported for the other hash and not extractable, so it cannot check ${hash} signatures (pass PEM, a JWK or an extractable key)`;
   }
-  if (key.algorithm === "ECDSA" && signature.length === 64 && (await verifySignature(key, "ECDSA", hash, data, signature, "p1363"))) {
+  if (
+    key.algorithm === "ECDSA" &&
+    signature.length === 64 &&
+    (await verifySignature(key, "ECDSA", hash, data, signature, "p1363"))
+  ) {
     return "; it is a raw r||s (P1363) ECDSA signature, as WebCrypto returns it, but CloudFront needs DER";
   }
   let tried = 0;
@@ -644,4 +694,3 @@ async function badSignatureHint(
   }
   return "";
 }
-

@@ -73,8 +73,18 @@ export function badUrlRows(now, expires) {
     ["signing parameter without value", `${HOST}/a.jpg?Policy`, {}, "URL_HAS_SIGNING_PARAMETER"],
     ["percent-encoded parameter name", `${HOST}/a.jpg?Expi%72es=1`, {}, "URL_HAS_SIGNING_PARAMETER"],
     // An S3 presigned URL (issue #12 item 1): CloudFront never checks its X-Amz-* signature
-    ["S3 presigned URL (SigV4)", `${HOST}/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab`, {}, "URL_HAS_S3_SIGNATURE"],
-    ["S3 presigning parameter, lower case", `${HOST}/a.jpg?v=1&x-amz-credential=AKIA%2F20260101`, {}, "URL_HAS_S3_SIGNATURE"],
+    [
+      "S3 presigned URL (SigV4)",
+      `${HOST}/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab`,
+      {},
+      "URL_HAS_S3_SIGNATURE",
+    ],
+    [
+      "S3 presigning parameter, lower case",
+      `${HOST}/a.jpg?v=1&x-amz-credential=AKIA%2F20260101`,
+      {},
+      "URL_HAS_S3_SIGNATURE",
+    ],
     ["S3 presigned URL (SigV2)", `${HOST}/a.jpg?AWSAccessKeyId=AKIAEXAMPLE&x=1`, {}, "URL_HAS_S3_SIGNATURE"],
     // Dates
     ["expires missing", GOOD, { expires: undefined }, "INVALID_DATE"],
@@ -115,7 +125,12 @@ export function badUrlRows(now, expires) {
     ["wildcard scheme", GOOD, { resource: "http*://d111111abcdef8.cloudfront.net/*" }, "RESOURCE_TOO_BROAD"],
     ["resource for another folder", GOOD, { resource: `${HOST}/videos/*` }, "RESOURCE_MISMATCH"],
     ["resource for another host", GOOD, { resource: "https://other.cloudfront.net/images/*" }, "RESOURCE_MISMATCH"],
-    ["resource for another scheme", GOOD, { resource: "http://d111111abcdef8.cloudfront.net/images/*" }, "RESOURCE_MISMATCH"],
+    [
+      "resource for another scheme",
+      GOOD,
+      { resource: "http://d111111abcdef8.cloudfront.net/images/*" },
+      "RESOURCE_MISMATCH",
+    ],
     ["resource without the query", `${GOOD}?w=640`, { resource: `${HOST}/images/*.jpg` }, "RESOURCE_MISMATCH"],
     ["resource ? needs exactly one char", GOOD, { resource: `${HOST}/images/photo.jp??` }, "RESOURCE_MISMATCH"],
     ["resource with a quote", GOOD, { resource: `${HOST}/images/"*` }, "INVALID_RESOURCE"],

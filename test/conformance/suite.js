@@ -44,7 +44,8 @@ export function detectRuntime() {
   if (typeof g.Deno?.version?.deno === "string") {
     return { name: "Deno", version: g.Deno.version.deno, detail: `V8 ${g.Deno.version.v8}` };
   }
-  if (typeof g.Bun?.version === "string") return { name: "Bun", version: g.Bun.version, detail: `revision ${g.Bun.revision}` };
+  if (typeof g.Bun?.version === "string")
+    return { name: "Bun", version: g.Bun.version, detail: `revision ${g.Bun.revision}` };
   const ua = typeof g.navigator?.userAgent === "string" ? g.navigator.userAgent : "";
   if (ua === "Cloudflare-Workers") return { name: "workerd", version: "", detail: `navigator.userAgent ${ua}` };
   if (typeof g.process?.versions?.node === "string" && typeof g.window === "undefined") {
@@ -110,7 +111,8 @@ function prng(seed) {
   };
 }
 
-const SUMMARY = (results) => results.map((r) => (r.ok ? { ok: true, url: r.url } : { ok: false, index: r.index, code: r.error.code }));
+const SUMMARY = (results) =>
+  results.map((r) => (r.ok ? { ok: true, url: r.url } : { ok: false, index: r.index, code: r.error.code }));
 
 // ----------------------------------------------------------------------------- the suite
 
@@ -145,7 +147,13 @@ export async function runConformance(lib, options) {
   const ecdsaVerifies = async (policy, der) => {
     const raw = strictDerToP1363(der);
     if (raw === null) return false;
-    ecVerifyKey ??= await crypto.subtle.importKey("spki", pemToDer(p256.spkiPem), { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+    ecVerifyKey ??= await crypto.subtle.importKey(
+      "spki",
+      pemToDer(p256.spkiPem),
+      { name: "ECDSA", namedCurve: "P-256" },
+      false,
+      ["verify"],
+    );
     return crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, ecVerifyKey, raw, utf8.encode(policy));
   };
   /** An ECDSA URL is the expected SHA-256 URL but for the signature, which is strict DER and verifies. */
@@ -163,8 +171,15 @@ export async function runConformance(lib, options) {
     ok(await ecdsaVerifies(c.policy, der), `${c.id}: verifies with WebCrypto and keys.p256.spkiPem`);
   };
   const rsaCryptoKey = (hash) =>
-    crypto.subtle.importKey("pkcs8", pemToDer(rsa.pkcs8Pem), { name: "RSASSA-PKCS1-v1_5", hash: hash === "SHA1" ? "SHA-1" : "SHA-256" }, false, ["sign"]);
-  const ecCryptoKey = () => crypto.subtle.importKey("pkcs8", pemToDer(p256.pkcs8Pem), { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    crypto.subtle.importKey(
+      "pkcs8",
+      pemToDer(rsa.pkcs8Pem),
+      { name: "RSASSA-PKCS1-v1_5", hash: hash === "SHA1" ? "SHA-1" : "SHA-256" },
+      false,
+      ["sign"],
+    );
+  const ecCryptoKey = () =>
+    crypto.subtle.importKey("pkcs8", pemToDer(p256.pkcs8Pem), { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
 
   // --------------------------------------------------------------------------- the entry itself
 
@@ -194,13 +209,28 @@ export async function runConformance(lib, options) {
           const s = await signer({ backend, engine, hashAlgorithm: hash });
           equal(s.engine, engine, "engine");
           const f = field(hash);
-          const canned = await s.signUrls(v.canned.map((c) => c.url), { expires: v.expires, strict: true });
-          same(SUMMARY(canned), v.canned.map((c) => ({ ok: true, url: c[f].url })), "canned batch");
+          const canned = await s.signUrls(
+            v.canned.map((c) => c.url),
+            { expires: v.expires, strict: true },
+          );
+          same(
+            SUMMARY(canned),
+            v.canned.map((c) => ({ ok: true, url: c[f].url })),
+            "canned batch",
+          );
           const custom = await s.signUrls(customItems(), { expires: v.expires, strict: true });
-          same(SUMMARY(custom), v.custom.map((c) => ({ ok: true, url: c[f].url })), "custom batch");
+          same(
+            SUMMARY(custom),
+            v.custom.map((c) => ({ ok: true, url: c[f].url })),
+            "custom batch",
+          );
           const one = v.custom.find((c) => c.id === "path-wildcard-dir-ip24-starts");
           equal(await s.signUrl(one.url, { expires: v.expires, ...one.options }), one[f].url, "signUrl, custom");
-          equal(await s.signUrl(v.canned[1].url, { expires: v.expiresIso }), v.canned[1][f].url, "signUrl, ISO expires");
+          equal(
+            await s.signUrl(v.canned[1].url, { expires: v.expiresIso }),
+            v.canned[1][f].url,
+            "signUrl, ISO expires",
+          );
         });
       }
     }
@@ -223,8 +253,15 @@ export async function runConformance(lib, options) {
         for (const hash of HASHES) {
           const s = await signer({ privateKey: await make(hash), passphrase, hashAlgorithm: hash, backend });
           equal(s.algorithm, "RSA", "algorithm");
-          const results = await s.signUrls(v.canned.slice(0, 3).map((c) => c.url), { expires: v.expires, strict: true });
-          same(SUMMARY(results), v.canned.slice(0, 3).map((c) => ({ ok: true, url: c[field(hash)].url })), `${hash} batch`);
+          const results = await s.signUrls(
+            v.canned.slice(0, 3).map((c) => c.url),
+            { expires: v.expires, strict: true },
+          );
+          same(
+            SUMMARY(results),
+            v.canned.slice(0, 3).map((c) => ({ ok: true, url: c[field(hash)].url })),
+            `${hash} batch`,
+          );
         }
       });
     }
@@ -250,16 +287,29 @@ export async function runConformance(lib, options) {
   }
 
   for (const backend of backends) {
-    for (const [label, key] of [["RSA", rsa], ["P-256", p256]]) {
+    for (const [label, key] of [
+      ["RSA", rsa],
+      ["P-256", p256],
+    ]) {
       test(`encrypted ${label} PKCS#8 with a wrong or missing passphrase is INVALID_KEY, and the message keeps the secret (${backend})`, async () => {
         const wrong = await rejectsWithCode(
-          createSigner({ keyPairId: KPID, privateKey: key.encryptedPkcs8Pem, passphrase: v.wrongPassphrase, clock, backend }),
+          createSigner({
+            keyPairId: KPID,
+            privateKey: key.encryptedPkcs8Pem,
+            passphrase: v.wrongPassphrase,
+            clock,
+            backend,
+          }),
           "INVALID_KEY",
           "wrong passphrase",
         );
         ok(!wrong.message.includes(v.wrongPassphrase), "the passphrase is not in the message");
         ok(!wrong.message.includes(key.encryptedPkcs8Pem.split("\n")[1]), "no key material in the message");
-        await rejectsWithCode(createSigner({ keyPairId: KPID, privateKey: key.encryptedPkcs8Pem, clock, backend }), "INVALID_KEY", "no passphrase");
+        await rejectsWithCode(
+          createSigner({ keyPairId: KPID, privateKey: key.encryptedPkcs8Pem, clock, backend }),
+          "INVALID_KEY",
+          "no passphrase",
+        );
       });
     }
   }
@@ -270,7 +320,10 @@ export async function runConformance(lib, options) {
     for (const engine of ENGINES) {
       test(`ECDSA P-256: canned and custom URLs match the vectors but for the signature, which is strict DER and verifies (${backend}, ${engine})`, async () => {
         const s = await createSigner({ keyPairId: KPID, privateKey: p256.pkcs8Pem, clock, backend, engine });
-        const canned = await s.signUrls(v.canned.map((c) => c.url), { expires: v.expires, strict: true });
+        const canned = await s.signUrls(
+          v.canned.map((c) => c.url),
+          { expires: v.expires, strict: true },
+        );
         for (let i = 0; i < canned.length; i++) await checkEcdsaUrl(canned[i].url, v.canned[i]);
         const custom = await s.signUrls(customItems(), { expires: v.expires, strict: true });
         for (let i = 0; i < custom.length; i++) await checkEcdsaUrl(custom[i].url, v.custom[i]);
@@ -291,7 +344,29 @@ export async function runConformance(lib, options) {
 
   test("WASM and TypeScript engines give identical results for 400 generated items (encoding, custom policies, failures)", async () => {
     const next = prng(0x5eed);
-    const safe = ["a", "Z", "0", "-", "_", ".", "~", "%20", "%C3%A9", "%2A", "!", "$", "(", ")", "+", ",", ";", "=", ":", "@", "'"];
+    const safe = [
+      "a",
+      "Z",
+      "0",
+      "-",
+      "_",
+      ".",
+      "~",
+      "%20",
+      "%C3%A9",
+      "%2A",
+      "!",
+      "$",
+      "(",
+      ")",
+      "+",
+      ",",
+      ";",
+      "=",
+      ":",
+      "@",
+      "'",
+    ];
     const unsafe = ["é", " ", "日本", "\u{1F600}", "<", '"'];
     const items = [];
     for (let i = 0; i < 400; i++) {
@@ -330,7 +405,10 @@ export async function runConformance(lib, options) {
     const [wasm, js] = await Promise.all(ENGINES.map((engine) => signer({ engine })));
     const a = SUMMARY(await wasm.signUrls(items, { expires: v.expires }));
     same(a, SUMMARY(await js.signUrls(items, { expires: v.expires })), "wasm vs js");
-    ok(a.every((r) => r.ok), "all signed");
+    ok(
+      a.every((r) => r.ok),
+      "all signed",
+    );
   });
 
   // --------------------------------------------------------------------------- cookies, shared policies, verifier, redirect
@@ -354,10 +432,14 @@ export async function runConformance(lib, options) {
   test("signPlaylist resolves a relative URI and signs it byte for byte as the vectors; other bytes stay (both engines)", async () => {
     const c = v.canned[0];
     const slash = c.url.lastIndexOf("/");
-    const playlist = (a, b) => `#EXTM3U\r\n#EXT-X-TARGETDURATION:4\r\n#EXTINF:4,\r\n${a}\r\n# note\r\n#EXTINF:4,\r\n${b}\r\n#EXT-X-ENDLIST`;
+    const playlist = (a, b) =>
+      `#EXTM3U\r\n#EXT-X-TARGETDURATION:4\r\n#EXTINF:4,\r\n${a}\r\n# note\r\n#EXTINF:4,\r\n${b}\r\n#EXT-X-ENDLIST`;
     for (const engine of ENGINES) {
       const s = await signer({ engine });
-      const r = await s.signPlaylist(playlist(c.url.slice(slash + 1), c.url), { baseUrl: `${c.url.slice(0, slash)}/index.m3u8`, expires: v.expires });
+      const r = await s.signPlaylist(playlist(c.url.slice(slash + 1), c.url), {
+        baseUrl: `${c.url.slice(0, slash)}/index.m3u8`,
+        expires: v.expires,
+      });
       equal(r.text, playlist(c.sha256.url, c.sha256.url), `${engine}: the signed playlist`);
       same([r.signed, r.failures.length], [2, 0], `${engine}: counts`);
     }
@@ -366,8 +448,13 @@ export async function runConformance(lib, options) {
   test("verifyUrl accepts the URLs signed here (RSA and ECDSA) and refuses a tampered one", async () => {
     const c = v.custom.find((x) => x.id === "path-explicit-ip24");
     const rsaUrl = await (await signer()).signUrl(c.url, { expires: v.expires, ...c.options });
-    const ecUrl = await (await createSigner({ keyPairId: KPID, privateKey: p256.pkcs8Pem, clock })).signUrl(c.url, { expires: v.expires, ...c.options });
-    for (const [name, url, key] of [["RSA", rsaUrl, rsa.spkiPem], ["ECDSA", ecUrl, p256.spkiPem]]) {
+    const ecUrl = await (
+      await createSigner({ keyPairId: KPID, privateKey: p256.pkcs8Pem, clock })
+    ).signUrl(c.url, { expires: v.expires, ...c.options });
+    for (const [name, url, key] of [
+      ["RSA", rsaUrl, rsa.spkiPem],
+      ["ECDSA", ecUrl, p256.spkiPem],
+    ]) {
       const result = await lib.verifyUrl(url, { publicKeys: { [KPID]: key }, now: nowSeconds, clientIp: "192.0.2.7" });
       same([result.valid, result.reason], [true, "OK"], `${name}: ${result.message}`);
       const tampered = url.replace("/gallery/", "/galleri/");
@@ -395,18 +482,53 @@ export async function runConformance(lib, options) {
     equal(allowed.status, 200, "allowed");
     equal(await allowed.text(), "origin", "origin body");
     same(seen, [[c.url, null]], "the origin saw the URL without signing parameters");
-    const xml = (code, message) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+    const xml = (code, message) =>
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
     const cases = [
-      ["no client IP (fails closed)", gateOf(undefined), new Request(url), "IP_ADDRESS_NOT_CHECKED", xml("AccessDenied", "Access denied")],
+      [
+        "no client IP (fails closed)",
+        gateOf(undefined),
+        new Request(url),
+        "IP_ADDRESS_NOT_CHECKED",
+        xml("AccessDenied", "Access denied"),
+      ],
       ["wrong IP", gateOf("198.51.100.1"), new Request(url), "IP_NOT_ALLOWED", xml("AccessDenied", "Access denied")],
-      ["another path", gateOf("192.0.2.7"), new Request(url.replace("/gallery/", "/galleri/")), "RESOURCE_MISMATCH", xml("AccessDenied", "Access denied")],
-      ["tampered signature", gateOf("192.0.2.7"), new Request(url.replace(/&Signature=(.)/, (_, ch) => `&Signature=${ch === "A" ? "B" : "A"}`)), "BAD_SIGNATURE", xml("AccessDenied", "Access denied")],
-      ["unsigned", gateOf("192.0.2.7"), new Request(c.url), "MISSING_KEY_PAIR_ID", xml("MissingKey", "Missing Key-Pair-Id query parameter or cookie value")],
-      ["unknown key", gateOf("192.0.2.7"), new Request(url.replace(`Key-Pair-Id=${KPID}`, "Key-Pair-Id=KUNKNOWN")), "UNKNOWN_KEY", xml("AccessDenied", "Unknown Key")],
+      [
+        "another path",
+        gateOf("192.0.2.7"),
+        new Request(url.replace("/gallery/", "/galleri/")),
+        "RESOURCE_MISMATCH",
+        xml("AccessDenied", "Access denied"),
+      ],
+      [
+        "tampered signature",
+        gateOf("192.0.2.7"),
+        new Request(url.replace(/&Signature=(.)/, (_, ch) => `&Signature=${ch === "A" ? "B" : "A"}`)),
+        "BAD_SIGNATURE",
+        xml("AccessDenied", "Access denied"),
+      ],
+      [
+        "unsigned",
+        gateOf("192.0.2.7"),
+        new Request(c.url),
+        "MISSING_KEY_PAIR_ID",
+        xml("MissingKey", "Missing Key-Pair-Id query parameter or cookie value"),
+      ],
+      [
+        "unknown key",
+        gateOf("192.0.2.7"),
+        new Request(url.replace(`Key-Pair-Id=${KPID}`, "Key-Pair-Id=KUNKNOWN")),
+        "UNKNOWN_KEY",
+        xml("AccessDenied", "Unknown Key"),
+      ],
     ];
     for (const [name, gate, request, reason, body] of cases) {
       const r = await gate(request);
-      same([r.status, r.headers.get("content-type"), r.headers.get("x-cfsign-reason"), await r.text()], [403, "text/xml", reason, body], name);
+      same(
+        [r.status, r.headers.get("content-type"), r.headers.get("x-cfsign-reason"), await r.text()],
+        [403, "text/xml", reason, body],
+        name,
+      );
     }
     // Browsers drop a Cookie header from a Request a page builds (a forbidden header name in the Fetch
     // standard), so this part cannot run there; every other runtime checks it.
@@ -415,7 +537,9 @@ export async function runConformance(lib, options) {
     const { cookies } = await s.signCookies({ resource: "https://cdn.example.com/gallery/*", expires: v.expires });
     const header = ["a=1", ...Object.entries(cookies).map(([n, value]) => `${n}=${value}`)].join("; ");
     seen.length = 0;
-    const viaCookies = await gateOf(undefined)(new Request("https://cdn.example.com/gallery/2.jpg", { headers: { cookie: header } }));
+    const viaCookies = await gateOf(undefined)(
+      new Request("https://cdn.example.com/gallery/2.jpg", { headers: { cookie: header } }),
+    );
     equal(viaCookies.status, 200, "signed cookies");
     same(seen, [["https://cdn.example.com/gallery/2.jpg", "a=1"]], "the origin saw no signing cookie");
   });
@@ -448,7 +572,11 @@ export async function runConformance(lib, options) {
           `signUrls ${name}`,
         );
       }
-      const strict = await rejectsWithCode(s.signUrls([GOOD, "/relative"], { expires: v.expires, strict: true }), "BATCH_FAILED", "strict batch");
+      const strict = await rejectsWithCode(
+        s.signUrls([GOOD, "/relative"], { expires: v.expires, strict: true }),
+        "BATCH_FAILED",
+        "strict batch",
+      );
       same(strict.failures, [{ index: 1, code: "INVALID_URL" }], "strict failures");
     });
   }
@@ -457,7 +585,11 @@ export async function runConformance(lib, options) {
     test(`${v.refusedKeys.length} keys CloudFront would not accept are refused with the vectors' codes (${backend})`, async () => {
       for (const k of v.refusedKeys) {
         const privateKey = k.pem ?? k.jwk;
-        await rejectsWithCode(createSigner({ keyPairId: KPID, privateKey, clock, backend }), k.expectedCode, `${k.id}:`);
+        await rejectsWithCode(
+          createSigner({ keyPairId: KPID, privateKey, clock, backend }),
+          k.expectedCode,
+          `${k.id}:`,
+        );
       }
     });
   }
@@ -469,7 +601,11 @@ export async function runConformance(lib, options) {
     await rejectsWithCode(signer({ hashAlgorithm: "MD5" }), "INVALID_ARGUMENT", "hash");
     await rejectsWithCode(signer({ engine: "asm" }), "INVALID_ARGUMENT", "engine");
     await rejectsWithCode(signer({ concurrency: 0 }), "INVALID_ARGUMENT", "concurrency");
-    await rejectsWithCode(signer({ privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }), "INVALID_KEY", "bad PEM");
+    await rejectsWithCode(
+      signer({ privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }),
+      "INVALID_KEY",
+      "bad PEM",
+    );
   });
 
   if (typeof extraTests === "function") extraTests(test, { equal, ok, same, rejectsWithCode });

@@ -55,7 +55,12 @@ function workerdTests(test, { equal, ok, rejectsWithCode }) {
   });
 
   test("the wasm engine runs on the imported module: instantiated from a WebAssembly.Module, never compiled from bytes", async () => {
-    const signer = await lib.createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: globalThis.__vectors.keys.rsa2048.pkcs8Pem, engine: "wasm", clock: () => globalThis.__vectors.clockMs });
+    const signer = await lib.createSigner({
+      keyPairId: "K2JCJMDEHXQW5F",
+      privateKey: globalThis.__vectors.keys.rsa2048.pkcs8Pem,
+      engine: "wasm",
+      clock: () => globalThis.__vectors.clockMs,
+    });
     equal(signer.engine, "wasm", "engine");
     const c = globalThis.__vectors.canned[0];
     equal(await signer.signUrl(c.url, { expires: globalThis.__vectors.expires }), c.sha256.url, "a WASM-assembled URL");
@@ -66,11 +71,26 @@ function workerdTests(test, { equal, ok, rejectsWithCode }) {
   test("the ENGINE_FAILURE path is not taken: a js signer and a wasm signer agree", async () => {
     const v = globalThis.__vectors;
     const [a, b] = await Promise.all(
-      ["wasm", "js"].map((engine) => lib.createSigner({ keyPairId: v.keyPairId, privateKey: v.keys.rsa2048.pkcs8Pem, engine, clock: () => v.clockMs })),
+      ["wasm", "js"].map((engine) =>
+        lib.createSigner({
+          keyPairId: v.keyPairId,
+          privateKey: v.keys.rsa2048.pkcs8Pem,
+          engine,
+          clock: () => v.clockMs,
+        }),
+      ),
     );
     const urls = v.custom.map((c) => ({ url: c.url, ...c.options }));
-    equal(JSON.stringify(await a.signUrls(urls, { expires: v.expires })), JSON.stringify(await b.signUrls(urls, { expires: v.expires })), "wasm vs js");
-    await rejectsWithCode(lib.createSigner({ keyPairId: v.keyPairId, privateKey: v.keys.rsa2048.pkcs8Pem, backend: "node" }), "INVALID_ARGUMENT", "no node backend");
+    equal(
+      JSON.stringify(await a.signUrls(urls, { expires: v.expires })),
+      JSON.stringify(await b.signUrls(urls, { expires: v.expires })),
+      "wasm vs js",
+    );
+    await rejectsWithCode(
+      lib.createSigner({ keyPairId: v.keyPairId, privateKey: v.keys.rsa2048.pkcs8Pem, backend: "node" }),
+      "INVALID_ARGUMENT",
+      "no node backend",
+    );
   });
 }
 
@@ -79,7 +99,12 @@ export default {
     const vectors = await request.json();
     globalThis.__vectors = vectors;
     const log = [];
-    const report = await runConformance(lib, { vectors, entry: "workerd", log: (line) => log.push(line), extraTests: workerdTests });
+    const report = await runConformance(lib, {
+      vectors,
+      entry: "workerd",
+      log: (line) => log.push(line),
+      extraTests: workerdTests,
+    });
     return Response.json({ ...report, log, wasmCalls: calls });
   },
 };

@@ -43,7 +43,10 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 function signatureProblems(policy: Buffer, signatureText: string, by: SignedBy): string[] {
   const problems: string[] = [];
-  if (!/^[A-Za-z0-9~_-]+$/.test(signatureText) || toCloudFrontBase64(fromCloudFrontBase64(signatureText)) !== signatureText) {
+  if (
+    !/^[A-Za-z0-9~_-]+$/.test(signatureText) ||
+    toCloudFrontBase64(fromCloudFrontBase64(signatureText)) !== signatureText
+  ) {
     problems.push("the signature is not canonical CloudFront base64");
   }
   const signature = fromCloudFrontBase64(signatureText);
@@ -81,10 +84,16 @@ export function signedUrlProblems(emitted: unknown, base: string, grant: Grant, 
   const problems: string[] = [];
   if (!PRINTABLE_ASCII.test(emitted)) problems.push("the URL has characters outside printable ASCII");
   const sep = base.includes("?") ? "&" : "?";
-  if (!emitted.startsWith(base + sep)) return [...problems, "the URL does not start with the URL that was to be signed"];
+  if (!emitted.startsWith(base + sep))
+    return [...problems, "the URL does not start with the URL that was to be signed"];
   const params = emitted.slice(base.length + 1).split("&");
   const names = params.map((p) => p.slice(0, p.indexOf("=")));
-  const expectedNames = [grant.custom ? "Policy" : "Expires", "Signature", "Key-Pair-Id", ...(by.hash === "SHA256" ? ["Hash-Algorithm"] : [])];
+  const expectedNames = [
+    grant.custom ? "Policy" : "Expires",
+    "Signature",
+    "Key-Pair-Id",
+    ...(by.hash === "SHA256" ? ["Hash-Algorithm"] : []),
+  ];
   if (JSON.stringify(names) !== JSON.stringify(expectedNames)) {
     return [...problems, `signing parameters ${names.join(",")}, expected ${expectedNames.join(",")}`];
   }
@@ -99,11 +108,13 @@ export function signedUrlProblems(emitted: unknown, base: string, grant: Grant, 
   }
   if (parsed.base !== base) problems.push("the URL minus its signing parameters is not the URL that was to be signed");
   if (!grant.custom) {
-    if (value("Expires") !== String(grant.expires)) problems.push(`Expires=${value("Expires")}, expected ${grant.expires}`);
+    if (value("Expires") !== String(grant.expires))
+      problems.push(`Expires=${value("Expires")}, expected ${grant.expires}`);
     if (grant.resource !== base) problems.push("a canned grant's resource must be the URL");
   } else {
     const policyText = value("Policy");
-    if (toCloudFrontBase64(fromCloudFrontBase64(policyText)) !== policyText) problems.push("Policy is not canonical CloudFront base64");
+    if (toCloudFrontBase64(fromCloudFrontBase64(policyText)) !== policyText)
+      problems.push("Policy is not canonical CloudFront base64");
   }
   problems.push(...policyProblems(parsed.policy, grant));
   problems.push(...signatureProblems(Buffer.from(parsed.policy, "utf8"), value("Signature"), by));
@@ -128,16 +139,24 @@ const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 export function signedCookiesProblems(result: CookiesLike, grant: Grant, by: SignedBy): string[] {
   const problems: string[] = [];
   const head = grant.custom ? "CloudFront-Policy" : "CloudFront-Expires";
-  const names = [head, "CloudFront-Signature", "CloudFront-Key-Pair-Id", ...(by.hash === "SHA256" ? ["CloudFront-Hash-Algorithm"] : [])];
+  const names = [
+    head,
+    "CloudFront-Signature",
+    "CloudFront-Key-Pair-Id",
+    ...(by.hash === "SHA256" ? ["CloudFront-Hash-Algorithm"] : []),
+  ];
   if (result.kind !== (grant.custom ? "custom" : "canned")) problems.push(`kind ${result.kind}`);
-  if (JSON.stringify(Object.keys(result.cookies)) !== JSON.stringify(names)) return [...problems, `cookies ${Object.keys(result.cookies).join(",")}`];
+  if (JSON.stringify(Object.keys(result.cookies)) !== JSON.stringify(names))
+    return [...problems, `cookies ${Object.keys(result.cookies).join(",")}`];
   for (const [name, value] of Object.entries(result.cookies)) {
     if (value === undefined || !COOKIE_VALUE.test(value)) problems.push(`${name} has an unsafe value`);
   }
   if (result.setCookie.length !== names.length) problems.push("one Set-Cookie per cookie expected");
   result.setCookie.forEach((header, i) => {
-    if (/[\r\n\u0000]/.test(header) || !PRINTABLE_ASCII.test(header.replace(/ /g, ""))) problems.push(`Set-Cookie ${i} has unsafe characters`);
-    if (!header.startsWith(`${names[i]}=${result.cookies[names[i]!]};`)) problems.push(`Set-Cookie ${i} is not ${names[i]}`);
+    if (/[\r\n\u0000]/.test(header) || !PRINTABLE_ASCII.test(header.replace(/ /g, "")))
+      problems.push(`Set-Cookie ${i} has unsafe characters`);
+    if (!header.startsWith(`${names[i]}=${result.cookies[names[i]!]};`))
+      problems.push(`Set-Cookie ${i} is not ${names[i]}`);
   });
   if (result.cookies["CloudFront-Key-Pair-Id"] !== by.keyPairId) problems.push("wrong key pair id");
   let policy: string;
@@ -170,11 +189,13 @@ export function sharedPolicyProblems(p: SharedPolicyLike, grant: Grant, by: Sign
   const text = Buffer.from(p.policy).toString("utf8");
   problems.push(...policyProblems(text, grant));
   if (p.resource !== grant.resource) problems.push("resource differs");
-  if (p.expires !== grant.expires || p.starts !== grant.starts || p.ipAddress !== grant.ipAddress) problems.push("conditions differ");
+  if (p.expires !== grant.expires || p.starts !== grant.starts || p.ipAddress !== grant.ipAddress)
+    problems.push("conditions differ");
   const params = p.query.split("&");
   const names = params.map((x) => x.slice(0, x.indexOf("=")));
   const expectedNames = ["Policy", "Signature", "Key-Pair-Id", ...(by.hash === "SHA256" ? ["Hash-Algorithm"] : [])];
-  if (JSON.stringify(names) !== JSON.stringify(expectedNames)) return [...problems, `query parameters ${names.join(",")}`];
+  if (JSON.stringify(names) !== JSON.stringify(expectedNames))
+    return [...problems, `query parameters ${names.join(",")}`];
   if (params[0] !== `Policy=${toCloudFrontBase64(p.policy)}`) problems.push("Policy does not carry the policy bytes");
   if (params[2] !== `Key-Pair-Id=${by.keyPairId}`) problems.push("wrong Key-Pair-Id");
   problems.push(...signatureProblems(Buffer.from(p.policy), params[1]!.slice("Signature=".length), by));

@@ -34,12 +34,20 @@ export interface RunOptions {
 /** Runs `node bin/cfsign.js ...args`. */
 export function cfsign(args: readonly string[], options: RunOptions = {}): Promise<Run> {
   requireBuild();
-  const rssFile = options.measure === true ? join(tmpdir(), `cfsign-rss-${process.pid}-${Math.random().toString(36).slice(2)}`) : undefined;
+  const rssFile =
+    options.measure === true
+      ? join(tmpdir(), `cfsign-rss-${process.pid}-${Math.random().toString(36).slice(2)}`)
+      : undefined;
   const flags = [...(options.nodeFlags ?? []), ...(rssFile === undefined ? [] : ["--import", MAX_RSS])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...flags, BIN, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...(rssFile === undefined ? {} : { CFSIGN_TEST_RSS_FILE: rssFile }), ...options.env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...(rssFile === undefined ? {} : { CFSIGN_TEST_RSS_FILE: rssFile }),
+        ...options.env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

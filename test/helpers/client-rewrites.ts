@@ -36,7 +36,7 @@ export const CLIENT_REWRITE_ROWS: readonly RewriteRow[] = [
   ["angle brackets", `${H}/<a>.jpg`, "percent-encodes"],
   ["a backtick", `${H}/a\`b.jpg`, "percent-encodes"],
   ["curly braces", `${H}/{a}.jpg`, "percent-encodes"],
-  ["an apostrophe in the query", `${H}/a.jpg?name=o'brien`, "percent-encodes \"'\""],
+  ["an apostrophe in the query", `${H}/a.jpg?name=o'brien`, 'percent-encodes "\'"'],
   ["a non-ASCII host", "https://bücher.example/a.jpg", "punycode, xn--bcher-kva.example"],
   ["no path", H, "adds the path /"],
   ["no path before the query", `${H}?a=1`, "adds the path / before the query"],

@@ -65,7 +65,10 @@ export async function startKmsProxy(target: string): Promise<KmsProxy> {
     proxy.peakInFlight = Math.max(proxy.peakInFlight, inFlight);
     res.on("close", () => inFlight--);
     const raw = await readBody(req);
-    const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    const operation =
+      String(req.headers["x-amz-target"] ?? "")
+        .split(".")
+        .pop() ?? "";
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
@@ -83,7 +86,12 @@ export async function startKmsProxy(target: string): Promise<KmsProxy> {
     if (fault !== "pass") proxy.faults.set(fault, (proxy.faults.get(fault) ?? 0) + 1);
     const json = (status: number, type: string, message: string): void => {
       const text = JSON.stringify({ __type: type, message });
-      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": type, "x-amzn-requestid": "00000000-0000-0000-0000-000000000000", "content-length": Buffer.byteLength(text) });
+      res.writeHead(status, {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amzn-errortype": type,
+        "x-amzn-requestid": "00000000-0000-0000-0000-000000000000",
+        "content-length": Buffer.byteLength(text),
+      });
       res.end(text);
     };
     if (fault === "throttle") return json(400, "ThrottlingException", "Rate exceeded");
@@ -94,7 +102,13 @@ export async function startKmsProxy(target: string): Promise<KmsProxy> {
       return res.end("<html><body>Service Unavailable</body></html>");
     }
     const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -14,7 +14,11 @@ export interface Moto {
 }
 
 /** The dummy credentials and region the emulator accepts. */
-export const MOTO_ENV = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: "us-east-1" } as const;
+export const MOTO_ENV = {
+  AWS_ACCESS_KEY_ID: "testing",
+  AWS_SECRET_ACCESS_KEY: "testing",
+  AWS_REGION: "us-east-1",
+} as const;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,7 +37,10 @@ async function freePort(): Promise<number> {
  * @throws when python3 has no moto, or the server does not come up in time
  */
 export async function startMoto(timeoutMs = 90_000): Promise<Moto> {
-  const probe = spawnSync("python3", ["-c", "import moto, flask; print(moto.__version__)"], { encoding: "utf8", timeout: 90_000 });
+  const probe = spawnSync("python3", ["-c", "import moto, flask; print(moto.__version__)"], {
+    encoding: "utf8",
+    timeout: 90_000,
+  });
   if (probe.status !== 0) {
     throw new Error(
       "the KMS tests need moto's server in python3 (moto 5.2.1 with Flask, preinstalled in this machine image; " +

@@ -9,7 +9,16 @@ import { parse as parseMpd } from "mpd-parser";
 import { M3U8Parser } from "hls.js/dist/hls.mjs";
 
 /** Keys of m3u8-parser's output whose string value is a URI a player requests. */
-const M3U8_URI_KEYS = new Set(["uri", "URI", "xAssetUri", "X-ASSET-URI", "xAssetList", "X-ASSET-LIST", "serverUri", "SERVER-URI"]);
+const M3U8_URI_KEYS = new Set([
+  "uri",
+  "URI",
+  "xAssetUri",
+  "X-ASSET-URI",
+  "xAssetList",
+  "X-ASSET-LIST",
+  "serverUri",
+  "SERVER-URI",
+]);
 
 /** A URI found in a parser's output, with where it was. */
 export interface ParsedUri {
@@ -50,7 +59,13 @@ export function hlsJsParse(text: string, base: string): { shape: unknown; urls: 
     const m = M3U8Parser.parseMasterPlaylist(text, base);
     const urls: string[] = [];
     for (const level of m.levels) urls.push(...([] as string[]).concat(level.url));
-    return { shape: { levels: m.levels.map((l) => [l.bitrate, l.width, l.height, l.name]), error: String(m.playlistParsingError ?? "") }, urls };
+    return {
+      shape: {
+        levels: m.levels.map((l) => [l.bitrate, l.width, l.height, l.name]),
+        error: String(m.playlistParsingError ?? ""),
+      },
+      urls,
+    };
   }
   const d = M3U8Parser.parseLevelPlaylist(text, base, 0, "main" as never, 0, null);
   const urls: string[] = [];
@@ -58,7 +73,8 @@ export function hlsJsParse(text: string, base: string): { shape: unknown; urls: 
   for (const f of fragments) {
     urls.push(f.url);
     if (f.initSegment !== null && f.initSegment !== undefined) urls.push(f.initSegment.url);
-    for (const key of Object.values(f.levelkeys ?? {})) if (key !== undefined && /^https?:/.test(key.uri)) urls.push(key.uri);
+    for (const key of Object.values(f.levelkeys ?? {}))
+      if (key !== undefined && /^https?:/.test(key.uri)) urls.push(key.uri);
   }
   for (const p of d.partList ?? []) urls.push(p.url);
   return {
@@ -78,9 +94,14 @@ export function hlsJsParse(text: string, base: string): { shape: unknown; urls: 
  */
 export function mpdParse(text: string, manifestUri: string): { shape: unknown; urls: string[] } {
   const m = parseMpd(text, { manifestUri });
-  const playlists: { segments?: { resolvedUri: string; map?: { uri: string; resolvedUri: string }; duration: number }[]; sidx?: { resolvedUri: string } }[] = [...m.playlists];
+  const playlists: {
+    segments?: { resolvedUri: string; map?: { uri: string; resolvedUri: string }; duration: number }[];
+    sidx?: { resolvedUri: string };
+  }[] = [...m.playlists];
   for (const type of ["AUDIO", "SUBTITLES"]) {
-    for (const group of Object.values((m.mediaGroups as Record<string, Record<string, Record<string, { playlists: typeof playlists }>>>)[type] ?? {})) {
+    for (const group of Object.values(
+      (m.mediaGroups as Record<string, Record<string, Record<string, { playlists: typeof playlists }>>>)[type] ?? {},
+    )) {
       for (const rendition of Object.values(group)) playlists.push(...rendition.playlists);
     }
   }

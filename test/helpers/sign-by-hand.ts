@@ -19,7 +19,13 @@ export function signText(text: string, privateKey: KeyObject, hash: "SHA1" | "SH
 }
 
 /** `url` + custom-policy parameters for `policyText`, signed by hand. */
-export function customUrl(url: string, policyText: string, privateKey: KeyObject, keyPairId: string, hash: "SHA1" | "SHA256"): string {
+export function customUrl(
+  url: string,
+  policyText: string,
+  privateKey: KeyObject,
+  keyPairId: string,
+  hash: "SHA1" | "SHA256",
+): string {
   const sep = url.includes("?") ? "&" : "?";
   return (
     `${url}${sep}Policy=${toCloudFrontBase64(policyText)}&Signature=${toCloudFrontBase64(signText(policyText, privateKey, hash))}` +
@@ -28,7 +34,14 @@ export function customUrl(url: string, policyText: string, privateKey: KeyObject
 }
 
 /** `url` + canned parameters with a literal `Expires` text, signed by hand. */
-export function cannedUrl(url: string, expires: string, privateKey: KeyObject, keyPairId: string, hash: "SHA1" | "SHA256", p1363 = false): string {
+export function cannedUrl(
+  url: string,
+  expires: string,
+  privateKey: KeyObject,
+  keyPairId: string,
+  hash: "SHA1" | "SHA256",
+  p1363 = false,
+): string {
   const policy = `{"Statement":[{"Resource":"${url}","Condition":{"DateLessThan":{"AWS:EpochTime":${expires}}}}]}`;
   const sep = url.includes("?") ? "&" : "?";
   return (

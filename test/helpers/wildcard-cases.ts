@@ -48,9 +48,29 @@ export const WILDCARD_CASES: [pattern: string, url: string, expected: boolean][]
   ["*://d111111abcdef8.cloudfront.net/*", `${H}/a`, true],
   ["*", `${H}/anything?at=all`, true],
   // The guide's example of a * on both sides of a name, with its three matching URLs
-  ["http://d111111abcdef8.cloudfront.net/*game_download.zip*", "http://d111111abcdef8.cloudfront.net/game_download.zip", true],
-  ["http://d111111abcdef8.cloudfront.net/*game_download.zip*", "http://d111111abcdef8.cloudfront.net/example_game_download.zip?license=yes", true],
-  ["http://d111111abcdef8.cloudfront.net/*game_download.zip*", "http://d111111abcdef8.cloudfront.net/test_game_download.zip?license=temp", true],
-  ["http://d111111abcdef8.cloudfront.net/*game_download.zip*", "http://d111111abcdef8.cloudfront.net/game_download.tar", false],
-  ["http://d111111abcdef8.cloudfront.net/*game_download.zip*", "https://d111111abcdef8.cloudfront.net/game_download.zip", false],
+  [
+    "http://d111111abcdef8.cloudfront.net/*game_download.zip*",
+    "http://d111111abcdef8.cloudfront.net/game_download.zip",
+    true,
+  ],
+  [
+    "http://d111111abcdef8.cloudfront.net/*game_download.zip*",
+    "http://d111111abcdef8.cloudfront.net/example_game_download.zip?license=yes",
+    true,
+  ],
+  [
+    "http://d111111abcdef8.cloudfront.net/*game_download.zip*",
+    "http://d111111abcdef8.cloudfront.net/test_game_download.zip?license=temp",
+    true,
+  ],
+  [
+    "http://d111111abcdef8.cloudfront.net/*game_download.zip*",
+    "http://d111111abcdef8.cloudfront.net/game_download.tar",
+    false,
+  ],
+  [
+    "http://d111111abcdef8.cloudfront.net/*game_download.zip*",
+    "https://d111111abcdef8.cloudfront.net/game_download.zip",
+    false,
+  ],
 ];

@@ -54,7 +54,11 @@ export function stagePackage(): Stage {
   const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as Stage["pkg"];
   writeFileSync(
     join(root, "package.json"),
-    JSON.stringify({ name: "cfsign-runtime-check", private: true, type: "module", dependencies: { cfsign: pkg.version } }, null, 2),
+    JSON.stringify(
+      { name: "cfsign-runtime-check", private: true, type: "module", dependencies: { cfsign: pkg.version } },
+      null,
+      2,
+    ),
   );
   cpSync(join(REPO, "test", "conformance"), join(root, "conformance"), { recursive: true });
   mkdirSync(join(root, "vectors"));
@@ -137,7 +141,9 @@ export function workerModules(stage: Stage, workerFile: string, conditions: Read
       } else if (spec.startsWith("./") || spec.startsWith("../")) {
         visit(resolve(dirname(file), spec));
       } else {
-        throw new Error(`${relative(stage.root, file)} imports "${spec}": a Worker module must not (no node: builtins, no other packages)`);
+        throw new Error(
+          `${relative(stage.root, file)} imports "${spec}": a Worker module must not (no node: builtins, no other packages)`,
+        );
       }
     }
   };
@@ -154,10 +160,18 @@ export interface RunResult {
 }
 
 /** Runs a command with a time limit; never rejects. */
-export function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<RunResult> {
   const started = performance.now();
   return new Promise((done) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -210,7 +224,9 @@ export function freePort(): Promise<number> {
     server.on("error", fail);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? done(address.port) : fail(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address !== null ? done(address.port) : fail(new Error("no port")),
+      );
     });
   });
 }

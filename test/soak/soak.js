@@ -47,7 +47,9 @@ function expectBelow(what, value, limit) {
   if (!ok) failures.push(what);
 }
 
-console.log(`cfsign soak: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${mib(totalmem())} RAM, ${new Date().toISOString()}`);
+console.log(
+  `cfsign soak: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${mib(totalmem())} RAM, ${new Date().toISOString()}`,
+);
 
 const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
 const pem = privateKey.export({ type: "pkcs8", format: "pem" });
@@ -65,7 +67,9 @@ const fromCloudFrontBase64 = (t) => Buffer.from(t.replace(/-/g, "+").replace(/_/
       yield i % 10 === 0 ? { url, starts: expires - 7200 } : url;
     }
   }
-  console.log(`\n1. ${TOTAL.toLocaleString("en")} URLs through signer.signStream (ECDSA P-256, ${signer.engine} engine), warm-up ${WARM_UP.toLocaleString("en")}`);
+  console.log(
+    `\n1. ${TOTAL.toLocaleString("en")} URLs through signer.signStream (ECDSA P-256, ${signer.engine} engine), warm-up ${WARM_UP.toLocaleString("en")}`,
+  );
   let n = 0;
   let bad = 0;
   let verified = 0;
@@ -85,7 +89,9 @@ const fromCloudFrontBase64 = (t) => Buffer.from(t.replace(/-/g, "+").replace(/_/
       const base = r.url.slice(0, r.url.indexOf(q.has("Policy") ? "Policy=" : "Expires=") - 1);
       const policy = q.has("Policy")
         ? fromCloudFrontBase64(q.get("Policy"))
-        : Buffer.from(`{"Statement":[{"Resource":"${base}","Condition":{"DateLessThan":{"AWS:EpochTime":${q.get("Expires")}}}}]}`);
+        : Buffer.from(
+            `{"Statement":[{"Resource":"${base}","Condition":{"DateLessThan":{"AWS:EpochTime":${q.get("Expires")}}}}]}`,
+          );
       if (!verify("sha256", policy, publicKey, fromCloudFrontBase64(q.get("Signature")))) bad++;
       verified++;
     }
@@ -98,11 +104,18 @@ const fromCloudFrontBase64 = (t) => Buffer.from(t.replace(/-/g, "+").replace(/_/
   const end = memory();
   const seconds = (performance.now() - started) / 1000;
   const rate = (n - WARM_UP) / ((performance.now() - warmAt) / 1000);
-  console.log(`  signed ${n.toLocaleString("en")} in ${seconds.toFixed(1)} s (${Math.round(rate).toLocaleString("en")} URLs/s after warm-up); ${verified} spot-checked with node:crypto; ${bad} failed`);
+  console.log(
+    `  signed ${n.toLocaleString("en")} in ${seconds.toFixed(1)} s (${Math.round(rate).toLocaleString("en")} URLs/s after warm-up); ${verified} spot-checked with node:crypto; ${bad} failed`,
+  );
   console.log(`  heapUsed   after warm-up ${mib(warm.heapUsed)}, at the end ${mib(end.heapUsed)}`);
-  console.log(`  external   after warm-up ${mib(warm.external)}, at the end ${mib(end.external)} (WebAssembly memory and buffers)`);
+  console.log(
+    `  external   after warm-up ${mib(warm.external)}, at the end ${mib(end.external)} (WebAssembly memory and buffers)`,
+  );
   console.log(`  rss        after warm-up ${mib(warm.rss)}, at the end ${mib(end.rss)}`);
-  for (const [at, m] of samples) console.log(`    at ${at.toLocaleString("en").padStart(9)}: heapUsed ${mib(m.heapUsed)}, external ${mib(m.external)}`);
+  for (const [at, m] of samples)
+    console.log(
+      `    at ${at.toLocaleString("en").padStart(9)}: heapUsed ${mib(m.heapUsed)}, external ${mib(m.external)}`,
+    );
   if (n !== TOTAL) failures.push(`stream yielded ${n} of ${TOTAL}`);
   if (bad !== 0) failures.push(`${bad} URLs failed or did not verify`);
   expectBelow("heap growth after warm-up", end.heapUsed - warm.heapUsed, LIMIT);
@@ -126,7 +139,9 @@ const fromCloudFrontBase64 = (t) => Buffer.from(t.replace(/-/g, "+").replace(/_/
   await round(SIGNERS);
   const after = memory();
   console.log(`  ${SIGNERS.toLocaleString("en")} signers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`  heapUsed before ${mib(before.heapUsed)}, after ${mib(after.heapUsed)}; external before ${mib(before.external)}, after ${mib(after.external)}`);
+  console.log(
+    `  heapUsed before ${mib(before.heapUsed)}, after ${mib(after.heapUsed)}; external before ${mib(before.external)}, after ${mib(after.external)}`,
+  );
   expectBelow("heap growth from signer creation", after.heapUsed - before.heapUsed, LIMIT);
   expectBelow("off-heap growth from signer creation", after.external - before.external, LIMIT);
 }

@@ -11,5 +11,12 @@ declare module "mpd-parser" {
   export function parse(
     text: string,
     options?: { manifestUri?: string },
-  ): { playlists: { segments?: { resolvedUri: string; map?: { uri: string; resolvedUri: string }; duration: number }[]; sidx?: { resolvedUri: string } }[]; mediaGroups: unknown; locations?: string[] };
+  ): {
+    playlists: {
+      segments?: { resolvedUri: string; map?: { uri: string; resolvedUri: string }; duration: number }[];
+      sidx?: { resolvedUri: string };
+    }[];
+    mediaGroups: unknown;
+    locations?: string[];
+  };
 }
