@@ -1,5 +1,5 @@
 /**
- * `cfsign bench` (src/cli/bench.ts), run for real (`node bin/cfsign.js`, which needs
+ * `cfsign bench` (src/cli/commands/bench.ts), run for real (`node bin/cfsign.js`, which needs
  * `dist/`), with small counts so each run stays well under a second of signing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

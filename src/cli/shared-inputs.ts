@@ -1,7 +1,7 @@
 /**
  * Inputs that `sign-cookies` and `verify` read the way `sign` does: key files,
  * the passphrase variable, times and one-of choices. The rules are the same
- * as `cfsign sign`'s (src/cli/sign.ts): a key file's path may be shown, its
+ * as `cfsign sign`'s (src/cli/commands/sign.ts): a key file's path may be shown, its
  * content never; a passphrase comes only from an environment variable whose
  * name is not echoed.
  *

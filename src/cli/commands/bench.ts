@@ -10,12 +10,12 @@
  * @module
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { parseOptions } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
-import { CliError, EXIT } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
-import type { HashAlgorithm, PrivateKeyInput } from "../crypto/types.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "../kms-key.ts";
+import { CliError, EXIT } from "../report.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, readPassphrase, readPrivateKeyFile } from "../shared-inputs.ts";
+import type { HashAlgorithm, PrivateKeyInput } from "../../crypto/types.ts";
 
 const OPTIONS = {
   "key-pair-id": { type: "string" },
@@ -126,7 +126,7 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
   const { privateKey, passphrase } = await signingKey(values, io);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../index.ts");
+  const { createSigner, CfSignError } = await import("../../index.ts");
   try {
     const base = values.url ?? "https://d111111abcdef8.cloudfront.net/bench";
     const signer = await createSigner({ keyPairId: values["key-pair-id"], privateKey, passphrase, hashAlgorithm });
