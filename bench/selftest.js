@@ -393,6 +393,7 @@ try {
       const probe = `const m = await import("./build/bench-internals.js"); const d = await import("./dist/index.js"); const s = await d.createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: (await import("node:crypto")).generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey }); const r = await s.signUrls(["https://d111111abcdef8.cloudfront.net/a.jpg"], { expires: 2000000000 }); if (!r[0].ok || typeof m.validateUrl !== "function") throw new Error("broken");`;
       const { code, out } = await run(process.execPath, ["--input-type=module", "-e", probe], dir, 60_000);
       console.log(`${inj.id}: ${applied.join("+")} edits, ${code === 0 ? "loads and signs" : "BROKEN\n" + out}`);
+      if (code !== 0) process.exitCode = 1;
       continue;
     }
     let r = await gate(dir, inj.id, { suites: inj.suites, failFast: true });
