@@ -1,8 +1,8 @@
 /**
  * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
- * The signing is the library's: an HLS playlist by `src/playlist.ts` (the code
- * of `Signer.signPlaylist`), `--recursive` by `Signer.signPlaylists` with a
+ * The signing is the library's: an HLS playlist by `src/lib/sign-hls-uris.ts` (the
+ * code of `Signer.signPlaylist`), `--recursive` by `Signer.signPlaylists` with a
  * loader that reads the media playlists from disk, a DASH manifest by
  * `Signer.signManifest` (`src/manifest.ts`). This file parses flags, reads and
  * writes files, and reports.
@@ -13,14 +13,9 @@ import { mkdir } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { CfSignError } from "../errors.ts";
 import { isHlsPlaylist, playlistUris } from "../formats/hls.ts";
-import {
-  checkBaseUrl,
-  folderOf,
-  isRelativeUri,
-  sharedFolderResource,
-  signHlsUris,
-  type SignedPlaylists,
-} from "../playlist.ts";
+import type { SignedPlaylists } from "../playlist.ts";
+import { signHlsUris } from "../lib/sign-hls-uris.ts";
+import { checkBaseUrl, folderOf, isRelativeUri, sharedFolderResource } from "../lib/uri-targets.ts";
 import type { SignedPolicy } from "../shared-policy.ts";
 import type { Signer } from "../signer.ts";
 import type { BatchResult } from "../types.ts";
