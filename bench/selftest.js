@@ -10,8 +10,10 @@
 //    --fail-fast; the gate fails when any check does, so a failing suite is the
 //    gate's verdict; one its suites miss is run against the whole gate before it
 //    counts as missed). Every one must fail the gate:
-//    - every stage made 1.5x and 3x slower: its function does its work again on
-//      half its input (or every other call) for 1.5x, twice more for 3x;
+//    - every stage made 1.5x and 3x slower: its function does its whole work
+//      again twice more for 3x; for 1.5x a batch function spins for half the CPU
+//      time of each call, and a function called per item works again on half its
+//      calls, chosen at random;
 //    - the private key parsed again for every signature;
 //    - signatures made one at a time (concurrency 1);
 //    - the signature cache as it was before issue #12 item 17 (eviction through
@@ -56,39 +58,55 @@ const cleanRuns =
   args.includes("--no-clean") || dryRun ? 0 : Number(args.find((a) => a.startsWith("--clean-runs="))?.slice(13) ?? 3);
 
 // The helpers every patched file gets (function declarations: hoisted, whatever their place).
+// __cfsignRepeat runs a wrapped function, then its whole work again (factor - 1) times, rounded
+// down. The fraction left over (0.5 for 1.5x) must make every call that much slower, because the
+// gate's estimate is a median over short units of a few calls each, so it is spent by kind:
+// - a batch function (policies, assembly, rewriteLines, applyAll; hundreds of microseconds a
+//   call or more) spins after each call for that fraction of the CPU time the call took (the
+//   process's CPU time, as the gate measures: a thread's own CPU time is counted in ticks here
+//   and gave a tenth of it). Working again on part of the batch is not the same: the cost per
+//   item grows with the batch (the WASM policy serializer takes a fifth to a third as long on
+//   1,000 specs as on 2,000), and repeating whole calls on half of them gives units of 1x and 2x
+//   whose median can fall anywhere between (rewriteLines 1.5x measured 0.92 that way);
+// - a function called once per item (validateUrl, encodeBase64, resourceCovers, verifyUrl; too
+//   short to time) does its whole work again on that fraction of its calls, chosen at random
+//   (a fixed-seed generator per site), so that no fixed order of calls (four resource patterns
+//   in turn) can dodge it; a unit holds hundreds of calls.
 const HELPERS = `
-function __cfsignRepeat(fn, self, args, factor, site, batchArg) {
-  const state = ((__cfsignRepeat.sites ??= {})[site] ??= { acc: 0 });
+function __cfsignRepeat(fn, self, args, factor, site, batch) {
+  const state = ((__cfsignRepeat.sites ??= {})[site] ??= { seed: 0x9e3779b9 });
+  const t0 = batch ? __cfsignCpu() : 0;
   const result = fn.apply(self, args);
-  const runs = [];
-  let extra = factor - 1;
-  for (; extra >= 1; extra -= 1) runs.push(args);
-  if (extra > 0) {
-    if (batchArg >= 0) runs.push(__cfsignPart(args, batchArg, extra));
-    else if ((state.acc += extra) >= 1) {
-      state.acc -= 1;
-      runs.push(args);
-    }
-  }
+  let runs = Math.floor(factor - 1);
+  const fraction = factor - 1 - runs;
   if (result !== null && typeof result === "object" && typeof result.then === "function") {
+    if (batch) throw new Error("selftest: a batch function must be synchronous");
+    if (fraction > 0 && __cfsignRandom(state) < fraction) runs++;
     return result.then(async (r) => {
-      for (const a of runs) await fn.apply(self, a);
+      for (let i = 0; i < runs; i++) await fn.apply(self, args);
       return r;
     });
   }
-  for (const a of runs) fn.apply(self, a);
+  const spent = batch ? __cfsignCpu() - t0 : 0;
+  if (!batch && fraction > 0 && __cfsignRandom(state) < fraction) runs++;
+  for (let i = 0; i < runs; i++) fn.apply(self, args);
+  if (batch && fraction > 0) {
+    const until = __cfsignCpu() + fraction * spent;
+    while (__cfsignCpu() < until);
+  }
   return result;
 }
-function __cfsignPart(args, i, fraction) {
-  const a = Array.from(args);
-  const x = a[i];
-  if (Array.isArray(x)) a[i] = x.slice(0, Math.ceil(x.length * fraction));
-  else if (x instanceof Uint8Array) {
-    let end = Math.max(1, Math.floor(x.length * fraction));
-    while (end < x.length && x[end - 1] !== 10) end++;
-    a[i] = x.subarray(0, end);
-  } else throw new Error("selftest: no batch argument to cut");
-  return a;
+function __cfsignRandom(state) {
+  let x = state.seed;
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  state.seed = x >>> 0;
+  return state.seed / 4294967296;
+}
+function __cfsignCpu() {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 function __cfsignReparse(keyInput) {
   const { createPrivateKey } = process.getBuiltinModule("node:crypto");
@@ -135,21 +153,21 @@ class DryRunDone extends Error {}
 
 let site = 0;
 /** Wraps a function declaration `[async ]function NAME(` so that it repeats its work. */
-function wrapFunction(name, factor, batchArg = -1) {
+function wrapFunction(name, factor, batch = false) {
   const re = new RegExp(`^(\\t*)(async )?function ${name.replace(/\$/g, "\\$")}\\(`, "gm");
   return (text) =>
     text.replace(re, (_, indent, isAsync) => {
       const id = `s${site++}`;
-      return `${indent}function ${name}(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${factor}, "${id}", ${batchArg}); }\n${indent}${isAsync ?? ""}function __cfsign_${id}(`;
+      return `${indent}function ${name}(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${factor}, "${id}", ${batch}); }\n${indent}${isAsync ?? ""}function __cfsign_${id}(`;
     });
 }
 /** Wraps a method `NAME(params) {` of a class (`;`-free) or an object literal (`,` after the wrapper). */
-function wrapMethod(name, params, factor, batchArg, inObject) {
+function wrapMethod(name, params, factor, inObject, batch = true) {
   const re = new RegExp(`^(\\t+)${name}\\(${params}\\) \\{`, "gm");
   return (text) =>
     text.replace(re, (_, indent) => {
       const id = `s${site++}`;
-      return `${indent}${name}(...args) { return __cfsignRepeat(this.__cfsign_${id}, this, args, ${factor}, "${id}", ${batchArg}); }${inObject ? "," : ""}\n${indent}__cfsign_${id}(${params}) {`;
+      return `${indent}${name}(...args) { return __cfsignRepeat(this.__cfsign_${id}, this, args, ${factor}, "${id}", ${batch}); }${inObject ? "," : ""}\n${indent}__cfsign_${id}(${params}) {`;
     });
 }
 const replace = (pattern, by) => (text) => text.replace(pattern, by);
@@ -170,7 +188,7 @@ function injections() {
         id: `policy-${x}`,
         suites: ["stages"],
         what: `policy JSON ${k}x (serializePolicies, both engines)`,
-        edits: [wrapFunction("serializePolicies", k, 0), wrapMethod("serializePolicies", "specs", k, 0, true)],
+        edits: [wrapFunction("serializePolicies", k, true), wrapMethod("serializePolicies", "specs", k, true)],
       },
       {
         id: `base64-${x}`,
@@ -182,7 +200,7 @@ function injections() {
         id: `assemble-${x}`,
         suites: ["stages"],
         what: `URL assembly ${k}x (assembleUrls, both engines)`,
-        edits: [wrapFunction("assembleUrls", k, 0), wrapMethod("assembleUrls", "parts, suffix", k, 0, true)],
+        edits: [wrapFunction("assembleUrls", k, true), wrapMethod("assembleUrls", "parts, suffix", k, true)],
       },
       {
         id: `rewriteLines-${x}`,
@@ -192,7 +210,7 @@ function injections() {
           (t) =>
             t.replace(/^function rewriteLines\(hotPath, policy, input, options, nowSeconds\) \{/m, () => {
               const id = `s${site++}`;
-              return `function rewriteLines(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${k}, "${id}", 2); }\nfunction __cfsign_${id}(hotPath, policy, input, options, nowSeconds) {`;
+              return `function rewriteLines(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${k}, "${id}", true); }\nfunction __cfsign_${id}(hotPath, policy, input, options, nowSeconds) {`;
             }),
         ],
       },
@@ -200,13 +218,15 @@ function injections() {
         id: `applyAll-${x}`,
         suites: ["stages"],
         what: `SignedPolicy.applyAll ${k}x`,
-        edits: [wrapMethod("applyAll", "urls", k, 0, false)],
+        edits: [wrapMethod("applyAll", "urls", k, false)],
       },
       {
         id: `resource-${x}`,
         suites: ["stages"],
-        what: `resource matching (resourceCovers) ${k}x`,
-        edits: [wrapFunction("resourceCovers", k)],
+        what: `resource matching (resourceCovers, and the pattern compiler behind its one-entry cache) ${k}x`,
+        // A repeated resourceCovers call finds its pattern compiled (and its automaton built) by the
+        // first, so compile() and buildNfa() are slowed too.
+        edits: [wrapFunction("resourceCovers", k), wrapFunction("compile", k), wrapFunction("buildNfa", k)],
       },
       {
         id: `verify-${x}`,
@@ -310,7 +330,14 @@ async function gate(dir, label, { suites, failFast }) {
       (failedWith.length ? `; failed: ${failedWith.join(", ")}` : "") +
       (error ? `; no report, output ended:\n${error}` : ""),
   );
-  return { code, failed, failedWith, seconds, load: loadBefore, ratios: report?.ratios ?? {}, error };
+  // Every checked ratio the run measured, rounded: the margins the bounds have.
+  const thresholds = JSON.parse(readFileSync(join(dir, "bench", "thresholds.json"), "utf8")).checks;
+  const values = Object.fromEntries(
+    Object.keys(thresholds)
+      .filter((k) => report?.ratios[k] !== undefined)
+      .map((k) => [k, Math.round(report.ratios[k].value * 1000) / 1000]),
+  );
+  return { code, failed, failedWith, seconds, load: loadBefore, values, error };
 }
 
 ensureBuilt();
@@ -358,6 +385,7 @@ try {
           run: i + 1,
           passed: r.code === 0,
           failed: r.failedWith,
+          values: r.values,
           ...(r.error ? { error: r.error } : {}),
           seconds: Math.round(r.seconds),
           load: r.load,
@@ -410,6 +438,7 @@ try {
       suites: scope,
       caught: r.code !== 0,
       failed: r.failedWith,
+      values: r.values,
       ...(r.error ? { error: r.error } : {}),
       seconds: Math.round(seconds),
       load: r.load,
