@@ -169,17 +169,24 @@ function checkEcPublicPoint(key: KeyObject): void {
 
 function signingKey(key: KeyObject, algorithm: KeyAlgorithm, hashAlgorithm: HashAlgorithm): SigningKey {
   const digest = DIGEST[hashAlgorithm];
-  const keyInput = algorithm === "ECDSA" ? { key, dsaEncoding: "der" as const } : key;
   const nodeSign = crypto().sign;
+  // The KeyObject itself (ECDSA signatures are DER by default): an options object per call would be
+  // parsed again per signature. The Buffer node:crypto returns is a Uint8Array, returned as it is.
   return {
     algorithm,
     hashAlgorithm,
     sign(data: Uint8Array): Promise<Uint8Array> {
       return new Promise((resolve, reject) => {
-        nodeSign(digest, data, keyInput, (err, signature) => {
+        nodeSign(digest, data, key, (err, signature) => {
           if (err) reject(new CfSignError("SIGNING_FAILED", "node:crypto could not sign", { cause: err }));
-          else resolve(new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength));
+          else resolve(signature);
         });
+      });
+    },
+    signTo(data: Uint8Array, done: (err: unknown, signature?: Uint8Array) => void): void {
+      nodeSign(digest, data, key, (err, signature) => {
+        if (err) done(new CfSignError("SIGNING_FAILED", "node:crypto could not sign", { cause: err }));
+        else done(null, signature);
       });
     },
   };
