@@ -32,6 +32,7 @@ const SUITES = {
   "hot-path": async (o) => (await import("./suites/hot-path.js")).hotPathSuite(o),
   rewrite: async (o) => (await import("./suites/rewrite.js")).rewriteSuite(o),
   stream: async (o) => (await import("./suites/stream.js")).streamSuite(o),
+  runtimes: async (o) => (await import("./suites/runtimes.js")).runtimesSuite(o),
 };
 /** The gate: fast, and every ratio in it either checked or printed beside the checked ones. */
 const CI_SUITES = ["stages", "ceiling", "cache", "repeatable", "cold-start"];

@@ -15,15 +15,15 @@ import { suggest } from "./cli/args.ts";
 import type { CliIo, Command } from "./cli/command.ts";
 import { describeFsError } from "./cli/io.ts";
 import { CliError, EXIT, reportError } from "./cli/report.ts";
-import { signCommand } from "./cli/sign.ts";
-import { signCookiesCommand } from "./cli/sign-cookies.ts";
-import { verifyCommand } from "./cli/verify.ts";
-import { playlistCommand } from "./cli/playlist.ts";
-import { keygenCommand } from "./cli/keygen.ts";
-import { inspectCommand } from "./cli/inspect.ts";
-import { kmsPublicKeyCommand } from "./cli/kms-public-key.ts";
-import { serveCommand } from "./cli/serve.ts";
-import { benchCommand } from "./cli/bench.ts";
+import { signCommand } from "./cli/commands/sign.ts";
+import { signCookiesCommand } from "./cli/commands/sign-cookies.ts";
+import { verifyCommand } from "./cli/commands/verify.ts";
+import { playlistCommand } from "./cli/commands/playlist.ts";
+import { keygenCommand } from "./cli/commands/keygen.ts";
+import { inspectCommand } from "./cli/commands/inspect.ts";
+import { kmsPublicKeyCommand } from "./cli/commands/kms-public-key.ts";
+import { serveCommand } from "./cli/commands/serve.ts";
+import { benchCommand } from "./cli/commands/bench.ts";
 
 export type { CliIo, Command } from "./cli/command.ts";
 

@@ -30,32 +30,15 @@
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { CfSignError } from "./errors.ts";
 import { InFlightLimit } from "./crypto/in-flight.ts";
-import { importVerifyKey, verifySignature, type VerifyKey } from "./crypto/public-key.ts";
-import {
-  AbortWatch,
-  backoffDelay,
-  classifyFailure,
-  retryPolicy,
-  sleep,
-  type RetryOptions,
-  type RetryPolicy,
-} from "./crypto/retry.ts";
+import { verifySignature } from "./crypto/public-key.ts";
+import { AbortWatch, retryPolicy, type RetryOptions } from "./crypto/retry.ts";
 import type { CustomSigner, HashAlgorithm, KeyAlgorithm } from "./crypto/types.ts";
+import { KmsAnswerError, keyUnavailable, retrying, signFailure } from "./kms/failures.ts";
+import { checkKey, KMS_KEY_SPECS, toPem, type KmsKeySpec, type KmsSigningAlgorithm } from "./kms/key.ts";
 
 export type { RetryOptions } from "./crypto/retry.ts";
 export { CfSignError } from "./errors.ts";
-
-/** The two KMS key specs CloudFront can use, and what each signs with. */
-export const KMS_KEY_SPECS = {
-  RSA_2048: { algorithm: "RSA", signingAlgorithm: "RSASSA_PKCS1_V1_5_SHA_256" },
-  ECC_NIST_P256: { algorithm: "ECDSA", signingAlgorithm: "ECDSA_SHA_256" },
-} as const satisfies Record<string, { algorithm: KeyAlgorithm; signingAlgorithm: string }>;
-
-/** A KMS key spec CloudFront accepts. */
-export type KmsKeySpec = keyof typeof KMS_KEY_SPECS;
-
-/** The KMS signing algorithm cfsign uses for a {@link KmsKeySpec}. */
-export type KmsSigningAlgorithm = (typeof KMS_KEY_SPECS)[KmsKeySpec]["signingAlgorithm"];
+export { KMS_KEY_SPECS, type KmsKeySpec, type KmsSigningAlgorithm } from "./kms/key.ts";
 
 /** Largest message KMS signs with `MessageType: "RAW"` (API reference, Sign, `Message`). */
 export const KMS_MAX_RAW_MESSAGE_BYTES = 4096;
@@ -126,21 +109,6 @@ export interface KmsSigner extends CustomSigner {
   /** What this signer has cost so far. */
   readonly stats: KmsSignerStats;
 }
-
-/** KMS errors that every further request with this key would meet too: fail the call, not each item. */
-const KEY_UNUSABLE = new Set([
-  "AccessDeniedException",
-  "DisabledException",
-  "NotFoundException",
-  "KMSInvalidStateException",
-  "InvalidKeyUsageException",
-  "IncorrectKeyException",
-  "InvalidGrantTokenException",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "ExpiredTokenException",
-  "CredentialsProviderError",
-]);
 
 const SHA1_REFUSED =
   "AWS KMS cannot sign with SHA-1: it has no SHA-1 signing algorithm (RSA keys offer RSASSA_PKCS1_V1_5_SHA_256 " +
@@ -285,143 +253,10 @@ export async function kmsSigner(options: KmsSignerOptions): Promise<KmsSigner> {
   return signer;
 }
 
-/** KMS answered, but not with something cfsign can use: worth another try, like a 500. */
-class KmsAnswerError extends Error {
-  override readonly name = "KmsAnswerError";
-}
-
-type Counters = { throttled: number; transientFailures: number };
-
-/**
- * Runs `attempt` until it succeeds, retrying throttled and transient failures with
- * backoff; `final` turns the last failure into the error thrown.
- */
-function retrying(policy: RetryPolicy, watch: AbortWatch, counters: Counters) {
-  return async <T>(attempt: () => Promise<T>, final: (err: unknown, attempts: number) => CfSignError): Promise<T> => {
-    for (let n = 1; ; n++) {
-      if (watch.aborted) throw aborted(watch.reason);
-      try {
-        return await attempt();
-      } catch (err) {
-        const kind = watch.aborted ? "aborted" : err instanceof KmsAnswerError ? "transient" : classifyFailure(err);
-        if (kind === "aborted") throw aborted(err);
-        if (kind === "permanent" || n >= policy.maxAttempts) throw final(err, n);
-        if (kind === "throttled") counters.throttled++;
-        else counters.transientFailures++;
-        try {
-          await sleep(backoffDelay(policy, n), watch);
-        } catch (reason) {
-          throw aborted(reason);
-        }
-      }
-    }
-  };
-}
-
-function errorName(err: unknown): string {
-  const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
-  return typeof name === "string" && /^[A-Za-z][A-Za-z0-9_.]{0,80}$/.test(name) ? name : "an error";
-}
-
-function signFailure(err: unknown, attempts: number): CfSignError {
-  const name = errorName(err);
-  if (KEY_UNUSABLE.has(name)) return keyUnavailable("Sign", err, attempts);
-  const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
-  return new CfSignError("SIGNING_FAILED", `AWS KMS Sign failed${tries} (${name}); this item was not signed`, {
-    cause: err,
-  });
-}
-
-function keyUnavailable(operation: string, err: unknown, attempts: number): CfSignError {
-  const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
-  return new CfSignError(
-    "KEY_UNAVAILABLE",
-    `AWS KMS ${operation} failed${tries} (${errorName(err)}): check the key id, the key's state and the caller's ` +
-      "kms:GetPublicKey and kms:Sign permissions, region and credentials",
-    { cause: err },
-  );
-}
-
-function aborted(reason: unknown): CfSignError {
-  return new CfSignError("ABORTED", "the KMS signer's AbortSignal fired; no further requests are sent", {
-    cause: reason,
-  });
+async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", data as BufferSource));
 }
 
 function invalid(message: string): CfSignError {
   return new CfSignError("INVALID_ARGUMENT", message);
-}
-
-interface Described {
-  KeyId?: string | undefined;
-  KeySpec?: string | undefined;
-  CustomerMasterKeySpec?: string | undefined;
-  KeyUsage?: string | undefined;
-  SigningAlgorithms?: readonly string[] | undefined;
-  PublicKey?: Uint8Array | undefined;
-}
-
-/**
- * The key's spec, checked three ways: the spec KMS names (`KeySpec`, or the deprecated
- * `CustomerMasterKeySpec` that older endpoints and emulators return alone), its usage and
- * signing algorithms, and the public key itself (an RSA-2048 or P-256 SPKI of the same kind).
- */
-async function checkKey(d: Described): Promise<{ spec: KmsKeySpec; publicKeyDer: Uint8Array; verifyKey: VerifyKey }> {
-  const named = d.KeySpec ?? d.CustomerMasterKeySpec;
-  if (typeof named !== "string")
-    throw new CfSignError(
-      "UNSUPPORTED_KEY",
-      "GetPublicKey named no key spec; cannot tell whether CloudFront accepts the key",
-    );
-  const shown = /^[A-Z0-9_]{1,40}$/.test(named) ? named : "another kind";
-  if (d.KeyUsage !== undefined && d.KeyUsage !== "SIGN_VERIFY") {
-    throw new CfSignError(
-      "UNSUPPORTED_KEY",
-      `the KMS key is for ${/^[A-Z_]{1,40}$/.test(d.KeyUsage) ? d.KeyUsage : "another use"}; CloudFront signing needs an asymmetric SIGN_VERIFY key (RSA_2048 or ECC_NIST_P256)`,
-    );
-  }
-  if (!Object.hasOwn(KMS_KEY_SPECS, named)) {
-    throw new CfSignError(
-      "UNSUPPORTED_KEY",
-      `the KMS key is ${shown}; CloudFront accepts only RSA_2048 and ECC_NIST_P256 keys (create one with ` +
-        "aws kms create-key --key-usage SIGN_VERIFY --key-spec ECC_NIST_P256)",
-    );
-  }
-  const spec = named as KmsKeySpec;
-  const { algorithm, signingAlgorithm } = KMS_KEY_SPECS[spec];
-  if (d.SigningAlgorithms !== undefined && !d.SigningAlgorithms.includes(signingAlgorithm)) {
-    throw new CfSignError(
-      "UNSUPPORTED_KEY",
-      `the KMS key does not offer ${signingAlgorithm}, the algorithm CloudFront needs for ${spec}`,
-    );
-  }
-  if (!(d.PublicKey instanceof Uint8Array) || d.PublicKey.length === 0) {
-    throw new CfSignError("UNSUPPORTED_KEY", "GetPublicKey returned no public key");
-  }
-  const publicKeyDer = d.PublicKey.slice();
-  let verifyKey: VerifyKey;
-  try {
-    verifyKey = await importVerifyKey(toPem(publicKeyDer));
-  } catch (cause) {
-    throw new CfSignError("UNSUPPORTED_KEY", `the public key KMS returned is not a usable ${spec} key`, { cause });
-  }
-  if (verifyKey.algorithm !== algorithm) {
-    throw new CfSignError(
-      "UNSUPPORTED_KEY",
-      `the public key KMS returned is not an ${algorithm} key, though the key spec is ${spec}`,
-    );
-  }
-  return { spec, publicKeyDer, verifyKey };
-}
-
-/** SPKI DER as PEM, 64 characters a line (RFC 7468 §2). */
-function toPem(der: Uint8Array): string {
-  let binary = "";
-  for (const b of der) binary += String.fromCharCode(b);
-  const lines = btoa(binary).match(/.{1,64}/g) ?? [];
-  return `-----BEGIN PUBLIC KEY-----\n${lines.join("\n")}\n-----END PUBLIC KEY-----\n`;
-}
-
-async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", data as BufferSource));
 }

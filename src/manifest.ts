@@ -27,7 +27,8 @@ import { insertIntoMpd, isMpd, parseMpd, type MpdElement, type MpdUrl } from "./
 import { resourceCoversPrefix } from "./cloudfront/resource.ts";
 import type { SignerCore } from "./batch.ts";
 import type { ItemFailure } from "./types.ts";
-import { checkStreamingOptions, fixedPrefix, safeResolve, sharedPolicyFor, strictFailure } from "./playlist.ts";
+import { fixedPrefix, safeResolve } from "./lib/uri-targets.ts";
+import { checkStreamingOptions, sharedPolicyFor, strictFailure } from "./lib/streaming-options.ts";
 import type { SignedPolicy } from "./shared-policy.ts";
 import type { DateInput } from "./cloudfront/time.ts";
 

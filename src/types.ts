@@ -195,7 +195,11 @@ export type BatchResult = { readonly ok: true; readonly url: string } | ({ reado
 
 /** Options of {@link Signer.signStream}. */
 export interface StreamOptions extends Partial<SignOptions> {
-  /** Items signed per batch; at most two batches are in flight. Default 1024. */
+  /**
+   * Items signed per batch; at most two batches are in flight, sharing the signer's `concurrency`.
+   * Default 256 (it was 1024; a larger window keeps more alive between young-generation
+   * collections, see docs/runtimes.md, "Memory per Node version").
+   */
   window?: number | undefined;
 }
 

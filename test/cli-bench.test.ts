@@ -1,7 +1,8 @@
 /**
- * `cfsign bench` (src/cli/bench.ts), run for real (`node bin/cfsign.js`, which needs
+ * `cfsign bench` (src/cli/commands/bench.ts), run for real (`node bin/cfsign.js`, which needs
  * `dist/`), with small counts so each run stays well under a second of signing.
  */
+import { createPrivateKey } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +71,45 @@ describe("cfsign bench", () => {
     const refused = await cfsign(["bench", "--key-pair-id", KPID, "--private-key", notAKey, "--count", "5"]);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).not.toContain("c2VjcmV0");
+  });
+
+  test("--url, --hash-algorithm SHA1 and an encrypted key with --passphrase-env work as for cfsign sign", async () => {
+    const encPath = join(dir, "ec-encrypted.pem");
+    const encrypted = createPrivateKey(ecKey().privatePem).export({
+      type: "pkcs8",
+      format: "pem",
+      cipher: "aes-256-cbc",
+      passphrase: "correct horse",
+    });
+    writeFileSync(encPath, encrypted, { mode: 0o600 });
+    const args = ["bench", "--key-pair-id", KPID, "--private-key", encPath, "--count", "6", "--json"];
+    const run = await cfsign(
+      [...args, "--passphrase-env", "BENCH_PASS", "--hash-algorithm", "SHA1", "--url", "https://media.example.com/v/"],
+      { env: { BENCH_PASS: "correct horse" } },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as { key: { hashAlgorithm: string }; results: { count: number }[] };
+    expect(out.key.hashAlgorithm).toBe("SHA1");
+    expect(out.results.map((r) => r.count)).toEqual([6, 6, 6, 1]);
+    expect(run.stdout).not.toContain("correct horse");
+    // Without the passphrase the key is refused; a --url that is not a URL is refused as sign refuses it.
+    const noPass = await cfsign(args);
+    expect(noPass.status).toBe(2);
+    expect(noPass.stderr).toContain("INVALID_KEY");
+    const badUrl = await cfsign([...args, "--passphrase-env", "BENCH_PASS", "--url", "media/v"], {
+      env: { BENCH_PASS: "correct horse" },
+    });
+    expect(badUrl.status).toBe(1);
+    expect(badUrl.stderr).toMatch(/^cfsign: INVALID_URL: /);
+  });
+
+  test("its help gives the exit status of every code it can end with", async () => {
+    const run = await cfsign(["bench", "--help"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}1 {2}--url was refused as a URL to sign:\n {6}INVALID_URL,/);
+    expect(run.stdout).toMatch(/\n {2}2 {2}usage or key error:\n {6}USAGE, KEY_FILE, .*INVALID_KEY,/);
+    expect(run.stdout).not.toContain("EXPIRES_IN_PAST");
   });
 
   test("cfsign --help lists bench", async () => {

@@ -46,6 +46,26 @@ describe.each(BACKENDS)("backend %s", (backend) => {
     });
   });
 
+  test("refuses a PEM holding two private keys with INVALID_KEY naming how many (node:crypto would use the first)", async () => {
+    const pemA = a.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    const pemB = b.privateKey.export({ type: "sec1", format: "pem" }) as string;
+    for (const privateKey of [pemA + pemB, new TextEncoder().encode(pemA + pemB)]) {
+      const error = await createSigner({ keyPairId: KID, privateKey, backend }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "INVALID_KEY", message: expect.stringContaining("holds 2 private keys") });
+      expect(String((error as Error).message)).not.toContain(pemA.split("\n")[1]!.slice(0, 20));
+    }
+  });
+
+  test("accepts openssl ecparam -genkey output: EC PARAMETERS then one EC PRIVATE KEY", async () => {
+    const params = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+    const pem = params + (a.privateKey.export({ type: "sec1", format: "pem" }) as string);
+    const signer = await createSigner({ keyPairId: KID, privateKey: pem, backend, clock: () => NOW_MS });
+    const parsed = parseSignedUrl(await signer.signUrl(URL_, { expires: EXPIRES }));
+    expect(
+      verify("sha256", Buffer.from(parsed.policy), a.publicKey, fromCloudFrontBase64(parsed.params.get("Signature")!)),
+    ).toBe(true);
+  });
+
   test("accepts the intact JWK, and its signatures verify with its own x and y", async () => {
     const signer = await createSigner({ keyPairId: KID, privateKey: jwkA, backend, clock: () => NOW_MS });
     const url = await signer.signUrl(URL_, { expires: EXPIRES });

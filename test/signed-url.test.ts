@@ -1,6 +1,6 @@
 /**
  * The key-less reading of a signed URL (src/cloudfront/signed-url.ts) that the
- * verifier (src/verify/verify.ts) and `cfsign inspect` (src/cli/inspect.ts) share:
+ * verifier (src/verify/verify.ts) and `cfsign inspect` (src/cli/commands/inspect.ts) share:
  * splitting own and signing parameters, the URL a canned policy covers, the
  * canned policy text, and the text checks. Internal: not in the public API.
  */

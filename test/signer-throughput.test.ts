@@ -5,6 +5,7 @@
  * with a real shared policy (`rewriteLines`). RSA URLs are compared byte for
  * byte (PKCS#1 v1.5 is deterministic); ECDSA URLs are verified with the public key.
  */
+import { sign as nodeSign } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
 import { createSigner, type BatchItem, type BatchResult, type Signer } from "../src/index.js";
@@ -178,6 +179,51 @@ describe("signStream", () => {
       break;
     }
     expect(closed).toBe(true);
+  });
+
+  test("a synchronous source stopped early is closed too (it is read without a promise per item)", async () => {
+    const signer = await make();
+    let closed = false;
+    let produced = 0;
+    function* source(): Generator<string> {
+      try {
+        for (let i = 0; ; i++) {
+          produced++;
+          yield `${HOST}/stop-sync/${i}.jpg`;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const r of signer.signStream(source(), { expires: EXPIRES, window: 10 })) {
+      expect(r.ok).toBe(true);
+      break;
+    }
+    expect(closed).toBe(true);
+    expect(produced).toBeLessThanOrEqual(3 * 10);
+  });
+
+  test("its two windows in flight share `concurrency`: never more signatures in flight than that", async () => {
+    const { privateKey } = ecKey();
+    let inFlight = 0;
+    let peak = 0;
+    const custom = {
+      algorithm: "ECDSA" as const,
+      async sign(data: Uint8Array) {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        inFlight--;
+        return new Uint8Array(nodeSign("sha256", data, privateKey));
+      },
+    };
+    const signer = await make({ privateKey: custom, concurrency: 8 });
+    let ok = 0;
+    const urls = Array.from({ length: 300 }, (_, i) => `${HOST}/shared/${i}.jpg`);
+    for await (const r of signer.signStream(urls, { expires: EXPIRES, window: 50 })) if (r.ok) ok++;
+    expect(ok).toBe(300);
+    expect(peak).toBeGreaterThanOrEqual(4);
+    expect(peak).toBeLessThanOrEqual(8);
   });
 
   test("a source that is not iterable, or a bad window, is refused", async () => {

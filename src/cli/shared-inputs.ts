@@ -1,13 +1,14 @@
 /**
  * Inputs that `sign-cookies` and `verify` read the way `sign` does: key files,
  * the passphrase variable, times and one-of choices. The rules are the same
- * as `cfsign sign`'s (src/cli/sign.ts): a key file's path may be shown, its
+ * as `cfsign sign`'s (src/cli/commands/sign.ts): a key file's path may be shown, its
  * content never; a passphrase comes only from an environment variable whose
  * name is not echoed.
  *
  * @module
  */
 import { open } from "node:fs/promises";
+import { countPrivateKeyBlocks } from "../crypto/key-checks.ts";
 import type { JsonWebKeyLike, PrivateKeyInput } from "../crypto/types.ts";
 import type { CliIo } from "./command.ts";
 import type { SignWarning } from "../types.ts";
@@ -111,7 +112,6 @@ async function readKeyBytes(path: string, what: string, warn?: (text: string) =>
 }
 
 /** PEM private key blocks: PKCS#8 (plain or encrypted), PKCS#1 RSA, SEC1 EC, and the like. */
-const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
 
 /**
  * Reads a private key file as PEM text, a JWK object or DER bytes; the library
@@ -130,7 +130,7 @@ export async function readPrivateKeyFile(path: string, warn?: (text: string) => 
   const head = bytes.subarray(0, 4096).toString("latin1");
   if (head.includes("-----BEGIN")) {
     const text = bytes.toString("utf8");
-    const keys = text.match(PRIVATE_KEY_BLOCK)?.length ?? 0;
+    const keys = countPrivateKeyBlocks(text);
     if (keys > 1) {
       throw new CliError(
         "KEY_FILE",

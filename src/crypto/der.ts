@@ -182,7 +182,7 @@ export function ecdsaDerToP1363(der: Uint8Array, size = 32): Uint8Array | null {
   return at === seq.end ? out : null;
 }
 
-/** PEM: the label and the DER bytes of the first block in `text`. */
+/** PEM: the label and the DER bytes of one block. */
 interface PemBlock {
   readonly label: string;
   readonly der: Uint8Array;
@@ -190,11 +190,18 @@ interface PemBlock {
   readonly hasHeaders: boolean;
 }
 
-/** Parses the first PEM block in `text` (RFC 7468); `null` if there is none or its base64 is bad. */
-export function parsePem(text: string): PemBlock | null {
-  const m = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/.exec(text);
-  if (m === null) return null;
-  const body = m[2]!;
+/**
+ * Parses the first PEM block in `text` (RFC 7468) whose label matches `label` (any label when
+ * absent); `null` if there is none or its base64 is bad.
+ */
+export function parsePem(text: string, label?: RegExp): PemBlock | null {
+  for (const m of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g)) {
+    if (label === undefined || label.test(m[1]!)) return decodePemBlock(m[1]!, m[2]!);
+  }
+  return null;
+}
+
+function decodePemBlock(label: string, body: string): PemBlock | null {
   const hasHeaders = /^[A-Za-z-]+:/m.test(body);
   const b64 = body.replace(/^[A-Za-z-]+:.*$/gm, "").replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) return null;
@@ -206,5 +213,5 @@ export function parsePem(text: string): PemBlock | null {
   }
   const der = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) der[i] = binary.charCodeAt(i);
-  return { label: m[1]!, der, hasHeaders };
+  return { label, der, hasHeaders };
 }

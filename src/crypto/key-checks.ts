@@ -6,6 +6,17 @@
 import { CfSignError, fail } from "../errors.ts";
 import type { SigningKey } from "./types.ts";
 
+/** A PEM private key block: PKCS#8 (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`), PKCS#1 (`RSA`), SEC1 (`EC`). */
+const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
+
+/**
+ * How many PEM private key blocks `text` holds. More than one is refused: node:crypto and
+ * WebCrypto would quietly use the first, and CloudFront checks against one public key per ID.
+ */
+export function countPrivateKeyBlocks(text: string): number {
+  return text.match(PRIVATE_KEY_BLOCK)?.length ?? 0;
+}
+
 /**
  * Recognises inputs that are clearly not a private key (a public key, a
  * certificate) and says so; `null` when nothing is recognised.
@@ -25,6 +36,10 @@ export function describeKeyProblem(input: unknown): string | null {
     return "a certificate was given where the private key is needed";
   }
   if (/^\s*$/.test(text)) return "the private key is empty";
+  if (text.includes("-----BEGIN")) {
+    const keys = countPrivateKeyBlocks(typeof input === "string" ? input : latin1(input as Uint8Array));
+    if (keys > 1) return `the PEM holds ${keys} private keys; pass only the one whose public key CloudFront has`;
+  }
   return null;
 }
 
@@ -50,4 +65,10 @@ export async function checkHashSupported(key: SigningKey): Promise<void> {
     throw new CfSignError("SIGNING_FAILED", "a test signature with the key failed", { cause });
   }
   if (signature.length === 0) fail("SIGNING_FAILED", "the platform returned an empty signature");
+}
+
+function latin1(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
 }

@@ -120,6 +120,12 @@ export interface SigningKey {
   readonly hashAlgorithm: HashAlgorithm;
   /** Signs policy bytes; ECDSA signatures are DER. */
   sign(data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * {@link SigningKey.sign} with a callback instead of a promise, where the platform has one (node:crypto):
+   * a batch makes one call per URL, and the promise, its executor and its reactions were a third of
+   * what a URL allocated (docs/runtimes.md, "Memory per Node version"). Errors as `sign` rejects them.
+   */
+  signTo?(data: Uint8Array, done: (err: unknown, signature?: Uint8Array) => void): void;
 }
 
 /** An adapter: turns any accepted key input into a {@link SigningKey}. */

@@ -57,7 +57,8 @@ async function toCryptoKey(options: KeyImportOptions): Promise<{ key: CryptoKey;
   let der: Uint8Array;
   if (typeof input === "string" || (input instanceof Uint8Array && input[0] === 0x2d) /* - */) {
     const text = typeof input === "string" ? input : new TextDecoder().decode(input);
-    const pem = parsePem(text);
+    // The first private key block: `openssl ecparam -genkey` writes EC PARAMETERS before it.
+    const pem = parsePem(text, /PRIVATE KEY$/) ?? parsePem(text);
     if (pem === null) fail("INVALID_KEY", "the private key is not valid PEM");
     if (pem.hasHeaders) {
       fail(

@@ -13,6 +13,10 @@
  * rebuilt after every growth, because growth detaches the old `ArrayBuffer`.
  * Results are copies, never views into linear memory.
  *
+ * This file instantiates the module and holds base64 and `rewriteLines`; the
+ * views and string packing are in ./wasm-memory.ts, the policy and URL tables
+ * in ./wasm-tables.ts.
+ *
  * @module
  */
 import {
@@ -20,21 +24,10 @@ import {
   RewriteIntoTooSmall,
   rewriteBound,
   type HotPath,
-  type PolicySpec,
   type RewriteOutput,
   type RewritePlan,
-  type UrlParts,
 } from "./types.ts";
 import {
-  P_EXPIRES,
-  P_FLAGS,
-  P_HAS_IP,
-  P_HAS_STARTS,
-  P_IP_LEN,
-  P_IP_PTR,
-  P_RESOURCE_LEN,
-  P_RESOURCE_PTR,
-  P_STARTS,
   R_FLAGGED_COUNT,
   R_KEEP_COMMENTS,
   R_MAX_URL_BYTES,
@@ -45,32 +38,9 @@ import {
   R_QUERY_PTR,
   R_SCAN_FROM,
   R_SIZE,
-  ROW_SIZE,
-  U_EXPIRES,
-  U_FLAGS,
-  U_HAS_POLICY,
-  U_POLICY_LEN,
-  U_POLICY_PTR,
-  U_SIGNATURE_LEN,
-  U_SIGNATURE_PTR,
-  U_URL_LEN,
-  U_URL_PTR,
 } from "./layout.generated.ts";
-
-/** The module's exports (assembly/index.ts). `usize` results arrive as signed i32: use `>>> 0`. */
-interface WasmExports {
-  readonly memory: WebAssembly.Memory;
-  heapBase(): number;
-  utf8Lengths(text: number, textLen: number, lens: number, count: number): number;
-  policiesSize(table: number, count: number): number;
-  policiesWrite(table: number, count: number, out: number, offsets: number): number;
-  urlsSize(table: number, count: number, suffixLen: number): number;
-  urlsWrite(table: number, count: number, suffix: number, suffixLen: number, out: number, offsets: number): number;
-  base64Encode(src: number, n: number, dst: number): number;
-  base64Decode(src: number, n: number, dst: number): number;
-  countLines(input: number, n: number): number;
-  rewriteLines(input: number, n: number, settings: number, out: number, flagged: number): number;
-}
+import { align8, decoder, encoder, Heap, StringPacker, type WasmContext, type WasmExports } from "./wasm-memory.ts";
+import { assembleUrls, serializePolicies } from "./wasm-tables.ts";
 
 const EXPORTED_FUNCTIONS = [
   "heapBase",
@@ -84,17 +54,6 @@ const EXPORTED_FUNCTIONS = [
   "countLines",
   "rewriteLines",
 ] as const;
-
-const PAGE = 65536;
-/** A 32-bit memory addresses at most 65,536 pages (4 GiB). */
-const MAX_PAGES = 65536;
-/** Text handed to one `encodeInto`: large enough to amortise the call, small enough to avoid huge flattened strings. */
-const CHUNK_CHARS = 1 << 20;
-
-const encoder = /* @__PURE__ */ new TextEncoder();
-const decoder = /* @__PURE__ */ new TextDecoder();
-
-const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /**
  * Instantiates the cfsign module and returns a hot path over it. One instance
@@ -140,221 +99,10 @@ function fromInstance(instance: WebAssembly.Instance): HotPath {
   return wasmHotPath(exports);
 }
 
-/** Typed-array views of linear memory that stay valid across growth. */
-class Heap {
-  u8!: Uint8Array;
-  u32!: Uint32Array;
-  f64!: Float64Array;
-
-  constructor(private readonly memory: WebAssembly.Memory) {
-    this.refresh();
-  }
-
-  /** Makes bytes `[0, end)` addressable, growing memory if needed, and returns with fresh views. */
-  reserve(end: number): void {
-    if (this.u8.buffer !== this.memory.buffer) this.refresh();
-    if (end <= this.u8.byteLength) return;
-    const have = this.u8.byteLength / PAGE;
-    const need = Math.ceil(end / PAGE);
-    if (need > MAX_PAGES) {
-      throw new RangeError(`cfsign wasm engine: batch needs ${end} bytes of memory, more than WebAssembly's 4 GiB`);
-    }
-    try {
-      // Doubling keeps the number of grow calls (and copies) logarithmic.
-      this.memory.grow(Math.min(Math.max(need, have * 2), MAX_PAGES) - have);
-    } catch {
-      try {
-        this.memory.grow(need - have);
-      } catch (cause) {
-        throw new RangeError(`cfsign wasm engine: could not grow memory to ${end} bytes`, {
-          cause,
-        });
-      }
-    }
-    this.refresh();
-  }
-
-  private refresh(): void {
-    const buffer = this.memory.buffer;
-    this.u8 = new Uint8Array(buffer);
-    this.u32 = new Uint32Array(buffer);
-    this.f64 = new Float64Array(buffer);
-  }
-}
-
-/** Largest epoch printed identically by both engines: every integer up to 2^53 is exact as f64 and as u64. */
-const MAX_EPOCH = 2 ** 53;
-
-function checkEpoch(value: number, index: number, field: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > MAX_EPOCH) {
-    throw new RangeError(`item ${index}: ${field} must be an integer from 0 to 2^53`);
-  }
-  return value;
-}
-
 function wasmHotPath(wasm: WasmExports): HotPath {
   const heap = new Heap(wasm.memory);
   const base = align8(wasm.heapBase() >>> 0);
-
-  // String packing state: strings are appended to `chunk` and written with one
-  // encodeInto per chunk; `lens` receives each string's UTF-16 length, which
-  // utf8Lengths turns into UTF-8 byte lengths unless everything was ASCII.
-  let lensAt = 0;
-  let count = 0;
-  let textAt = 0;
-  let textEnd = 0;
-  let ascii = true;
-  let chunk = "";
-
-  function beginStrings(lens: number, text: number): void {
-    lensAt = lens / 4;
-    count = 0;
-    textAt = textEnd = text;
-    ascii = true;
-    chunk = "";
-  }
-
-  function addString(s: string): void {
-    heap.u32[lensAt + count++] = s.length;
-    chunk += s;
-    if (chunk.length >= CHUNK_CHARS) flushStrings();
-  }
-
-  function flushStrings(): void {
-    if (chunk.length === 0) return;
-    // A UTF-16 unit never takes more than 3 UTF-8 bytes (a pair takes 4 for 2 units).
-    const capacity = chunk.length * 3;
-    heap.reserve(textEnd + capacity);
-    const { written } = encoder.encodeInto(chunk, heap.u8.subarray(textEnd, textEnd + capacity));
-    ascii &&= written === chunk.length;
-    textEnd += written;
-    chunk = "";
-  }
-
-  /** Finishes packing; afterwards `heap.u32[lensAt + k]` is the UTF-8 length of string k. */
-  function endStrings(): number {
-    flushStrings();
-    if (!ascii) wasm.utf8Lengths(textAt, textEnd - textAt, lensAt * 4, count);
-    return textEnd;
-  }
-
-  function serializePolicies(specs: readonly PolicySpec[]): Uint8Array[] {
-    const n = specs.length;
-    if (n === 0) return [];
-    const table = base;
-    const lens = table + n * ROW_SIZE;
-    const offsets = lens + 8 * n;
-    const text = align8(offsets + 4 * (n + 1));
-    heap.reserve(text);
-
-    beginStrings(lens, text);
-    for (let i = 0; i < n; i++) {
-      const spec = specs[i]!;
-      addString(spec.resource);
-      addString(spec.ipAddress ?? "");
-    }
-    const out = endStrings();
-
-    const { f64, u32 } = heap;
-    let p = text;
-    for (let i = 0, row = table, len = lens >>> 2; i < n; i++, row += ROW_SIZE, len += 2) {
-      const spec = specs[i]!;
-      let flags = 0;
-      f64[(row + P_EXPIRES) >>> 3] = checkEpoch(spec.expires, i, "expires");
-      if (spec.starts !== undefined) {
-        flags |= P_HAS_STARTS;
-        f64[(row + P_STARTS) >>> 3] = checkEpoch(spec.starts, i, "starts");
-      }
-      if (spec.ipAddress !== undefined) flags |= P_HAS_IP;
-      const resourceLen = u32[len]!;
-      const ipLen = u32[len + 1]!;
-      u32[(row + P_FLAGS) >>> 2] = flags;
-      u32[(row + P_RESOURCE_PTR) >>> 2] = p;
-      u32[(row + P_RESOURCE_LEN) >>> 2] = resourceLen;
-      u32[(row + P_IP_PTR) >>> 2] = p + resourceLen;
-      u32[(row + P_IP_LEN) >>> 2] = ipLen;
-      p += resourceLen + ipLen;
-    }
-
-    heap.reserve(out + wasm.policiesSize(table, n));
-    const total = wasm.policiesWrite(table, n, out, offsets) >>> 0;
-    const bytes = heap.u8.slice(out, out + total);
-    const ends = heap.u32;
-    const result = new Array<Uint8Array>(n);
-    for (let i = 0, o = offsets / 4; i < n; i++, o++) {
-      result[i] = bytes.subarray(ends[o]!, ends[o + 1]!);
-    }
-    return result;
-  }
-
-  function assembleUrls(parts: readonly UrlParts[], suffix: string): string[] {
-    const n = parts.length;
-    if (n === 0) return [];
-    const table = base;
-    const lens = table + n * ROW_SIZE;
-    const offsets = lens + 4 * (n + 1);
-    const text = align8(offsets + 4 * (n + 1));
-    heap.reserve(text);
-
-    let binaryLen = 0;
-    beginStrings(lens, text);
-    for (let i = 0; i < n; i++) {
-      const part = parts[i]!;
-      addString(part.url);
-      binaryLen += part.signature.length + (part.policy?.length ?? 0);
-    }
-    addString(suffix);
-    const binary = endStrings();
-    const out = binary + binaryLen;
-    heap.reserve(out);
-
-    const { u8, u32, f64 } = heap;
-    let p = text;
-    let b = binary;
-    for (let i = 0, row = table, len = lens >>> 2; i < n; i++, row += ROW_SIZE, len++) {
-      const part = parts[i]!;
-      const urlLen = u32[len]!;
-      u32[(row + U_URL_PTR) >>> 2] = p;
-      u32[(row + U_URL_LEN) >>> 2] = urlLen;
-      p += urlLen;
-      if (part.policy === undefined) {
-        f64[(row + U_EXPIRES) >>> 3] = checkEpoch(part.expires as number, i, "expires");
-        u32[(row + U_FLAGS) >>> 2] = 0;
-      } else {
-        u32[(row + U_FLAGS) >>> 2] = U_HAS_POLICY;
-        u8.set(part.policy, b);
-        u32[(row + U_POLICY_PTR) >>> 2] = b;
-        u32[(row + U_POLICY_LEN) >>> 2] = part.policy.length;
-        b += part.policy.length;
-      }
-      u8.set(part.signature, b);
-      u32[(row + U_SIGNATURE_PTR) >>> 2] = b;
-      u32[(row + U_SIGNATURE_LEN) >>> 2] = part.signature.length;
-      b += part.signature.length;
-    }
-    const suffixLen = u32[lens / 4 + n]!;
-
-    heap.reserve(out + wasm.urlsSize(table, n, suffixLen));
-    const total = wasm.urlsWrite(table, n, p, suffixLen, out, offsets) >>> 0;
-    const all = decoder.decode(heap.u8.subarray(out, out + total));
-    const view = heap.u32;
-    const result = new Array<string>(n);
-    if (all.length === total) {
-      for (let i = 0, o = offsets / 4; i < n; i++, o++) result[i] = all.slice(view[o], view[o + 1]);
-    } else {
-      // Not ASCII: convert byte offsets to UTF-16 offsets. Only the url and the
-      // suffix can hold non-ASCII text, and their UTF-16 lengths are known.
-      const suffixExtra = suffixLen - suffix.length;
-      let start = 0;
-      for (let i = 0, o = offsets / 4, len = lens / 4; i < n; i++, o++, len++) {
-        const bytes = view[o + 1]! - view[o]!;
-        const end = start + bytes - (view[len]! - parts[i]!.url.length) - suffixExtra;
-        result[i] = all.slice(start, end);
-        start = end;
-      }
-    }
-    return result;
-  }
+  const ctx: WasmContext = { wasm, heap, base, strings: new StringPacker(wasm, heap) };
 
   function encodeBase64(bytes: Uint8Array): string {
     const n = bytes.length;
@@ -429,5 +177,12 @@ function wasmHotPath(wasm: WasmExports): HotPath {
     };
   }
 
-  return { name: "wasm", serializePolicies, assembleUrls, encodeBase64, decodeBase64, rewriteLines };
+  return {
+    name: "wasm",
+    serializePolicies: (specs) => serializePolicies(ctx, specs),
+    assembleUrls: (parts, suffix) => assembleUrls(ctx, parts, suffix),
+    encodeBase64,
+    decodeBase64,
+    rewriteLines,
+  };
 }

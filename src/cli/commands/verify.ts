@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { parseSigningCookies } from "../cloudfront/cookie.ts";
-import { splitSignedUrl } from "../cloudfront/signed-url.ts";
-import type { VerifyResult } from "../verify/verify.ts";
-import { parseOptions } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { CliError, EXIT } from "./report.ts";
-import { inCliTerms, optionNamesHint, parseChoice, parseWhen, readPublicKeyFile } from "./shared-inputs.ts";
+import { parseSigningCookies } from "../../cloudfront/cookie.ts";
+import { splitSignedUrl } from "../../cloudfront/signed-url.ts";
+import type { VerifyResult } from "../../verify/verify.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { CliError, EXIT } from "../report.ts";
+import { inCliTerms, optionNamesHint, parseChoice, parseWhen, readPublicKeyFile } from "../shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -100,7 +100,7 @@ async function runVerify(args: readonly string[], io: CliIo): Promise<number> {
   const url = values.url!;
   const keyPairId = values["key-pair-id"] ?? namedKeyPairId(url, values.cookie) ?? "none";
 
-  const { verifyCookies, verifyUrl, CfSignError } = await import("../index.ts");
+  const { verifyCookies, verifyUrl, CfSignError } = await import("../../index.ts");
   let result: VerifyResult;
   try {
     const options = {

@@ -2,60 +2,37 @@
  * `cfsign sign`: one signed URL on stdout, modelled on `aws cloudfront sign`;
  * or, with `--input`, many URLs (lines, a JSON array or CSV) signed in chunks
  * of {@link CHUNK} per `signUrls` call, in bounded memory, written in the same
- * shape. Also the key and policy options that `sign` and `playlist` share
- * ({@link KEY_OPTIONS}, {@link POLICY_OPTIONS}, {@link loadSigner}, {@link policyFromOptions});
- * the single-value readers (key file, passphrase, dates) are in ./shared-inputs.ts.
+ * shape. The key and policy options it shares with `playlist` are in
+ * ../signing-options.ts; the single-value readers (key file, passphrase, dates)
+ * in ../shared-inputs.ts.
  *
  * @module
  */
-import type { HashAlgorithm } from "../crypto/types.ts";
-import type { EngineName } from "../engine/types.ts";
-import { CfSignError } from "../errors.ts";
-import { policyConditions } from "../cloudfront/conditions.ts";
-import { validateResource } from "../cloudfront/resource.ts";
-import type { Signer } from "../signer.ts";
-import { parseOptions, type OptionValues } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import type { BulkRecord } from "../formats/bulk.ts";
-import { bulkFormat, openInput, outputFrame, readRecords, sameFile, stderrTerminal } from "./io.ts";
-import { fileSink, stdoutSink, type OutputSink } from "./output.ts";
-import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
-import { formatCount, Progress } from "./progress.ts";
-import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
+import { parseOptions, type OptionValues } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import type { BulkRecord } from "../../formats/bulk.ts";
+import { bulkFormat, openInput, outputFrame, readRecords, sameFile, stderrTerminal } from "../io.ts";
+import { fileSink, stdoutSink, type OutputSink } from "../output.ts";
+import { formatCount, Progress } from "../progress.ts";
+import { CliError, EXIT, exitStatusHelp, ItemFailures } from "../report.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseWhen } from "../shared-inputs.ts";
 import {
-  REFUSED_OPTIONS,
-  optionNamesHint,
-  parseChoice,
-  parseWhen,
-  readPassphrase,
-  readPrivateKeyFile,
-  warnOnStderr,
-} from "./shared-inputs.ts";
+  KEY_OPTIONS,
+  KEY_OPTIONS_HELP,
+  loadSigner,
+  POLICY_OPTIONS,
+  POLICY_OPTIONS_HELP,
+  policyFromOptions,
+  usageFor,
+  WHEN_HELP,
+  withOptionNames,
+} from "../signing-options.ts";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
 export const CHUNK = 10_000;
 
 /** Input bytes per `signUrls` call at most, whatever the count: long URLs make smaller chunks. */
 export const CHUNK_BYTES = 4 << 20;
-
-/** The options that choose and load the key, shared by every signing command. */
-export const KEY_OPTIONS = {
-  "key-pair-id": { type: "string" },
-  "private-key": { type: "string" },
-  "kms-key-id": { type: "string" },
-  "hash-algorithm": { type: "string" },
-  "passphrase-env": { type: "string" },
-  engine: { type: "string" },
-} as const;
-
-/** The policy options shared by every signing command. */
-export const POLICY_OPTIONS = {
-  "date-less-than": { type: "string" },
-  "date-greater-than": { type: "string" },
-  "ip-address": { type: "string" },
-  "policy-resource": { type: "string" },
-  "allow-any-resource": { type: "boolean" },
-} as const;
 
 const OPTIONS = {
   url: { type: "string" },
@@ -82,29 +59,6 @@ const NOT_FROM_SIGN = [
   "URI_HAS_VARIABLE",
   "PLAYER_ADDS_QUERY",
 ];
-
-/** The help's lines for the key options (shared with `playlist`). */
-export const KEY_OPTIONS_HELP = `  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
-  --private-key FILE          RSA-2048 or ECDSA P-256 private key: PEM (PKCS#8, PKCS#1 or SEC1;
-                              encrypted PEM with --passphrase-env), PKCS#8 DER, or a private JWK
-${KMS_KEY_OPTION_HELP}
-  --date-less-than WHEN       end of validity (DateLessThan); must be in the future`;
-
-/** The help's lines for the optional policy and key options (shared with `playlist`). */
-export const POLICY_OPTIONS_HELP = `  --date-greater-than WHEN    start of validity (DateGreaterThan): no access on or before it (custom)
-  --ip-address IP[/BITS]      the IPv4 address or CIDR block allowed to use the URL (custom)
-  --policy-resource PATTERN   the policy's Resource, with * and ? wildcards; must cover the URL (custom)
-  --allow-any-resource        allow a Resource of "*" or with a wildcard in its scheme or host
-  --hash-algorithm SHA256|SHA1
-                              SHA256 (default, adds Hash-Algorithm=SHA256) or SHA1 (CloudFront's
-                              legacy default, no Hash-Algorithm parameter)
-  --passphrase-env NAME       read the key's passphrase from environment variable NAME
-                              (a passphrase is never accepted as an argument)
-  --engine wasm|js            hot-path engine (default wasm; js is the pure-TypeScript reference)`;
-
-/** The help's paragraph on WHEN (shared with `playlist`). */
-export const WHEN_HELP = `WHEN is epoch seconds (1893456000) or ISO 8601 with a zone: 2030-01-01T00:00:00Z,
-2030-01-01T09:00:00+09:00, or a date alone (2030-01-01, midnight UTC).`;
 
 const HELP = `Usage: cfsign sign --url URL --key-pair-id ID --private-key FILE --date-less-than WHEN [options]
        cfsign sign --input FILE|- [--output FILE] --key-pair-id ID --private-key FILE
@@ -193,11 +147,6 @@ export const signCommand: Command = {
   help: HELP,
   run: runSign,
 };
-
-const usageFor =
-  (command: string) =>
-  (message: string): CliError =>
-    new CliError("USAGE", message, `Run 'cfsign ${command} --help' for usage.`);
 
 async function runSign(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, {
@@ -408,95 +357,4 @@ async function runBulk(values: SignValues, io: CliIo): Promise<number> {
     io.stderr(`signed ${formatCount(signed)} URL${signed === 1 ? "" : "s"} in ${seconds.toFixed(1)} s${rate}\n`);
   }
   return failures.status;
-}
-
-/**
- * Reads the key file and creates the signer.
- *
- * @param values - the parsed {@link KEY_OPTIONS}
- * @param io - for `--passphrase-env`
- * @param command - the command's name, for hints
- * @throws {@link CliError} `USAGE`, `KEY_FILE`, and the library's key codes with a hint
- */
-export async function loadSigner(
-  values: OptionValues<typeof KEY_OPTIONS>,
-  io: CliIo,
-  command: string,
-): Promise<Signer> {
-  const usage = usageFor(command);
-  const hashAlgorithm = parseChoice<HashAlgorithm>(
-    values["hash-algorithm"],
-    ["SHA256", "SHA1"],
-    "hash-algorithm",
-    usage,
-  );
-  const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
-  const kms = keySource(values, usage) === "kms";
-  const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = kms
-    ? await loadKmsKey(values["kms-key-id"]!, command)
-    : await readPrivateKeyFile(values["private-key"]!, io.stderr);
-  // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner } = await import("../index.ts");
-  try {
-    return await createSigner({
-      keyPairId: values["key-pair-id"]!,
-      privateKey,
-      passphrase,
-      hashAlgorithm,
-      engine,
-      onWarning: warnOnStderr(io),
-    });
-  } catch (err) {
-    throw withOptionNames(err, command);
-  }
-}
-
-/** The policy options of a bulk job, checked once before the first item. */
-export interface BulkPolicy {
-  readonly expires: number;
-  readonly starts: number | undefined;
-  readonly ipAddress: string | undefined;
-  readonly resource: string | undefined;
-  readonly allowAnyResource: boolean | undefined;
-}
-
-/**
- * Checks the policy options once, in the library's order (expires, starts,
- * IP address, resource), so that a bad date fails the job with one message
- * instead of every one of its URLs.
- *
- * @param values - the parsed {@link POLICY_OPTIONS}
- * @param command - the command's name, for hints
- * @param nowSeconds - the current time
- * @throws {@link CliError} with the library's code (`EXPIRES_IN_PAST`, `INVALID_DATE`, ...) and a hint
- */
-export function policyFromOptions(
-  values: OptionValues<typeof POLICY_OPTIONS>,
-  command: string,
-  nowSeconds = Date.now() / 1000,
-): BulkPolicy {
-  try {
-    const startsText = values["date-greater-than"];
-    const { expires, starts, ipAddress } = policyConditions(
-      {
-        expires: parseWhen(values["date-less-than"]!),
-        starts: startsText === undefined ? undefined : parseWhen(startsText),
-        ipAddress: values["ip-address"],
-      },
-      nowSeconds,
-    );
-    const resourceText = values["policy-resource"];
-    const allowAnyResource = values["allow-any-resource"];
-    const resource =
-      resourceText === undefined ? undefined : validateResource(resourceText, allowAnyResource === true).pattern;
-    return { expires, starts, ipAddress, resource, allowAnyResource };
-  } catch (err) {
-    throw withOptionNames(err, command);
-  }
-}
-
-/** A library error with a hint naming the command-line options its message calls by their API names. */
-export function withOptionNames(err: unknown, command: string): unknown {
-  return err instanceof CfSignError ? CliError.withHint(err, optionNamesHint(command, err.message)) : err;
 }

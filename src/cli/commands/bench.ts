@@ -10,12 +10,12 @@
  * @module
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { parseOptions } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
-import { CliError, EXIT } from "./report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, readPassphrase, readPrivateKeyFile } from "./shared-inputs.ts";
-import type { HashAlgorithm, PrivateKeyInput } from "../crypto/types.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "../kms-key.ts";
+import { CliError, EXIT, exitStatusHelp } from "../report.ts";
+import { REFUSED_OPTIONS, optionNamesHint, parseChoice, readPassphrase, readPrivateKeyFile } from "../shared-inputs.ts";
+import type { HashAlgorithm, PrivateKeyInput } from "../../crypto/types.ts";
 
 const OPTIONS = {
   "key-pair-id": { type: "string" },
@@ -27,6 +27,22 @@ const OPTIONS = {
   count: { type: "string" },
   json: { type: "boolean" },
 } as const;
+
+/** Codes bench cannot give: it chooses the dates itself, signs no IP condition, reads no input file. */
+const NOT_FROM_BENCH = [
+  "INVALID_DATE",
+  "DATE_IN_MILLISECONDS",
+  "EXPIRES_IN_PAST",
+  "INVALID_DATE_RANGE",
+  "INVALID_IP_ADDRESS",
+  "IPV6_NOT_SUPPORTED",
+  "BATCH_FAILED",
+  "URI_HAS_VARIABLE",
+  "PLAYER_ADDS_QUERY",
+  "INPUT",
+  "OUTPUT",
+  "INVALID_INPUT_FORMAT",
+];
 
 /** URLs per operation unless `--count` says otherwise: about a second in all on one core. */
 const DEFAULT_COUNT = 5000;
@@ -62,11 +78,13 @@ Examples:
   cfsign bench --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem
   cfsign bench --key-pair-id K2JCJMDEHXQW5F --private-key private_key.pem --count 50000 --json
 
-Exit status (errors go to stderr as 'cfsign: CODE: message'):
-  0  the table (or JSON) was printed
-  2  usage error (USAGE), or the key file cannot be read (KEY_FILE)
-  3  the key is refused or signing failed (the library's code), or a bug (INTERNAL)
-`;
+${exitStatusHelp(NOT_FROM_BENCH, {
+  heading: "Exit status (errors go to stderr as 'cfsign: CODE: message'):",
+  meanings: {
+    [EXIT.OK]: "the table (or JSON) was printed on stdout",
+    [EXIT.REFUSED]: "--url was refused as a URL to sign:",
+  },
+})}`;
 
 /** The `bench` subcommand. */
 export const benchCommand: Command = {
@@ -126,7 +144,7 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
   const { privateKey, passphrase } = await signingKey(values, io);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../index.ts");
+  const { createSigner, CfSignError } = await import("../../index.ts");
   try {
     const base = values.url ?? "https://d111111abcdef8.cloudfront.net/bench";
     const signer = await createSigner({ keyPairId: values["key-pair-id"], privateKey, passphrase, hashAlgorithm });

@@ -12,11 +12,11 @@ import { generateKeyPair } from "node:crypto";
 import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parseOptions } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { describeFsError } from "./io.ts";
-import { tempNameFor } from "./output.ts";
-import { CliError, EXIT } from "./report.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { describeFsError } from "../io.ts";
+import { tempNameFor } from "../output.ts";
+import { CliError, EXIT } from "../report.ts";
 
 const OPTIONS = {
   type: { type: "string" },

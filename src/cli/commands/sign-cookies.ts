@@ -4,15 +4,15 @@
  *
  * @module
  */
-import type { HashAlgorithm } from "../crypto/types.ts";
-import type { EngineName } from "../engine/types.ts";
-import type { SameSite } from "../cloudfront/cookie.ts";
-import { resourceCovers, validateResource } from "../cloudfront/resource.ts";
-import { validateUrl } from "../cloudfront/url.ts";
-import { parseOptions } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "./kms-public-key.ts";
-import { CliError, EXIT, exitStatusHelp } from "./report.ts";
+import type { HashAlgorithm } from "../../crypto/types.ts";
+import type { EngineName } from "../../engine/types.ts";
+import type { SameSite } from "../../cloudfront/cookie.ts";
+import { resourceCovers, validateResource } from "../../cloudfront/resource.ts";
+import { validateUrl } from "../../cloudfront/url.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "../kms-key.ts";
+import { CliError, EXIT, exitStatusHelp } from "../report.ts";
 import {
   REFUSED_OPTIONS,
   optionNamesHint,
@@ -21,7 +21,7 @@ import {
   readPassphrase,
   readPrivateKeyFile,
   warnOnStderr,
-} from "./shared-inputs.ts";
+} from "../shared-inputs.ts";
 
 const OPTIONS = {
   url: { type: "string" },
@@ -142,7 +142,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
     : await readPrivateKeyFile(values["private-key"]!, io.stderr);
 
   // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../index.ts");
+  const { createSigner, CfSignError } = await import("../../index.ts");
   let output: string;
   try {
     const resource = values["policy-resource"];

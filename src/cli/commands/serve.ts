@@ -10,12 +10,12 @@ import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { importVerifyKey, type PublicKeyInput } from "../crypto/public-key.ts";
-import { parseOptions } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { CliError, EXIT } from "./report.ts";
-import { fileOrigin, httpOrigin } from "./serve-files.ts";
-import { parseChoice, readPublicKeyFile } from "./shared-inputs.ts";
+import { importVerifyKey, type PublicKeyInput } from "../../crypto/public-key.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { CliError, EXIT } from "../report.ts";
+import { fileOrigin, httpOrigin } from "../serve-files.ts";
+import { parseChoice, readPublicKeyFile } from "../shared-inputs.ts";
 
 const OPTIONS = {
   root: { type: "string" },
@@ -132,7 +132,7 @@ async function runServe(args: readonly string[], io: CliIo): Promise<number> {
     if (Object.hasOwn(publicKeys, id)) throw usage(`--public-key gives the key pair id ${id} twice`);
     publicKeys[id] = await readPublicKeyFile(spec.slice(eq + 1));
   }
-  const { createGate } = await import("../index.ts");
+  const { createGate } = await import("../../index.ts");
   for (const input of Object.values(publicKeys)) await importVerifyKey(input); // a bad key fails here, not per request
 
   let origin: (request: Request) => Promise<Response>;

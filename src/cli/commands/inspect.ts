@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { CfSignError } from "../errors.ts";
-import { toEpochSeconds } from "../cloudfront/time.ts";
-import { inspectSignedUrl, type Inspection, type PolicyTime } from "../verify/inspect.ts";
-import { parseArguments } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { readWholeInput } from "./io.ts";
-import { CliError, EXIT } from "./report.ts";
-import { parseWhen } from "./shared-inputs.ts";
+import { CfSignError } from "../../errors.ts";
+import { toEpochSeconds } from "../../cloudfront/time.ts";
+import { inspectSignedUrl, type Inspection, type PolicyTime } from "../../verify/inspect.ts";
+import { parseArguments } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { readWholeInput } from "../io.ts";
+import { CliError, EXIT } from "../report.ts";
+import { parseWhen } from "../shared-inputs.ts";
 
 const OPTIONS = {
   json: { type: "boolean" },

@@ -1,37 +1,32 @@
 /**
  * `cfsign playlist`: signs every URI of an HLS playlist (or, with a shared
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
- * The signing is the library's: an HLS playlist by `src/playlist.ts` (the code
- * of `Signer.signPlaylist`), `--recursive` by `Signer.signPlaylists` with a
- * loader that reads the media playlists from disk, a DASH manifest by
- * `Signer.signManifest` (`src/manifest.ts`). This file parses flags, reads and
- * writes files, and reports.
+ * This file parses and checks the options and reports; the signing is the
+ * library's, run by ../playlist-jobs.ts (`Signer.signManifest` for DASH,
+ * `Signer.signPlaylists` with a file loader for `--recursive`, the code of
+ * `Signer.signPlaylist` for one HLS playlist), which also writes the outputs.
  *
  * @module
  */
-import { mkdir } from "node:fs/promises";
-import { dirname, extname, join, relative, resolve, sep } from "node:path";
-import { CfSignError } from "../errors.ts";
-import { isHlsPlaylist, playlistUris } from "../formats/hls.ts";
+import { dirname, extname, resolve } from "node:path";
+import { CfSignError } from "../../errors.ts";
+import { isHlsPlaylist } from "../../formats/hls.ts";
+import { isMpd } from "../../formats/dash.ts";
+import { checkBaseUrl } from "../../lib/uri-targets.ts";
+import { parseOptions } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+import { readWholeInput, sameFile } from "../io.ts";
 import {
-  checkBaseUrl,
-  folderOf,
-  isRelativeUri,
-  sharedFolderResource,
-  signHlsUris,
-  type SignedPlaylists,
-} from "../playlist.ts";
-import type { SignedPolicy } from "../shared-policy.ts";
-import type { Signer } from "../signer.ts";
-import type { BatchResult } from "../types.ts";
-import { parseOptions, type OptionValues } from "./args.ts";
-import type { CliIo, Command } from "./command.ts";
-import { isMpd } from "../formats/dash.ts";
-import { describeFsError, readWholeInput, sameFile } from "./io.ts";
-import { fileSink, type OutputSink } from "./output.ts";
-import { formatCount } from "./progress.ts";
-import { CliError, EXIT, exitStatusHelp, ItemFailures } from "./report.ts";
-import { REFUSED_OPTIONS } from "./shared-inputs.ts";
+  signDash,
+  signOne,
+  signRecursive,
+  writeAll,
+  type LibraryOptions,
+  type PlaylistRequest,
+} from "../playlist-jobs.ts";
+import { formatCount } from "../progress.ts";
+import { CliError, EXIT, exitStatusHelp, ItemFailures } from "../report.ts";
+import { REFUSED_OPTIONS } from "../shared-inputs.ts";
 import {
   KEY_OPTIONS,
   KEY_OPTIONS_HELP,
@@ -40,9 +35,7 @@ import {
   POLICY_OPTIONS_HELP,
   policyFromOptions,
   WHEN_HELP,
-  withOptionNames,
-  type BulkPolicy,
-} from "./sign.ts";
+} from "../signing-options.ts";
 
 const OPTIONS = {
   input: { type: "string" },
@@ -175,26 +168,6 @@ export const playlistCommand: Command = {
 
 const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign playlist --help' for usage.");
 
-type Values = OptionValues<typeof OPTIONS>;
-
-/** How URIs are signed: one signature each, or one shared policy. */
-type Mode =
-  | { readonly kind: "per-uri"; readonly signer: Signer; readonly policy: BulkPolicy }
-  | { readonly kind: "shared"; readonly policy: SignedPolicy };
-
-/** One playlist of the job, and what became of it. */
-interface Job {
-  /** Path relative to the input's directory (for messages and the output layout); "" for the input itself. */
-  readonly name: string;
-  readonly text: string;
-  /** The URL it is served from, when known. */
-  readonly base: string | undefined;
-  output: string;
-  uris: number;
-  signed: number;
-  skipped: number;
-}
-
 async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, {
     command: "playlist",
@@ -268,7 +241,7 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
       "--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN",
     );
   }
-  const libraryOptions = {
+  const libraryOptions: LibraryOptions = {
     baseUrl: base!,
     mode: shared ? ("shared" as const) : ("per-uri" as const),
     expires: policy.expires,
@@ -279,113 +252,25 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     keepRelative: values["keep-relative"] === true,
     playerQueries: playerQueries as "refuse" | "sign" | undefined,
   };
-  const library = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      throw withOptionNames(err, "playlist");
-    }
-  };
-
   const failures = new ItemFailures(io, values.json === true);
-  const jobs: Job[] = [];
-  const outputs: { job: Job; text: string }[] = [];
-  let notes: string[] = [];
-  let sharedResource: string | undefined;
-  if (format === "dash") {
-    const signed = await library(() => signer.signManifest(text, { ...libraryOptions, mode: "shared" }));
-    sharedResource = signed.policy.resource;
-    const job: Job = {
-      name: "",
-      text,
-      base,
-      output: values.output ?? "-",
-      uris: signed.uris,
-      signed: signed.signed,
-      skipped: signed.skipped,
-    };
-    jobs.push(job);
-    for (const f of signed.failures)
-      failures.add({ where: `line ${f.line}`, line: f.line, code: f.error.code, message: f.error.message });
-    outputs.push({ job, text: signed.text });
-  } else if (values.recursive === true) {
-    const inputDir = dirname(input);
-    const outputDir = dirname(values.output!);
-    const root = folderOf(base!);
-    const names = new Map<string, string>([[base!, ""]]);
-    const master: Job = { name: "", text, base, output: values.output!, uris: 0, signed: 0, skipped: 0 };
-    const load = async (url: string): Promise<string> => {
-      if (url === base) return text;
-      const name = localName(url, root);
-      names.set(url, name);
-      const childText = await readWholeInput(join(inputDir, name), io, `media playlist ${name}`).catch(
-        (err: unknown) => {
-          throw err instanceof CliError
-            ? new CliError("INPUT", err.message, "--recursive reads media playlists at their path relative to --input.")
-            : err;
-        },
-      );
-      if (!isHlsPlaylist(childText))
-        throw new CliError("INPUT", `the media playlist ${name} is not an HLS playlist (no #EXTM3U)`);
-      return childText;
-    };
-    const signed: SignedPlaylists = await library(() => signer.signPlaylists({ ...libraryOptions, load }));
-    sharedResource = signed.policy?.resource;
-    for (const p of signed.playlists) {
-      const name = names.get(p.url) ?? "";
-      const job: Job =
-        name === ""
-          ? master
-          : { name, text: "", base: p.url, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 };
-      job.uris = p.uris;
-      job.signed = p.signed;
-      job.skipped = p.skipped;
-      jobs.push(job);
-      outputs.push({ job, text: p.text });
-      for (const f of p.failures) {
-        failures.add({
-          where: where(job, f.line),
-          line: f.line,
-          ...(job.name === "" ? {} : { file: job.name }),
-          code: f.error.code,
-          message: f.error.message,
-        });
-      }
-      if (p.lowLatency && !shared) notes.push(LOW_LATENCY_NOTE);
-    }
-    notes = [...new Set(notes)];
-  } else {
-    let mode: Mode;
-    if (shared) {
-      const resource = await library(async () => policy.resource ?? sharedFolderResource(base!));
-      mode = {
-        kind: "shared",
-        policy: await library(() =>
-          signer.signPolicy({
-            resource,
-            expires: policy.expires,
-            starts: policy.starts,
-            ipAddress: policy.ipAddress,
-            allowAnyResource: policy.allowAnyResource,
-          }),
-        ),
-      };
-      sharedResource = mode.policy.resource;
-    } else {
-      mode = { kind: "per-uri", signer, policy };
-    }
-    const job: Job = { name: "", text, base, output: values.output ?? "-", uris: 0, signed: 0, skipped: 0 };
-    jobs.push(job);
-    const { text: rewritten, lowLatency } = await signHls(
-      job,
-      mode,
-      libraryOptions.keepRelative,
-      libraryOptions.playerQueries,
-      failures,
-    );
-    outputs.push({ job, text: rewritten });
-    if (lowLatency && mode.kind === "per-uri") notes.push(LOW_LATENCY_NOTE);
-  }
+  const request: PlaylistRequest = {
+    signer,
+    text,
+    input,
+    output: values.output ?? "-",
+    base,
+    policy,
+    shared,
+    options: libraryOptions,
+    failures,
+    io,
+  };
+  const { jobs, outputs, notes, sharedResource } =
+    format === "dash"
+      ? await signDash(request)
+      : values.recursive === true
+        ? await signRecursive(request)
+        : await signOne(request);
 
   const totals = jobs.reduce(
     (t, j) => ({ uris: t.uris + j.uris, signed: t.signed + j.signed, skipped: t.skipped + j.skipped }),
@@ -435,10 +320,6 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
   return failures.status;
 }
 
-const LOW_LATENCY_NOTE =
-  "note: this is a Low-Latency HLS playlist; players add _HLS_msn/_HLS_part to playlist requests, which breaks " +
-  "per-URI signatures of playlist URIs; sign it with --shared";
-
 function formatOf(given: string | undefined, input: string): "hls" | "dash" | undefined {
   if (given !== undefined) {
     const f = given.toLowerCase();
@@ -455,100 +336,6 @@ function baseUrlOption(text: string): string {
   } catch (err) {
     if (err instanceof CfSignError)
       throw new CliError("USAGE", err.message, "Give the absolute URL the playlist is served from.");
-    throw err;
-  }
-}
-
-function where(job: Job, line: number): string {
-  return job.name === "" ? `line ${line}` : `${job.name} line ${line}`;
-}
-
-async function signHls(
-  job: Job,
-  mode: Mode,
-  keepRelative: boolean,
-  playerQueries: "refuse" | "sign" | undefined,
-  failures: ItemFailures,
-): Promise<{ text: string; lowLatency: boolean }> {
-  if (job.base === undefined) {
-    const firstRelative = playlistUris(job.text).find((ref) => isRelativeUri(ref.uri));
-    if (firstRelative !== undefined) {
-      throw usage(
-        `the playlist has relative URIs (the first on line ${firstRelative.line}); give --base-url, the URL the playlist is served from`,
-      );
-    }
-  }
-  const sign =
-    mode.kind === "shared"
-      ? (urls: string[]): BatchResult[] => mode.policy.applyAll(urls)
-      : (urls: string[]): Promise<BatchResult[]> => {
-          const { expires, starts, ipAddress, resource, allowAnyResource } = mode.policy;
-          return mode.signer.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
-        };
-  const signed = await signHlsUris(job.text, {
-    base: job.base,
-    keepRelative,
-    sign,
-    shared: mode.kind === "shared" ? mode.policy : undefined,
-    playerQueries,
-  });
-  job.uris = signed.uris;
-  job.signed = signed.signed;
-  job.skipped = signed.skipped;
-  for (const f of signed.failures) {
-    failures.add({ where: where(job, f.line), line: f.line, code: f.error.code, message: f.error.message });
-  }
-  return { text: signed.text, lowLatency: signed.lowLatency };
-}
-
-/** Where a media playlist is on disk, relative to the input's directory; refused when outside it. */
-function localName(url: string, root: string): string {
-  const outside = (): CliError =>
-    new CliError(
-      "INPUT",
-      "--recursive follows media playlists in the master playlist's folder or below; one is elsewhere",
-    );
-  if (!url.startsWith(root)) throw outside();
-  const tail = url.slice(root.length);
-  const q = tail.indexOf("?");
-  let path: string;
-  try {
-    path = decodeURIComponent(q === -1 ? tail : tail.slice(0, q));
-  } catch {
-    throw outside();
-  }
-  const normal = relative(".", join(".", path));
-  if (normal === "" || normal.startsWith(".." + sep) || normal === ".." || path.includes("\0")) throw outside();
-  return normal.split(sep).join("/");
-}
-
-/** Writes every playlist: each to a temporary file first, then all renamed into place. */
-async function writeAll(outputs: readonly { job: Job; text: string }[], toStdout: boolean, io: CliIo): Promise<void> {
-  if (toStdout) {
-    io.stdout(outputs[0]!.text);
-    // Written before the summary says so (a failed write ends the process).
-    await io.flushStdout?.();
-    return;
-  }
-  const sinks: OutputSink[] = [];
-  try {
-    for (const { job, text } of outputs) {
-      // --recursive creates the directories it writes media playlists into, and so the output's own.
-      if (outputs.length > 1) {
-        await mkdir(dirname(job.output), { recursive: true }).catch((err: unknown) => {
-          throw new CliError(
-            "OUTPUT",
-            `cannot create the directory for the media playlist ${job.name}: ${describeFsError(err)}`,
-          );
-        });
-      }
-      const sink = await fileSink(job.output, { what: job.name === "" ? "--output" : "media playlist output" });
-      sinks.push(sink);
-      await sink.write(text);
-    }
-    for (const sink of sinks) await sink.commit();
-  } catch (err) {
-    for (const sink of sinks) await sink.abort();
     throw err;
   }
 }
