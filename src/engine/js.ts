@@ -180,7 +180,7 @@ export function countLines(bytes: Uint8Array): number {
 }
 
 /** See {@link HotPath.rewriteLines}: the reference for assembly/rewrite.ts. */
-export function rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput {
+function rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput {
   const prefix = asciiBytes(plan.prefix, "prefix");
   const query = asciiBytes(plan.query, "query");
   const n = input.length;
