@@ -241,7 +241,7 @@ function injections() {
       id: "key-reparse",
       suites: ["ceiling"],
       what: "the private key parsed again for every signature (node:crypto adapter)",
-      edits: [replace(/sign\(digest, data, keyInput, /g, "sign(digest, data, __cfsignReparse(keyInput), ")],
+      edits: [replace(/sign\(digest, data, (keyInput|key), /g, "sign(digest, data, __cfsignReparse($1), ")],
     },
     {
       id: "one-at-a-time",
@@ -249,8 +249,8 @@ function injections() {
       what: "signatures made one at a time (concurrency 1 in the batch path)",
       edits: [
         replace(
-          /Math\.min\((this\.#concurrency|core\.concurrency), payloads\.length\)/g,
-          "Math.min(1, payloads.length)",
+          /Math\.min\((this\.#concurrency|core\.concurrency|concurrency), (payloads\.length|n)\)/g,
+          "Math.min(1, $2)",
         ),
       ],
     },

@@ -5,21 +5,26 @@
 // Why bundle: Node's ES module loader costs about a millisecond per module, and
 // the Node entry reached 29 of them, which was most of a cold start (fresh
 // process to first signed URL; bench/suites/cold-start.js). Bundled, the Node
-// entry is two modules (index.js and shared.js) and the others one each.
+// entry loads two modules (index.js and shared.js) and the others one each.
 //
 // Three builds, so no entry can reach another's platform code:
 // - Node (platform "node"): index.js, cli.js and kms.js (cfsign/kms). One build for them, because the
 //   command line imports the library with import() and must see the same
 //   classes (CfSignError) as the modules it imports statically: whatever both
-//   use lives once, in shared.js. The worker pool (src/node/) stays a chunk of
-//   its own, loaded with import() only when the `workers` option is set.
-// - Web (platform "neutral"): web.js, for Deno, Bun and browsers, one file.
+//   use lives once, in shared.js. What the sources load with import() (the
+//   verifier, playlists, cookies, bulk readers, WebCrypto, the TypeScript engine,
+//   the worker pool) gets chunks of its own, loaded on first use: compiling code
+//   costs about 30 µs per KiB, so a first signed URL compiles only what it needs
+//   (nodeChunkOf below).
+// - Web (platform "neutral"): web.js, for Deno, Bun and browsers, one file (the
+//   import()s inlined: a browser or a Worker should not fetch more files).
 // - Workers (platform "neutral"): workerd.js, one file that keeps its import of
 //   ../build/cfsign.wasm for wrangler and miniflare to compile at deploy time.
 //
 // Output is readable, not minified: JSDoc comments are dropped (they ship in the
 // .d.ts files), `@__PURE__` annotations are kept for bundlers downstream.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { build } from "rolldown";
 
 const root = new URL("../", import.meta.url);
@@ -34,6 +39,65 @@ const output = {
   comments: { legal: true, annotation: true, jsdoc: false },
 };
 
+/**
+ * The chunk of each module of the Node build, decided once from the module graph:
+ * - `shared`: what the Node entry imports statically, all of which loads with `import "cfsign"`
+ *   (the entry itself aside); the command line and cfsign/kms import it from there too.
+ * - what the entry reaches only through `import()` (the verifier, playlists, cookies, the bulk
+ *   readers, ..., src/deferred.ts and src/signer.ts) loads on first use: each module imported that
+ *   way gets a chunk named after it, holding what only it needs; what several of them need goes to a
+ *   chunk of its own, named after its first module (`cookie`, `bulk`).
+ * - the rest (the command line's and cfsign/kms's own modules) stays in its entry's file.
+ * test/packaging.test.ts checks that the entry's static graph is index.js and shared.js, without
+ * the lazily loaded modules.
+ */
+function nodeChunkOf(entry) {
+  let plan;
+  return (id, ctx) => {
+    plan ??= planNodeChunks(entry, ctx);
+    return plan.get(id) ?? null;
+  };
+}
+
+function planNodeChunks(entry, ctx) {
+  const info = (id) => ctx.getModuleInfo(id);
+  const staticClosure = (start, stop) => {
+    const out = new Set();
+    const visit = (m) => {
+      if (out.has(m) || stop.has(m)) return;
+      out.add(m);
+      for (const d of info(m)?.importedIds ?? []) visit(d);
+    };
+    visit(start);
+    return out;
+  };
+  const core = staticClosure(entry, new Set());
+  const plan = new Map([...core].filter((m) => m !== entry).map((m) => [m, "shared"]));
+  // Every module the entry reaches through import(), directly or from another such module.
+  const roots = [];
+  const queue = [...core];
+  while (queue.length > 0) {
+    for (const d of info(queue.shift())?.dynamicallyImportedIds ?? []) {
+      if (core.has(d) || roots.includes(d) || info(d) === null) continue;
+      roots.push(d);
+      queue.push(...staticClosure(d, core));
+    }
+  }
+  const owners = new Map();
+  for (const root of roots) {
+    for (const m of staticClosure(root, new Set([...core, ...roots.filter((r) => r !== root)]))) {
+      owners.set(m, [...(owners.get(m) ?? []), root]);
+    }
+  }
+  const names = new Map();
+  for (const [m, by] of owners) {
+    const key = by.join("\n");
+    if (!names.has(key)) names.set(key, basename(by.length === 1 ? by[0] : m).replace(/\.ts$/, ""));
+    plan.set(m, names.get(key));
+  }
+  return plan;
+}
+
 const builds = [
   {
     input: { index: src("index.ts"), cli: src("cli.ts"), kms: src("kms.ts") },
@@ -47,15 +111,17 @@ const builds = [
       ...output,
       codeSplitting: {
         includeDependenciesRecursively: false,
-        groups: [
-          { name: "worker-signing", test: /[\\/]src[\\/]node[\\/]/ },
-          { name: "shared", minShareCount: 2 },
-        ],
+        groups: [{ name: nodeChunkOf(src("index.ts")), debugName: "node chunks" }],
       },
     },
   },
-  { input: { web: src("web.ts") }, platform: "neutral", external: [], output },
-  { input: { workerd: src("workerd.ts") }, platform: "neutral", external: [/\.wasm$/], output },
+  { input: { web: src("web.ts") }, platform: "neutral", external: [], output: { ...output, codeSplitting: false } },
+  {
+    input: { workerd: src("workerd.ts") },
+    platform: "neutral",
+    external: [/\.wasm$/],
+    output: { ...output, codeSplitting: false },
+  },
   // Not published: the engines and stages the benchmark measures below the public API (bench/internals.ts).
   {
     input: { "bench-internals": new URL("bench/internals.ts", root).pathname },

@@ -40,7 +40,8 @@ export type { ManifestFailure, SignedManifest, SignManifestOptions } from "./man
 export type { PlaylistUriKind } from "./formats/hls.ts";
 export { SignedPolicy } from "./shared-policy.ts";
 export type { CookieAttributeOptions, SameSite } from "./cloudfront/cookie.ts";
-export { verifyCookies, verifyUrl } from "./verify/verify.ts";
+// The verifier and the bulk readers load their code on first call (./deferred.ts).
+export { verifyCookies, verifyUrl } from "./deferred.ts";
 export type {
   CloudFrontPolicy,
   TimeBoundary,
@@ -64,7 +65,7 @@ export type {
   PrivateKeyInput,
 } from "./crypto/types.ts";
 export type { DateInput } from "./cloudfront/time.ts";
-export { DEFAULT_MAX_ITEM_BYTES } from "./formats/bulk.ts";
+export { DEFAULT_MAX_ITEM_BYTES } from "./formats/frames.ts";
 export type {
   BulkBadRecord,
   BulkFrame,
@@ -73,9 +74,8 @@ export type {
   BulkRecord,
   BulkUrlRecord,
 } from "./formats/bulk.ts";
-export { LINES_FRAME, readLines } from "./formats/lines.ts";
-export { JSON_ARRAY_FRAME, readJsonArray } from "./formats/json-array.ts";
-export { CSV_FRAME, quoteCsv, readCsv } from "./formats/csv.ts";
+export { CSV_FRAME, JSON_ARRAY_FRAME, LINES_FRAME, quoteCsv } from "./formats/frames.ts";
+export { readCsv, readJsonArray, readLines } from "./deferred.ts";
 export type { CsvReadOptions } from "./formats/csv.ts";
 export type { EngineName } from "./engine/types.ts";
 export { createGate } from "./verify/gate.ts";

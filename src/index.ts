@@ -21,9 +21,7 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { importSigningKey as importNode } from "./crypto/node.ts";
-import { importSigningKey as importWeb } from "./crypto/webcrypto.ts";
 import { createHotPathLoader } from "./engine/load.ts";
 import { wasmBase64 } from "./engine/wasm-bytes.generated.ts";
 import { createSignerWith, type Signer } from "./signer.ts";
@@ -31,7 +29,8 @@ import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";
 
-// Compiled and instantiated synchronously on first use, from Node's native base64 decoding.
+// Compiled and instantiated synchronously on first use, from Node's native base64 decoding (the global
+// Buffer: an `import` of node:buffer would cost a module facade, see ./lib/node-builtin.ts).
 const loadHotPath = /* @__PURE__ */ createHotPathLoader({
   compileSync: () => new WebAssembly.Module(Buffer.from(wasmBase64, "base64")),
 });
@@ -53,7 +52,11 @@ const loadHotPath = /* @__PURE__ */ createHotPathLoader({
  */
 export function createSigner(options: SignerOptions): Promise<Signer> {
   return createSignerWith(options, {
-    importers: { node: importNode, webcrypto: importWeb },
+    // WebCrypto is opt-in here (`backend: "webcrypto"`): its adapter loads on first use.
+    importers: {
+      node: importNode,
+      webcrypto: async (key) => (await import("./crypto/webcrypto.ts")).importSigningKey(key),
+    },
     defaultBackend: "node",
     loadHotPath,
     // Node only, loaded on first use of the `workers` option (never otherwise).

@@ -14,12 +14,12 @@ import { fail, itemError } from "./errors.ts";
 import {
   REWRITE_FLAG_WORDS,
   RewriteIntoTooSmall,
+  countLines,
   rewriteBound,
   type HotPath,
   type RewriteOutput,
   type RewritePlan,
 } from "./engine/types.ts";
-import { countLines } from "./engine/js.ts";
 import { MAX_URL_BYTES, validateUrl } from "./cloudfront/url.ts";
 import type { ItemFailure } from "./types.ts";
 

@@ -15,21 +15,13 @@
  * @module
  */
 import { fail } from "./errors.ts";
-import { batchFailed, createCore, signStream, signUrl, signUrls, type SignerCore } from "./batch.ts";
-import { signCookies } from "./cookies.ts";
+import { createCore, signStream, signUrl, signUrls, type SignerCore } from "./batch.ts";
 import { applySignTimeout } from "./crypto/custom.ts";
 import type { HashAlgorithm, KeyAlgorithm, KeyImporter, KeyImportOptions } from "./crypto/types.ts";
 import type { EngineName, HotPath } from "./engine/types.ts";
 import { validateKeyPairId } from "./cloudfront/key-pair-id.ts";
-import { ownOptions, policyConditions, requireExpires } from "./lib/options.ts";
-import {
-  signPlaylist,
-  signPlaylists,
-  type SignedPlaylist,
-  type SignedPlaylists,
-  type SignPlaylistsOptions,
-} from "./playlist.ts";
-import { signManifest, type SignedManifest, type SignManifestOptions } from "./manifest.ts";
+import type { SignedPlaylist, SignedPlaylists, SignPlaylistsOptions } from "./playlist.ts";
+import type { SignedManifest, SignManifestOptions } from "./manifest.ts";
 import { rewriteLines, type RewriteLinesOptions, type RewriteLinesResult } from "./rewrite-lines.ts";
 import { signPolicy, SignedPolicy } from "./shared-policy.ts";
 import type {
@@ -209,8 +201,8 @@ export class Signer {
    * res.setHeader("Set-Cookie", setCookie);
    * ```
    */
-  signCookies(options: SignCookiesOptions): Promise<SignedCookies> {
-    return signCookies(this.#core, options);
+  async signCookies(options: SignCookiesOptions): Promise<SignedCookies> {
+    return (await import("./cookies.ts")).signCookies(this.#core, options);
   }
 
   /**
@@ -313,8 +305,8 @@ export class Signer {
    * for (const f of failures) console.error(`line ${f.line}: ${f.error.code}`);
    * ```
    */
-  signPlaylist(text: string, options: SignPlaylistOptions): Promise<SignedPlaylist> {
-    return signPlaylist(this.#core, text, options);
+  async signPlaylist(text: string, options: SignPlaylistOptions): Promise<SignedPlaylist> {
+    return (await import("./playlist.ts")).signPlaylist(this.#core, text, options);
   }
 
   /**
@@ -340,8 +332,8 @@ export class Signer {
    * for (const p of playlists) await store(p.url, p.text);
    * ```
    */
-  signPlaylists(options: SignPlaylistsOptions): Promise<SignedPlaylists> {
-    return signPlaylists(this.#core, options);
+  async signPlaylists(options: SignPlaylistsOptions): Promise<SignedPlaylists> {
+    return (await import("./playlist.ts")).signPlaylists(this.#core, options);
   }
 
   /**
@@ -366,8 +358,8 @@ export class Signer {
    * });
    * ```
    */
-  signManifest(text: string, options: SignManifestOptions): Promise<SignedManifest> {
-    return signManifest(this.#core, text, options);
+  async signManifest(text: string, options: SignManifestOptions): Promise<SignedManifest> {
+    return (await import("./manifest.ts")).signManifest(this.#core, text, options);
   }
 
   /**

@@ -5,8 +5,11 @@
  * publint and @arethetypeswrong/cli pass on the packed package (both offline).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as nodeModule from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rsaKey } from "./helpers/keys.js";
 import {
   BIN,
   BROWSER_CONDITIONS,
@@ -99,46 +102,42 @@ describe("the exports map", () => {
   });
 });
 
-/** The JavaScript scripts/bundle.js makes: a Node build (index, cli and what they share), web and workerd. */
-const BUNDLES = [
-  "dist/cli.js",
-  "dist/index.js",
-  "dist/kms.js",
-  "dist/shared.js",
-  "dist/web.js",
-  "dist/worker-signing.js",
-  "dist/workerd.js",
-];
+/** The entries scripts/bundle.js makes: a Node build (index, cli, kms and what they share), web and workerd. */
+const ENTRY_FILES = ["dist/cli.js", "dist/index.js", "dist/kms.js", "dist/shared.js", "dist/web.js", "dist/workerd.js"];
+
+/**
+ * The chunks the Node entry loads with import() on first use (scripts/bundle.js names them after the
+ * modules they hold, so the list follows the source tree), and the runtime helper they share.
+ */
+function nodeLazy(): string[] {
+  return [...published].filter((p) => /^dist\/[^/]+\.js$/.test(p) && !ENTRY_FILES.includes(p)).sort();
+}
 
 describe("the published files", () => {
   test("each entry is the few modules it was bundled into, all published (with the entry's .d.ts)", () => {
     const expected: Record<string, string[]> = {
-      // index.js and shared.js are loaded at import; worker-signing.js only by import() when `workers` is set.
-      "dist/index.js": ["dist/index.js", "dist/shared.js", "dist/worker-signing.js"],
+      // index.js and shared.js are loaded at import, the others by import() on first use.
+      "dist/index.js": ["dist/index.js", "dist/shared.js", ...nodeLazy()],
       "dist/web.js": ["dist/web.js"],
       "dist/workerd.js": ["dist/workerd.js", "build/cfsign.wasm"],
     };
     for (const [entry, modules] of Object.entries(expected)) {
       const { files } = graph(join(stage.pkgDir, entry));
-      expect(files, entry).toEqual(modules);
+      expect(files.slice().sort(), entry).toEqual(modules.slice().sort());
       for (const f of files) expect(published.has(f), `${entry} needs ${f}`).toBe(true);
       expect(published.has(entry.replace(/\.js$/, ".d.ts"))).toBe(true);
     }
     const { files: cli } = graph(join(stage.pkgDir, "dist/cli.js"));
-    expect(cli.sort()).toEqual([
-      "dist/cli.js",
-      "dist/index.js",
-      "dist/kms.js",
-      "dist/shared.js",
-      "dist/worker-signing.js",
-    ]);
+    expect(cli.sort()).toEqual(["dist/cli.js", "dist/index.js", "dist/kms.js", "dist/shared.js", ...nodeLazy()].sort());
   });
 
   test("cfsign/kms is its own entry: the Node build's shared code and the user's @aws-sdk/client-kms, which no other entry reaches", () => {
     expect(resolveExport(stage.pkg.exports["./kms"], new Set(["node", "import", "default"]))).toBe("./dist/kms.js");
     expect(Object.keys(stage.pkg.exports["./kms"] as object)[0]).toBe("types");
     const { files, external } = graph(join(stage.pkgDir, "dist/kms.js"));
-    expect(files.sort()).toEqual(["dist/kms.js", "dist/shared.js"]);
+    // shared.js's import()s, not index.js's own (WebCrypto, the worker pool).
+    const fromShared = nodeLazy().filter((f) => f !== "dist/webcrypto.js" && f !== "dist/worker-signing.js");
+    expect(files.sort()).toEqual(["dist/kms.js", "dist/shared.js", ...fromShared].sort());
     expect(external.filter((s) => !s.startsWith("node:"))).toEqual(["@aws-sdk/client-kms"]);
     expect(published.has("dist/kms.d.ts")).toBe(true);
     for (const entry of ["dist/index.js", "dist/web.js", "dist/workerd.js"]) {
@@ -152,13 +151,66 @@ describe("the published files", () => {
     expect(pkg["peerDependenciesMeta"]!["@aws-sdk/client-kms"]).toEqual({ optional: true });
   });
 
-  test("the Node entry loads two modules at import: the worker pool only on demand", () => {
-    const source = readFileSync(join(stage.pkgDir, "dist/index.js"), "utf8");
-    expect(staticImports(source).filter((s) => s.startsWith("."))).toEqual(["./shared.js"]);
-    expect(staticImports(readFileSync(join(stage.pkgDir, "dist/shared.js"), "utf8"))).not.toContain(
-      "node:worker_threads",
-    );
+  test("the Node entry loads two modules at import, without the code a first signed URL does not need", () => {
+    // What `import "cfsign"` loads and compiles: the files reached by static imports only.
+    const atImport: string[] = [];
+    const visit = (file: string): void => {
+      if (atImport.includes(file)) return;
+      atImport.push(file);
+      const source = readFileSync(join(stage.pkgDir, file), "utf8");
+      for (const spec of staticImports(source)) if (spec.startsWith(".")) visit(join(dirname(file), spec));
+    };
+    visit("dist/index.js");
+    expect(atImport).toEqual(["dist/index.js", "dist/shared.js"]);
+    // node:crypto comes from process.getBuiltinModule (src/crypto/node.ts): an import would build its ES
+    // module facade, which loads WebCrypto; node:worker_threads only with the `workers` option.
+    for (const file of atImport) {
+      const imports = staticImports(readFileSync(join(stage.pkgDir, file), "utf8"));
+      expect(imports, file).not.toContain("node:crypto");
+      expect(imports, file).not.toContain("node:worker_threads");
+    }
   });
+
+  // module.registerHooks came in Node 22.15 and 23.5 (CI runs this suite on Node 24).
+  test.skipIf(!("registerHooks" in nodeModule))(
+    "a first signed URL loads index.js and shared.js only; the verifier and cookies load their chunks on first use",
+    async () => {
+      // Every module file a fresh process loads, seen by a module hook (module.registerHooks, Node 22.15).
+      const script = join(stage.root, "loaded-modules.mjs");
+      writeFileSync(
+        script,
+        `import { registerHooks } from "node:module";
+const loaded = [];
+registerHooks({ load(url, context, next) { if (url.includes("/dist/")) loaded.push(url.slice(url.indexOf("/dist/") + 1)); return next(url, context); } });
+const seen = () => loaded.splice(0);
+const cfsign = await import(process.argv[2]);
+const signer = await cfsign.createSigner({ keyPairId: "K2JCJMDEHXQW5F", privateKey: process.env.CFSIGN_TEST_PEM });
+const url = await signer.signUrl("https://d111111abcdef8.cloudfront.net/a.jpg", { expires: Math.floor(Date.now() / 1000) + 3600 });
+const first = seen();
+const { valid } = await cfsign.verifyUrl(url, { publicKeys: { K2JCJMDEHXQW5F: process.env.CFSIGN_TEST_PUBLIC } });
+const verify = seen();
+await signer.signCookies({ resource: "https://cdn.example.com/a/*", expires: Math.floor(Date.now() / 1000) + 3600 });
+console.log(JSON.stringify({ first, valid, verify, cookies: seen() }));
+`,
+      );
+      const key = rsaKey();
+      const r = await run(process.execPath, [script, pathToFileURL(join(stage.pkgDir, "dist/index.js")).href], {
+        cwd: stage.root,
+        env: {
+          ...process.env,
+          CFSIGN_TEST_PEM: key.privatePem,
+          CFSIGN_TEST_PUBLIC: key.publicKey.export({ type: "spki", format: "pem" }) as string,
+        },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const seen = JSON.parse(r.stdout) as { first: string[]; valid: boolean; verify: string[]; cookies: string[] };
+      expect(seen.first).toEqual(["dist/index.js", "dist/shared.js"]);
+      expect(seen.valid).toBe(true);
+      expect(seen.verify).toContain("dist/verify.js");
+      expect(seen.cookies).toContain("dist/cookies.js");
+      for (const f of [...seen.verify, ...seen.cookies]) expect(nodeLazy(), f).toContain(f);
+    },
+  );
 
   test("the published package.json has no install-time script (npm warns about each one, prepare included)", () => {
     // npm 11 lists preinstall, install, postinstall and prepare as install scripts of a tarball it installs;
@@ -177,7 +229,17 @@ describe("the published files", () => {
   });
 
   test("dist/ holds exactly the bundles, and declarations only for current source files", () => {
-    expect([...published].filter((p) => p.startsWith("dist/") && p.endsWith(".js")).sort()).toEqual(BUNDLES);
+    // Every published file is reached from an entry, and each part the Node entry loads on first use has its chunk.
+    const reached = new Set(
+      ["dist/index.js", "dist/cli.js", "dist/kms.js", "dist/web.js", "dist/workerd.js"].flatMap(
+        (e) => graph(join(stage.pkgDir, e)).files,
+      ),
+    );
+    const js = [...published].filter((p) => p.startsWith("dist/") && p.endsWith(".js")).sort();
+    expect(js).toEqual([...reached].filter((f) => f.endsWith(".js")).sort());
+    for (const chunk of ["verify", "cookies", "playlist", "manifest", "lines", "json-array", "csv", "webcrypto", "js"])
+      expect(nodeLazy()).toContain(`dist/${chunk}.js`);
+    expect(nodeLazy()).toContain("dist/worker-signing.js");
     for (const path of published) {
       if (!path.startsWith("dist/") || !path.endsWith(".d.ts")) continue;
       const source = join(REPO, "src", path.slice("dist/".length).replace(/\.d\.ts$/, ".ts"));
@@ -187,7 +249,7 @@ describe("the published files", () => {
 
   test("build/cfsign.wasm, which the Workers entry imports, is byte for byte the module inlined in the Node and web entries", () => {
     const shipped = readFileSync(join(stage.pkgDir, "build", "cfsign.wasm"));
-    for (const entry of ["dist/index.js", "dist/web.js"]) {
+    for (const entry of ["dist/shared.js", "dist/web.js"]) {
       const inlined = /wasmBase64\s*=\s*"([A-Za-z0-9+/=]+)"/.exec(readFileSync(join(stage.pkgDir, entry), "utf8"));
       expect(inlined, entry).not.toBeNull();
       expect(Buffer.from(inlined![1]!, "base64").equals(shipped), entry).toBe(true);

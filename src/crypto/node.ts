@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { KeyObject, createECDH, createPrivateKey, sign as nodeSign, type webcrypto } from "node:crypto";
+import type { KeyObject, webcrypto } from "node:crypto";
 import { CfSignError, fail } from "../errors.ts";
 import { wrapCustomSigner } from "./custom.ts";
 import { checkHashSupported, describeKeyProblem } from "./key-checks.ts";
@@ -22,12 +22,28 @@ import {
 const DIGEST: Record<HashAlgorithm, string> = { SHA1: "sha1", SHA256: "sha256" };
 
 /**
+ * node:crypto as `require` returns it, from `process.getBuiltinModule` (Node 20.16 and 22.3), not from
+ * an `import`: for an ES import Node builds a module facade that reads every export of the builtin, and
+ * node:crypto's lazy getters then load WebCrypto and more that this adapter never uses, about 2.5 ms of
+ * a cold start (docs/performance.md, "Cold start"). Older releases load it with `import()` in
+ * {@link importSigningKey}, which runs before anything else here.
+ */
+let nodeCrypto = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:crypto") as
+  typeof import("node:crypto") | undefined;
+
+function crypto(): typeof import("node:crypto") {
+  if (nodeCrypto === undefined) fail("INTERNAL", "node:crypto is used before importSigningKey loaded it");
+  return nodeCrypto;
+}
+
+/**
  * Imports any accepted private key form with node:crypto.
  *
  * @throws {@link CfSignError} `INVALID_KEY`, `UNSUPPORTED_KEY`, `UNSUPPORTED_HASH`
  */
 export async function importSigningKey(options: KeyImportOptions): Promise<SigningKey> {
   const { privateKey, passphrase, hashAlgorithm } = options;
+  nodeCrypto ??= await import("node:crypto");
   if (isCustomSigner(privateKey)) return wrapCustomSigner(privateKey, hashAlgorithm);
   const keyObject = toKeyObject(privateKey, passphrase);
   const algorithm = checkKeyObject(keyObject);
@@ -42,6 +58,7 @@ export async function importSigningKey(options: KeyImportOptions): Promise<Signi
 
 /** Parses `input` into a private `KeyObject`. */
 export function toKeyObject(input: unknown, passphrase: string | undefined): KeyObject {
+  const { KeyObject, createPrivateKey } = crypto();
   if (input instanceof KeyObject) {
     if (input.type !== "private") fail("INVALID_KEY", `a ${input.type} KeyObject was given; pass the private key`);
     return input;
@@ -135,7 +152,7 @@ function checkKeyObject(key: KeyObject): KeyAlgorithm {
  */
 function checkEcPublicPoint(key: KeyObject): void {
   const jwk = key.export({ format: "jwk" });
-  const derived = createECDH("prime256v1");
+  const derived = crypto().createECDH("prime256v1");
   derived.setPrivateKey(Buffer.from(jwk.d ?? "", "base64url"));
   const given = Buffer.concat([
     Buffer.from([4]),
@@ -152,6 +169,7 @@ function checkEcPublicPoint(key: KeyObject): void {
 
 function signingKey(key: KeyObject, algorithm: KeyAlgorithm, hashAlgorithm: HashAlgorithm): SigningKey {
   const digest = DIGEST[hashAlgorithm];
+  const nodeSign = crypto().sign;
   // The KeyObject itself (ECDSA signatures are DER by default): an options object per call would be
   // parsed again per signature. The Buffer node:crypto returns is a Uint8Array, returned as it is.
   return {

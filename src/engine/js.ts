@@ -9,6 +9,7 @@
 import {
   REWRITE_FLAG_WORDS,
   RewriteIntoTooSmall,
+  countLines,
   rewriteBound,
   type HotPath,
   type PolicySpec,
@@ -147,36 +148,6 @@ function asciiBytes(text: string, what: string): Uint8Array {
   const bytes = encoder.encode(text);
   if (bytes.length !== text.length) throw new RangeError(`rewriteLines: ${what} must be ASCII`);
   return bytes;
-}
-
-/**
- * Lines in `bytes` as both engines count them (the WASM twin is `countLines` in assembly/rewrite.ts):
- * one per `\n`, plus a last line without one. Four bytes at a time (about twice as fast as `indexOf`
- * per line): a word is looked at byte by byte only when the zero-byte test on `word ^ 0x0a0a0a0a`
- * says it may hold a `\n`. Also sizes `into` for `rewriteLinesMaxBytes` (src/rewrite-lines.ts).
- */
-export function countLines(bytes: Uint8Array): number {
-  const n = bytes.length;
-  let lines = 0;
-  let i = 0;
-  const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
-  for (; i < head; i++) if (bytes[i] === 0x0a) lines++;
-  const words = (n - i) >>> 2;
-  if (words > 0) {
-    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-    for (let k = 0; k < words; k++) {
-      const x = view[k]! ^ 0x0a0a0a0a;
-      if (((x - 0x01010101) & ~x & 0x80808080) !== 0) {
-        if ((x & 0xff) === 0) lines++;
-        if ((x & 0xff00) === 0) lines++;
-        if ((x & 0xff0000) === 0) lines++;
-        if (x >>> 24 === 0) lines++;
-      }
-    }
-    i += words * 4;
-  }
-  for (; i < n; i++) if (bytes[i] === 0x0a) lines++;
-  return n > 0 && bytes[n - 1] !== 0x0a ? lines + 1 : lines;
 }
 
 /** See {@link HotPath.rewriteLines}: the reference for assembly/rewrite.ts. */

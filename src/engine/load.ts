@@ -9,7 +9,6 @@
  * @module
  */
 import { CfSignError } from "../errors.ts";
-import { jsHotPath } from "./js.ts";
 import type { EngineName, HotPath } from "./types.ts";
 import { createWasmHotPath, createWasmHotPathSync } from "./wasm.ts";
 
@@ -29,7 +28,7 @@ type HotPathLoader = (name: EngineName) => Promise<HotPath>;
  * never interleave in it). A failed load is not cached: a later call retries.
  *
  * @param source - where the compiled module comes from (called at most once per success)
- * @returns a loader: `"js"` is the TypeScript twin, `"wasm"` the shared instance
+ * @returns a loader: `"js"` is the TypeScript twin (loaded on first use), `"wasm"` the shared instance
  * @throws {@link CfSignError} `ENGINE_FAILURE` (as a rejection of the loader's promise)
  *   when the module cannot be obtained or instantiated
  * @example
@@ -41,7 +40,8 @@ type HotPathLoader = (name: EngineName) => Promise<HotPath>;
 export function createHotPathLoader(source: WasmSource): HotPathLoader {
   let wasm: Promise<HotPath> | undefined;
   return (name) => {
-    if (name === "js") return Promise.resolve(jsHotPath);
+    // The TypeScript twin is loaded only when asked for: the default engine never needs its code.
+    if (name === "js") return import("./js.ts").then((js) => js.jsHotPath);
     wasm ??= Promise.resolve()
       .then(() =>
         typeof source === "function" ? source().then(createWasmHotPath) : createWasmHotPathSync(source.compileSync()),

@@ -9,6 +9,7 @@
  * @module
  */
 import { CfSignError } from "../errors.ts";
+import { DEFAULT_MAX_ITEM_BYTES, type BulkFrame } from "./frames.ts";
 
 /**
  * One item of a bulk input, in input order.
@@ -66,14 +67,9 @@ export interface BulkReadOptions {
   readonly maxUrlBytes?: number | undefined;
 }
 
-/** Default of {@link BulkReadOptions.maxUrlBytes}: 16,384 bytes. */
-export const DEFAULT_MAX_ITEM_BYTES = 16_384;
+export { DEFAULT_MAX_ITEM_BYTES };
 
-/** The text an output starts and ends with in a format (a JSON array's brackets). */
-export interface BulkFrame {
-  readonly head: string;
-  readonly tail: string;
-}
+export type { BulkFrame };
 
 /** @internal The limit of `options`, checked. */
 export function maxItemBytes(options: BulkReadOptions | undefined): number {

@@ -29,9 +29,9 @@ import {
   type BulkReadOptions,
   type BulkRecord,
 } from "./bulk.ts";
+import { quoteCsv } from "./frames.ts";
 
-/** The output of a CSV input has no head or tail (the header row is copied as it is). */
-export const CSV_FRAME: BulkFrame = { head: "", tail: "" };
+export { CSV_FRAME, quoteCsv } from "./frames.ts";
 
 /** Options of {@link readCsv}. */
 export interface CsvReadOptions extends BulkReadOptions {
@@ -256,21 +256,6 @@ export async function* readCsv(
   }
   if (last !== undefined) yield last;
   if (header || !any) throw inputError("the CSV input is empty; it needs a header row with a url column");
-}
-
-/**
- * A CSV field for `value`: quoted (with `"` doubled) when it has a comma, a quote, a line break or
- * white space at either end; as it is otherwise.
- *
- * @param value - the field's text
- * @returns the field as written in CSV
- * @example
- * ```ts
- * quoteCsv('say "hi", twice'); // '"say ""hi"", twice"'
- * ```
- */
-export function quoteCsv(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
 }
 
 /** The value of a field as written: quotes removed and `""` made `"` when it is quoted. */

@@ -23,8 +23,7 @@ import {
 
 const QUOTE = /* @__PURE__ */ new Uint8Array([34]);
 
-/** The output of a JSON array input: an array of signed URLs (`null` for an item that failed). */
-export const JSON_ARRAY_FRAME: BulkFrame = { head: "[", tail: "\n]\n" };
+export { JSON_ARRAY_FRAME } from "./frames.ts";
 
 /**
  * Reads a JSON array of URL strings from a byte stream.

@@ -20,8 +20,7 @@ import {
   type BulkRecord,
 } from "./bulk.ts";
 
-/** The output of a lines input has no head or tail. */
-export const LINES_FRAME: BulkFrame = { head: "", tail: "" };
+export { LINES_FRAME } from "./frames.ts";
 
 /** Holding the line (it is within the limit so far). */
 const KEEP = 0;

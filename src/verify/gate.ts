@@ -16,7 +16,8 @@ import { isSigningParameterName } from "../cloudfront/params.ts";
 import { splitSignedUrl, unsignedUrl } from "../cloudfront/signed-url.ts";
 import type { DateInput } from "../cloudfront/time.ts";
 import type { PublicKeyInput } from "../crypto/public-key.ts";
-import { verifyCookies, type TimeBoundary, type VerifyOptions, type VerifyResult } from "./verify.ts";
+import { verifyCookies } from "../deferred.ts";
+import type { TimeBoundary, VerifyOptions, VerifyResult } from "./verify.ts";
 
 /** Options of {@link createGate}. */
 export interface GateOptions {
