@@ -153,12 +153,15 @@ class DryRunDone extends Error {}
 
 let site = 0;
 /** Wraps a function declaration `[async ]function NAME(` so that it repeats its work. */
-function wrapFunction(name, factor, batch = false) {
-  const re = new RegExp(`^(\\t*)(async )?function ${name.replace(/\$/g, "\\$")}\\(`, "gm");
+function wrapFunction(name, factor, batch = false, bodyNot = "") {
+  // `name` is a regular expression (a literal name has no special character but `$`, escaped here
+  // unless already escaped); `bodyNot`, a lookahead that excludes functions by the start of their body.
+  const nameRe = /\\/.test(name) ? name : name.replace(/\$/g, "\\$");
+  const re = new RegExp(`^(\\t*)(async )?function (${nameRe})\\(([^)]*)\\) \\{\n${bodyNot}`, "gm");
   return (text) =>
-    text.replace(re, (_, indent, isAsync) => {
+    text.replace(re, (_, indent, isAsync, fname, params) => {
       const id = `s${site++}`;
-      return `${indent}function ${name}(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${factor}, "${id}", ${batch}); }\n${indent}${isAsync ?? ""}function __cfsign_${id}(`;
+      return `${indent}function ${fname}(...args) { return __cfsignRepeat(__cfsign_${id}, this, args, ${factor}, "${id}", ${batch}); }\n${indent}${isAsync ?? ""}function __cfsign_${id}(${params}) {\n`;
     });
 }
 /** Wraps a method `NAME(params) {` of a class (`;`-free) or an object literal (`,` after the wrapper). */
@@ -232,7 +235,9 @@ function injections() {
         id: `verify-${x}`,
         suites: ["stages"],
         what: `the verifier's own work ${k}x (verifyUrl; its signature checks answered at once)`,
-        edits: [wrapFunction("verifyUrl", k)],
+        // The verifier itself (verifyUrl, or verifyUrl$1 where a bundle renamed it), not the entry's
+        // wrapper that loads it on first use and calls it: wrapping both made 1.5x into 2.25x.
+        edits: [wrapFunction("verifyUrl(?:\\$\\d+)?", k, false, "(?!\\t*return \\(verifier \\?\\? )")],
       },
     );
   }
