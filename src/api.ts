@@ -49,7 +49,7 @@ export type {
   VerifyReason,
   VerifyResult,
   VerifyWarning,
-} from "./verify/verify.ts";
+} from "./verify/types.ts";
 export { inspectSignedUrl } from "./verify/inspect.ts";
 export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } from "./verify/inspect.ts";
 export type { PublicKeyInput } from "./crypto/public-key.ts";

@@ -32,7 +32,8 @@ import {
 } from "../cloudfront/signed-url.ts";
 import { s3HostKind } from "../cloudfront/s3.ts";
 import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "../cloudfront/time.ts";
-import { MAX_URL_BYTES, clientRewrite } from "../cloudfront/url.ts";
+import { clientRewrite } from "../cloudfront/client-rewrite.ts";
+import { MAX_URL_BYTES } from "../cloudfront/url.ts";
 import { fail } from "../errors.ts";
 
 /** What a finding is about; the verifier's reason codes where they mean the same. */
