@@ -21,9 +21,6 @@ export type SigningParameterName = (typeof SIGNING_PARAMETER_NAMES)[number];
 /** The prefix of CloudFront's signed cookie names: `CloudFront-` + a signing parameter name. */
 export const COOKIE_PREFIX = "CloudFront-";
 
-/** The name of a CloudFront signed cookie. */
-export type CloudFrontCookieName = `CloudFront-${SigningParameterName}`;
-
 /**
  * Whether `name` is a signing parameter's exact name (`Expires`, not `expires`).
  *

@@ -14,7 +14,7 @@ import { hasDotSegment } from "./client-rewrite.ts";
 import { MAX_URL_BYTES, urlSections } from "./url.ts";
 
 /** What {@link validateResource} learned about a pattern. */
-export interface ResourceInfo {
+interface ResourceInfo {
   /** The pattern, unchanged. */
   readonly pattern: string;
   /** True for `*` or a pattern with a wildcard in its scheme or host. */

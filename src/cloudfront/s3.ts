@@ -10,7 +10,7 @@
  */
 
 /** An S3 host name found by {@link s3HostKind}. */
-export interface S3Host {
+interface S3Host {
   /** `s3` for the REST endpoint, `s3-website` for a static website endpoint. */
   readonly kind: "s3" | "s3-website";
   /** What it means and what to use instead. */
