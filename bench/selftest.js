@@ -241,7 +241,7 @@ function injections() {
       id: "key-reparse",
       suites: ["ceiling"],
       what: "the private key parsed again for every signature (node:crypto adapter)",
-      edits: [replace(/sign\(digest, data, (keyInput|key), /g, "sign(digest, data, __cfsignReparse($1), ")],
+      edits: [replace(/\b(sign|nodeSign)\(digest, data, (keyInput|key), /g, "$1(digest, data, __cfsignReparse($2), ")],
     },
     {
       id: "one-at-a-time",
@@ -258,7 +258,13 @@ function injections() {
       id: "old-cache",
       suites: ["cache"],
       what: "the signature cache before issue #12 item 17 (eviction by Map.keys().next())",
-      edits: [replace(/^var SignatureCache = class \{[\s\S]*?\n\};\n/m, OLD_CACHE)],
+      // `var SignatureCache = class {...};` at the top level, or `SignatureCache = class {...};` inside a
+      // lazily initialised module (indented).
+      edits: [
+        replace(/^(\t*)(var )?SignatureCache = class \{[\s\S]*?\n\1\};\n/m, (_, indent, v) =>
+          OLD_CACHE.replace(/^var /, v ?? "").replace(/^(?=.)/gm, indent),
+        ),
+      ],
     },
   );
   return list;
@@ -268,7 +274,8 @@ function injections() {
 function builtFiles(dir) {
   const out = [];
   for (const sub of ["dist", "build"]) {
-    for (const f of readdirSync(join(dir, sub))) if (f.endsWith(".js")) out.push(`${sub}/${f}`);
+    // Recursive: the Node entry loads some of its code from chunks on first use.
+    for (const f of readdirSync(join(dir, sub), { recursive: true })) if (f.endsWith(".js")) out.push(`${sub}/${f}`);
   }
   return out;
 }

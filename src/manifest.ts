@@ -124,7 +124,7 @@ export async function signManifest(
  * @param policy - the shared policy
  * @returns the signed text, counts, failures, and whether the MPD is dynamic
  */
-export function signMpdUrls(
+function signMpdUrls(
   text: string,
   base: string,
   policy: SignedPolicy,

@@ -108,9 +108,6 @@ export interface SignOptions {
   expiresWindow?: number | undefined;
 }
 
-/** @internal The policy options shared by URLs, cookies and shared policies. */
-export type PolicyOptions = Partial<Pick<SignOptions, "expires" | "starts" | "ipAddress">>;
-
 /** Options of {@link Signer.signPolicy}. */
 export interface SignPolicyOptions {
   /** Resource pattern with `*`/`?` wildcards, e.g. `https://cdn.example.com/gallery/*`. Required. */

@@ -10,13 +10,13 @@ import { parseArgs } from "node:util";
 import { CliError } from "./report.ts";
 
 /** One option of a command. */
-export interface OptionSpec {
+interface OptionSpec {
   /** `string` options take a value (`--name VALUE` or `--name=VALUE`); `boolean` options take none. */
   readonly type: "string" | "boolean";
 }
 
 /** A command's options, by long name without the leading `--`. */
-export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** Parsed values: a string per given string option, `true` per given flag. */
 export type OptionValues<S extends OptionSpecs> = {
@@ -24,7 +24,7 @@ export type OptionValues<S extends OptionSpecs> = {
 };
 
 /** How to parse one command's arguments. */
-export interface ParseContext {
+interface ParseContext {
   /** The command, for the hint line: `Run 'cfsign <command> --help' for usage.` */
   readonly command: string;
   /** Options that are refused on purpose, with the reason (e.g. `passphrase`). */
@@ -39,7 +39,7 @@ export interface ParseContext {
 }
 
 /** What {@link parseArguments} returns: the options, and the positional arguments in order. */
-export interface ParsedArguments<S extends OptionSpecs> {
+interface ParsedArguments<S extends OptionSpecs> {
   readonly values: OptionValues<S>;
   readonly positionals: readonly string[];
 }

@@ -21,14 +21,14 @@ import type { CliIo } from "./command.ts";
 import { CliError } from "./report.ts";
 
 /** The bulk input formats. */
-export type BulkFormat = "lines" | "json" | "csv";
+type BulkFormat = "lines" | "json" | "csv";
 
 /**
  * What a command may need beyond {@link CliIo}: standard input, and whether
  * standard error is a terminal (for the progress bar). Both default to the
  * process's own.
  */
-export interface TerminalIo extends CliIo {
+interface TerminalIo extends CliIo {
   /** Standard input, for `--input -`. */
   readonly stdin?: NodeJS.ReadableStream;
   /** True when standard error is a terminal. */
@@ -38,7 +38,7 @@ export interface TerminalIo extends CliIo {
 }
 
 /** Standard input of `io`, or the process's. */
-export function stdinOf(io: CliIo): NodeJS.ReadableStream {
+function stdinOf(io: CliIo): NodeJS.ReadableStream {
   return (io as TerminalIo).stdin ?? process.stdin;
 }
 
@@ -115,7 +115,7 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 /** A source of input bytes in chunks, with the bytes read so far and the total when known. */
-export interface InputSource {
+interface InputSource {
   /** Byte chunks. */
   readonly chunks: AsyncIterable<Uint8Array>;
   /** Bytes read so far. */
@@ -173,7 +173,7 @@ export async function openInput(path: string, io: CliIo, what = "--input"): Prom
 }
 
 /** The most bytes {@link readWholeInput} reads: far more than any playlist or signed URL. */
-export const MAX_WHOLE_INPUT_BYTES = 64 << 20;
+const MAX_WHOLE_INPUT_BYTES = 64 << 20;
 
 /**
  * Reads a whole (small) input, such as a playlist or a URL, as UTF-8 text;

@@ -40,7 +40,7 @@ export interface OutputSink {
 }
 
 /** What the temporary file's name says, so that a person who finds one knows it can go. */
-export const TEMP_MARK = "cfsign-unfinished-safe-to-delete";
+const TEMP_MARK = "cfsign-unfinished-safe-to-delete";
 
 /**
  * The name of a temporary file beside `target`: hidden, naming the file it
@@ -85,7 +85,7 @@ function removeLive(): void {
  *
  * @param path - a temporary file, or a private directory with `dir`
  */
-export function trackTemp(path: string, dir = false): void {
+function trackTemp(path: string, dir = false): void {
   (dir ? liveDirs : liveFiles).add(path);
   if (handlersInstalled) return;
   handlersInstalled = true;
@@ -103,13 +103,13 @@ export function trackTemp(path: string, dir = false): void {
 }
 
 /** Stops tracking `path` (it was renamed into place or removed). */
-export function untrackTemp(path: string): void {
+function untrackTemp(path: string): void {
   liveFiles.delete(path);
   liveDirs.delete(path);
 }
 
 /** Creates a temporary file beside `target`, exclusively and private to the user (0600). */
-export async function createTemp(target: string, flags = "wx"): Promise<{ path: string; handle: FileHandle }> {
+async function createTemp(target: string, flags = "wx"): Promise<{ path: string; handle: FileHandle }> {
   for (let attempt = 0; ; attempt++) {
     const path = tempNameFor(target);
     try {
@@ -130,7 +130,7 @@ function newFileMode(): number {
 }
 
 /** Options of {@link fileSink}. */
-export interface FileSinkOptions {
+interface FileSinkOptions {
   /** How messages name the file (default `--output`). */
   readonly what?: string;
   /**
@@ -271,7 +271,7 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Writes `data` to standard output: bytes as they are when `io` can take bytes. */
-export function writeStdout(io: CliIo, data: string | Uint8Array): void {
+function writeStdout(io: CliIo, data: string | Uint8Array): void {
   if (typeof data === "string") io.stdout(data);
   else if (io.stdoutBytes !== undefined) io.stdoutBytes(data);
   else io.stdout(new TextDecoder().decode(data));

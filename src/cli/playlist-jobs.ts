@@ -25,7 +25,7 @@ import { CliError, type ItemFailures } from "./report.ts";
 import { usageFor, withOptionNames, type BulkPolicy } from "./signing-options.ts";
 
 /** One playlist of the job, and what became of it. */
-export interface Job {
+interface Job {
   /** Path relative to the input's directory (for messages and the output layout); "" for the input itself. */
   readonly name: string;
   readonly text: string;
@@ -70,7 +70,7 @@ export interface PlaylistRequest {
 }
 
 /** What a job made: the playlists, their signed text, notes for stderr, and the shared policy's resource. */
-export interface PlaylistRun {
+interface PlaylistRun {
   readonly jobs: Job[];
   readonly outputs: { job: Job; text: string }[];
   readonly notes: string[];

@@ -8,7 +8,7 @@
  */
 
 /** Where the bar is drawn. */
-export interface ProgressTarget {
+interface ProgressTarget {
   /** Writes to the terminal (standard error). */
   readonly write: (text: string) => void;
   /** The terminal's width. */
@@ -16,7 +16,7 @@ export interface ProgressTarget {
 }
 
 /** Options of {@link Progress}. */
-export interface ProgressOptions {
+interface ProgressOptions {
   /** False: the bar is never drawn (not a terminal, `--quiet`, `--json`). */
   readonly enabled: boolean;
   /** What is counted, e.g. `URLs`. */
@@ -121,7 +121,7 @@ export function formatCount(n: number): string {
 }
 
 /** Seconds as `42s`, `3m05s`, `1h02m`. */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;

@@ -114,7 +114,7 @@ const STATUS: Readonly<Record<CfSignErrorCode | CliErrorCode, ExitStatus>> = {
 };
 
 /** The exit status for an error code (an unknown code counts as a failure). */
-export function exitStatusFor(code: string): ExitStatus {
+function exitStatusFor(code: string): ExitStatus {
   return Object.hasOwn(STATUS, code) ? STATUS[code as keyof typeof STATUS] : EXIT.FAILED;
 }
 
@@ -200,7 +200,7 @@ function wrap(text: string, indent: number, width: number): string {
 }
 
 /** One item of a bulk job that failed, for {@link ItemFailures}. */
-export interface ItemFailure {
+interface ItemFailure {
   /** Where it is: `line 17`, or `video/720p/index.m3u8 line 3`. */
   readonly where: string;
   /** 1-based line of the input. */

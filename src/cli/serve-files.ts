@@ -20,7 +20,7 @@ import { extname, join, sep } from "node:path";
 import { Readable } from "node:stream";
 
 /** Content types by extension: web pages, images, and HLS/DASH streaming files. */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
   ".htm": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",
@@ -70,7 +70,7 @@ const text = (status: number, body: string, extra: Record<string, string> = {}):
  * percent-encoded), holds a `/`, `\` or NUL once decoded, or is not valid
  * percent-encoding.
  */
-export function safeSegments(pathname: string): string[] | null {
+function safeSegments(pathname: string): string[] | null {
   const out: string[] = [];
   for (const raw of pathname.split("/").slice(1)) {
     let segment: string;
@@ -90,10 +90,7 @@ export function safeSegments(pathname: string): string[] | null {
  * `"unsatisfiable"`, or `null` to serve the whole file (no header, several
  * ranges, or a unit other than bytes, as RFC 9110 §14.2 allows).
  */
-export function parseRange(
-  header: string | null,
-  size: number,
-): { start: number; end: number } | "unsatisfiable" | null {
+function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | null {
   if (header === null) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (m === null) return null;

@@ -66,7 +66,7 @@ export function readPassphrase(
  * JWK about 3.2 KB; a file a hundred times larger is not a key, and reading on
  * (`/dev/zero`, a disk image) would only exhaust memory.
  */
-export const MAX_KEY_FILE_BYTES = 256 * 1024;
+const MAX_KEY_FILE_BYTES = 256 * 1024;
 
 /** A key file's bytes, read through one descriptor: never more than {@link MAX_KEY_FILE_BYTES}. */
 async function readKeyBytes(path: string, what: string, warn?: (text: string) => void): Promise<Buffer> {

@@ -14,7 +14,7 @@ import { normalizeIpAddress } from "./ip.ts";
 import { toEpochSeconds, type DateInput } from "./time.ts";
 
 /** The policy options every policy shares. */
-export interface ConditionOptions {
+interface ConditionOptions {
   /** End of validity (`DateLessThan`). Required. */
   readonly expires?: DateInput | undefined;
   /** Start of validity (`DateGreaterThan`). */
@@ -102,7 +102,7 @@ function expiresInPast(expires: number): never {
  * describeEpoch(3600); // "1970-01-01T01:00:00Z (epoch 3600)"
  * ```
  */
-export function describeEpoch(seconds: number): string {
+function describeEpoch(seconds: number): string {
   const date = new Date(seconds * 1000);
   const iso = Number.isFinite(date.getTime()) ? date.toISOString().replace(".000Z", "Z") : "not a date";
   return `${iso} (epoch ${seconds})`;

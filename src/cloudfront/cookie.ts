@@ -31,7 +31,7 @@ export interface CookieAttributeOptions {
 }
 
 /** Minimum storage per cookie (name, value and attributes) a browser must provide (RFC 6265 §6.1). */
-export const MAX_COOKIE_BYTES = 4096;
+const MAX_COOKIE_BYTES = 4096;
 
 const DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 // RFC 6265 §4.1.1 path-value: any CHAR except CTLs or ";"; a space is refused too (clients and proxies mangle it).
@@ -115,7 +115,7 @@ export function cookieAttributes(options: CookieAttributeOptions & { readonly re
  * cookieDomainProblem("https://cdn.example.com/*", "example.com"); // null
  * ```
  */
-export function cookieDomainProblem(resource: string, domain: string | undefined): string | null {
+function cookieDomainProblem(resource: string, domain: string | undefined): string | null {
   const start = resource.indexOf("://");
   if (resource === "*" || start === -1) return null;
   let end = start + 3;

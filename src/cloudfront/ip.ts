@@ -15,7 +15,7 @@
 import { fail } from "../errors.ts";
 
 /** An IPv4 CIDR block: the network address as a 32-bit number and the prefix length. */
-export interface Ipv4Cidr {
+interface Ipv4Cidr {
   /** The network address, 0 to 2^32-1. */
   readonly network: number;
   /** The prefix length, 0 to 32. */
@@ -23,7 +23,7 @@ export interface Ipv4Cidr {
 }
 
 /** Why {@link parseIpv4Cidr} refused a text, with the code the signer throws. */
-export interface IpProblem {
+interface IpProblem {
   /** `IPV6_NOT_SUPPORTED` for an IPv6 address or block, else `INVALID_IP_ADDRESS`. */
   readonly code: "INVALID_IP_ADDRESS" | "IPV6_NOT_SUPPORTED";
   /** What is wrong and what to write instead; never the text itself. */
@@ -118,7 +118,7 @@ export function normalizeIpAddress(input: unknown): string {
  * parseIpv4("192.0.2.01"); // null
  * ```
  */
-export function parseIpv4(text: string): number | null {
+function parseIpv4(text: string): number | null {
   const parts = text.split(".");
   if (parts.length !== 4) return null;
   let value = 0;
@@ -180,6 +180,6 @@ export function parseClientIp(text: unknown): number | "ipv6" {
  * formatIpv4(3221225984); // "192.0.2.0"
  * ```
  */
-export function formatIpv4(value: number): string {
+function formatIpv4(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(".");
 }

@@ -21,9 +21,6 @@ export type SigningParameterName = (typeof SIGNING_PARAMETER_NAMES)[number];
 /** The prefix of CloudFront's signed cookie names: `CloudFront-` + a signing parameter name. */
 export const COOKIE_PREFIX = "CloudFront-";
 
-/** The name of a CloudFront signed cookie. */
-export type CloudFrontCookieName = `CloudFront-${SigningParameterName}`;
-
 /**
  * Whether `name` is a signing parameter's exact name (`Expires`, not `expires`).
  *
@@ -39,6 +36,11 @@ export function isSigningParameterName(name: string): name is SigningParameterNa
   return (SIGNING_PARAMETER_NAMES as readonly string[]).includes(name);
 }
 
+/** {@link SIGNING_PARAMETER_NAMES} by their lower-case form (the URL validator asks for every query parameter). */
+const SIGNING_PARAMETERS_BY_LOWER_CASE: ReadonlyMap<string, SigningParameterName> = /* @__PURE__ */ new Map(
+  SIGNING_PARAMETER_NAMES.map((n) => [n.toLowerCase(), n]),
+);
+
 /**
  * The signing parameter `name` means in any letter case, or `undefined`: the
  * signer refuses a URL that already has one in any case, since some servers and
@@ -52,8 +54,7 @@ export function isSigningParameterName(name: string): name is SigningParameterNa
  * ```
  */
 export function signingParameterIgnoringCase(name: string): SigningParameterName | undefined {
-  const lower = name.toLowerCase();
-  return SIGNING_PARAMETER_NAMES.find((n) => n.toLowerCase() === lower);
+  return SIGNING_PARAMETERS_BY_LOWER_CASE.get(name.toLowerCase());
 }
 
 /**

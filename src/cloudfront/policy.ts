@@ -81,7 +81,7 @@ export function cannedPolicyText(resource: string, expires: string): string {
 }
 
 /** What {@link readPolicy} made of a policy's bytes. */
-export type PolicyReading =
+type PolicyReading =
   | { readonly policy: CloudFrontPolicy; readonly text: string; readonly problem?: undefined }
   | {
       readonly policy?: undefined;

@@ -13,7 +13,7 @@ import { fail } from "../errors.ts";
 import { MAX_URL_BYTES, hasDotSegment, urlSections } from "./url.ts";
 
 /** What {@link validateResource} learned about a pattern. */
-export interface ResourceInfo {
+interface ResourceInfo {
   /** The pattern, unchanged. */
   readonly pattern: string;
   /** True for `*` or a pattern with a wildcard in its scheme or host. */

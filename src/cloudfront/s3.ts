@@ -10,7 +10,7 @@
  */
 
 /** An S3 host name found by {@link s3HostKind}. */
-export interface S3Host {
+interface S3Host {
   /** `s3` for the REST endpoint, `s3-website` for a static website endpoint. */
   readonly kind: "s3" | "s3-website";
   /** What it means and what to use instead. */
@@ -18,6 +18,8 @@ export interface S3Host {
 }
 
 const AMAZONAWS = /\.amazonaws\.com(?:\.cn)?$/;
+/** What {@link AMAZONAWS} needs of a host before its case, port and final dot are normalised. */
+const AMAZONAWS_AS_WRITTEN = /\.amazonaws\.com(?:\.cn)?\.?(?::[0-9]*)?$/i;
 
 /**
  * Whether a URL's host is an Amazon S3 endpoint (`bucket.s3.amazonaws.com`,
@@ -36,8 +38,14 @@ export function s3HostKind(url: string): S3Host | null {
   const start = url.indexOf("://");
   if (start === -1) return null;
   let end = start + 3;
-  while (end < url.length && !"/?#".includes(url[end]!)) end++;
-  let host = url.slice(start + 3, end).toLowerCase();
+  for (; end < url.length; end++) {
+    const c = url.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break; // / ? #
+  }
+  let host = url.slice(start + 3, end);
+  // Most hosts are not on amazonaws.com: one test decides, before the host is normalised below.
+  if (!AMAZONAWS_AS_WRITTEN.test(host)) return null;
+  host = host.toLowerCase();
   const at = host.lastIndexOf("@");
   if (at !== -1) host = host.slice(at + 1);
   host = host.replace(/:[0-9]*$/, "").replace(/\.$/, "");

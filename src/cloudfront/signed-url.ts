@@ -73,7 +73,12 @@ export function splitSignedUrl(url: string): SignedUrlParts {
   const signing = new Map<SigningParameterName, string[]>();
   const names: string[] = [];
   if (q !== -1) {
-    for (const text of sent.slice(q + 1).split("&")) {
+    // Each piece between `&`s, as `split("&")` of the query gives them, without making the query string first.
+    for (let start = q + 1; start <= sent.length;) {
+      let end = sent.indexOf("&", start);
+      if (end === -1) end = sent.length;
+      const text = sent.slice(start, end);
+      start = end + 1;
       const eq = text.indexOf("=");
       const name = eq === -1 ? text : text.slice(0, eq);
       names.push(name);

@@ -21,12 +21,24 @@ export const MAX_URL_BYTES = 8192;
  * and reserved characters except `#` (fragment), `[` and `]` (only legal inside
  * an IP-literal host). `%` is checked separately (must start a `%HH` escape).
  */
+const ALLOWED_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + ":/?@" + "!$&'()*+,;=";
+
+/** {@link ALLOWED_CHARS} as a table by character code. */
 const ALLOWED = /* @__PURE__ */ (() => {
   const table = new Uint8Array(128);
-  const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + ":/?@" + "!$&'()*+,;=";
-  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  for (let i = 0; i < ALLOWED_CHARS.length; i++) table[ALLOWED_CHARS.charCodeAt(i)] = 1;
   return table;
 })();
+
+/**
+ * The first character of a query that a client would not send as written: one not in {@link ALLOWED_CHARS},
+ * or `'` (encoded in a query). Also `%`, which the fast path leaves to the full checks. A regular expression
+ * scans a long query (a signed URL's) several times faster than a loop over its characters.
+ */
+const QUERY_STOP = /* @__PURE__ */ new RegExp(
+  "[^" + ALLOWED_CHARS.replace(/'/, "").replace(/[-\\\]^]/g, "\\$&") + "]",
+  "g",
+);
 
 const HEX = "0123456789ABCDEF";
 
@@ -97,6 +109,11 @@ export interface ClientRewrite {
  * ```
  */
 export function clientRewrite(url: string): ClientRewrite | null {
+  return plainQueryStart(url) !== -1 ? null : clientRewriteWithoutFastPath(url);
+}
+
+/** {@link clientRewrite} without its fast path ({@link plainQueryStart}): test/url-fast-path.test.ts compares the two. */
+export function clientRewriteWithoutFastPath(url: string): ClientRewrite | null {
   const schemeLength = schemePrefixLength(url);
   if (schemeLength === 0 || url[schemeLength] === "[") return null;
   return (
@@ -127,6 +144,18 @@ export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): s
   }
   // First, so that the work below (and resource matching after it) stays bounded for any input.
   if (input.length > MAX_URL_BYTES) tooLong();
+  const plain = plainQueryStart(input);
+  if (plain !== -1) {
+    // Nothing for a client to rewrite (so nothing to encode either) and a valid host: only the query to check.
+    if (plain < input.length) checkQuery(input, plain);
+    return input;
+  }
+  return validateUrlWithoutFastPath(input, options);
+}
+
+/** {@link validateUrl} without its fast path ({@link plainQueryStart}): test/url-fast-path.test.ts compares the two. */
+export function validateUrlWithoutFastPath(input: string, options: ValidateUrlOptions = {}): string {
+  if (input.length > MAX_URL_BYTES) tooLong();
   const schemeLength = schemePrefixLength(input);
   if (schemeLength === 0) {
     fail("INVALID_URL", "the URL must be absolute and start with https:// or http://");
@@ -152,6 +181,59 @@ export function validateUrl(input: unknown, options: ValidateUrlOptions = {}): s
   const queryStart = url.indexOf("?");
   if (queryStart !== -1) checkQuery(url, queryStart);
   return url;
+}
+
+/**
+ * The fast path of {@link validateUrl} and {@link clientRewrite}, for the common URL: `https://` or `http://`
+ * in lower case, a lower-case DNS host name (no port, no user information) and `/`, a path of characters that
+ * need no encoding, without a `%` escape or a `.`/`..` segment, and a query without `%` or `'`. Such a URL
+ * is sent byte for byte by every client and its host is valid, so only its query parameters remain to be
+ * checked. One pass over the characters, no allocation.
+ *
+ * @returns the index of the `?` (the URL's length when it has no query), or -1 when the URL is not of this
+ *   plain form: then the full checks decide (they accept every plain URL too; the fast path only skips them)
+ */
+function plainQueryStart(url: string): number {
+  const n = url.length;
+  let i = url.startsWith("https://") ? 8 : url.startsWith("http://") ? 7 : 0;
+  if (i === 0) return -1;
+  // The host, as checkHost's pattern: labels of [a-z0-9-] that start and end with a letter or digit, between dots.
+  const hostStart = i;
+  let labelStart = true;
+  let prev = 0;
+  for (; i < n; i++) {
+    const c = url.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) labelStart = false;
+    else if (c === 0x2d /* - */) {
+      if (labelStart) return -1;
+    } else if (c === 0x2e /* . */) {
+      if (labelStart || prev === 0x2d) return -1;
+      labelStart = true;
+    } else break;
+    prev = c;
+  }
+  if (labelStart || prev === 0x2d || i - hostStart > 253 || url.charCodeAt(i) !== 0x2f /* / */) return -1;
+  // The path, up to the query.
+  for (; i < n; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x3f /* ? */) break;
+    if (c >= 128 || ALLOWED[c] !== 1) return -1; // also % and #
+    if (c === 0x2f && url.charCodeAt(i + 1) === 0x2e) {
+      // "/." or "/..": a dot segment when nothing else follows in the segment (hasDotSegment).
+      const next = url.charCodeAt(i + 2);
+      if (endsSegment(next) || (next === 0x2e && endsSegment(url.charCodeAt(i + 3)))) return -1;
+    }
+  }
+  if (i < n) {
+    QUERY_STOP.lastIndex = i + 1;
+    if (QUERY_STOP.test(url)) return -1;
+  }
+  return i;
+}
+
+/** Whether a character code (NaN past the end) ends a path segment. */
+function endsSegment(code: number): boolean {
+  return code === 0x2f || code === 0x3f || code === 0x23 || Number.isNaN(code);
 }
 
 function tooLong(): never {
@@ -390,38 +472,45 @@ function checkHost(url: string, hostStart: number): void {
 }
 
 function checkQuery(url: string, queryStart: number): void {
-  const query = url.slice(queryStart + 1);
-  if (query.length === 0) {
+  if (queryStart + 1 === url.length) {
     fail("INVALID_URL", "the URL ends with an empty query (?); remove the ?");
   }
-  for (const param of query.split("&")) {
-    if (param.length === 0) {
+  for (let start = queryStart + 1; start <= url.length;) {
+    let end = url.indexOf("&", start);
+    if (end === -1) end = url.length;
+    if (end === start) {
       fail("INVALID_URL", "the URL's query has an empty parameter (&& or a trailing &); remove it");
     }
-    const eq = param.indexOf("=");
-    const rawName = eq === -1 ? param : param.slice(0, eq);
-    let name: string;
+    const eq = url.indexOf("=", start);
+    checkParameterName(url.slice(start, eq === -1 || eq > end ? end : eq));
+    start = end + 1;
+  }
+}
+
+function checkParameterName(rawName: string): void {
+  let name = rawName;
+  if (rawName.includes("%") || rawName.includes("+")) {
     try {
       name = decodeURIComponent(rawName.replace(/\+/g, " "));
     } catch {
-      name = rawName;
+      // Not valid percent-encoding: compared as written.
     }
-    const signing = signingParameterIgnoringCase(name);
-    if (signing !== undefined) {
-      fail(
-        "URL_HAS_SIGNING_PARAMETER",
-        `the URL already has a ${signing} query parameter; CloudFront reserves it for signing. ` +
-          "Sign the URL without CloudFront's parameters (is it already signed?)",
-      );
-    }
-    if (isS3SigningParameterName(name)) {
-      fail(
-        "URL_HAS_S3_SIGNATURE",
-        `the URL has the Amazon S3 presigning parameter ${name.slice(0, 40)}: it is an S3 presigned URL, which ` +
-          "CloudFront does not check. Sign the object's CloudFront URL (https://<distribution>/<key>) without the " +
-          "X-Amz-* parameters",
-      );
-    }
+  }
+  const signing = signingParameterIgnoringCase(name);
+  if (signing !== undefined) {
+    fail(
+      "URL_HAS_SIGNING_PARAMETER",
+      `the URL already has a ${signing} query parameter; CloudFront reserves it for signing. ` +
+        "Sign the URL without CloudFront's parameters (is it already signed?)",
+    );
+  }
+  if (isS3SigningParameterName(name)) {
+    fail(
+      "URL_HAS_S3_SIGNATURE",
+      `the URL has the Amazon S3 presigning parameter ${name.slice(0, 40)}: it is an S3 presigned URL, which ` +
+        "CloudFront does not check. Sign the object's CloudFront URL (https://<distribution>/<key>) without the " +
+        "X-Amz-* parameters",
+    );
   }
 }
 

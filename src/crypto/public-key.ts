@@ -269,7 +269,7 @@ async function rsaKey(load: (hash: HashAlgorithm) => Promise<CryptoKey | null>, 
 }
 
 /** How an ECDSA signature is encoded: DER (what CloudFront uses) or raw r‖s (IEEE P1363, what WebCrypto uses). */
-export type SignatureFormat = "der" | "p1363";
+type SignatureFormat = "der" | "p1363";
 
 /**
  * Verifies one signature with WebCrypto. For ECDSA, a DER signature must be

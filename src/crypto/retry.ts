@@ -28,7 +28,7 @@ export interface RetryPolicy {
 }
 
 /** Defaults: 8 attempts, 50 ms doubling to at most 5 s (at most about 11 s of waiting per signature). */
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 5000, random: Math.random };
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 5000, random: Math.random };
 
 /**
  * Checks {@link RetryOptions} and fills in the defaults.
@@ -75,7 +75,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 }
 
 /** What a failure of a key-service call means for the next attempt. */
-export type FailureKind =
+type FailureKind =
   /** Throttled (rate quota): retry after a backoff. */
   | "throttled"
   /** A server-side or network failure that may not happen again: retry after a backoff. */

@@ -151,7 +151,7 @@ function asciiBytes(text: string, what: string): Uint8Array {
 }
 
 /** See {@link HotPath.rewriteLines}: the reference for assembly/rewrite.ts. */
-export function rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput {
+function rewriteLines(input: Uint8Array, plan: RewritePlan, into?: Uint8Array): RewriteOutput {
   const prefix = asciiBytes(plan.prefix, "prefix");
   const query = asciiBytes(plan.query, "query");
   const n = input.length;

@@ -222,7 +222,7 @@ function after(text: string, end: string, from: number): number {
 const ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 /** XML character and predefined entity references decoded (XML 1.0 §4.1, §4.6). */
-export function decodeXml(text: string): string {
+function decodeXml(text: string): string {
   return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (whole, ref: string) => {
     if (ref.startsWith("#x")) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
     if (ref.startsWith("#")) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
@@ -231,7 +231,7 @@ export function decodeXml(text: string): string {
 }
 
 /** Escapes text for an XML attribute quoted with `quote`, or for element content when `quote` is empty. */
-export function escapeXml(text: string, quote: string): string {
+function escapeXml(text: string, quote: string): string {
   let out = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   if (quote === '"') out = out.replace(/"/g, "&quot;");
   if (quote === "'") out = out.replace(/'/g, "&apos;");

@@ -48,7 +48,7 @@ export type PlaylistUriKind =
   | "steering";
 
 /** The tags whose `URI` attribute is a URI to rewrite, and what it points at. */
-export const URI_TAGS: Readonly<Record<string, PlaylistUriKind>> = {
+const URI_TAGS: Readonly<Record<string, PlaylistUriKind>> = {
   "EXT-X-KEY": "key",
   "EXT-X-SESSION-KEY": "session-key",
   "EXT-X-MAP": "map",
@@ -64,7 +64,7 @@ export const URI_TAGS: Readonly<Record<string, PlaylistUriKind>> = {
  * Every quoted-string attribute that holds a URI a player fetches, by tag: the `URI` of
  * {@link URI_TAGS}, and the attributes of other names (interstitial assets, the steering server).
  */
-export const URI_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, PlaylistUriKind>>>> = {
+const URI_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, PlaylistUriKind>>>> = {
   ...Object.fromEntries(Object.entries(URI_TAGS).map(([tag, kind]) => [tag, { URI: kind }])),
   "EXT-X-DATERANGE": { "X-ASSET-URI": "asset", "X-ASSET-LIST": "asset-list" },
   "EXT-X-CONTENT-STEERING": { "SERVER-URI": "steering" },
@@ -229,7 +229,7 @@ function scan(text: string): Span[] {
 }
 
 /** A quoted-string attribute of a tag line: its name and the offsets of its value inside the quotes. */
-export interface QuotedAttribute {
+interface QuotedAttribute {
   readonly name: string;
   readonly start: number;
   readonly end: number;
@@ -244,7 +244,7 @@ export interface QuotedAttribute {
  * @param from - where its attribute list starts (after the `:`)
  * @returns the quoted attributes
  */
-export function quotedAttributes(line: string, from: number): QuotedAttribute[] {
+function quotedAttributes(line: string, from: number): QuotedAttribute[] {
   const out: QuotedAttribute[] = [];
   let i = from;
   while (i < line.length) {
@@ -275,7 +275,7 @@ export function quotedAttributes(line: string, from: number): QuotedAttribute[] 
  * multivariant playlist (`IMPORT`, media playlists only), or taken from the query of the URL the
  * playlist was loaded from (`QUERYPARAM`).
  */
-export interface PlaylistDefinition {
+interface PlaylistDefinition {
   readonly name: string;
   readonly source: "value" | "import" | "queryparam";
   /** For `source: "value"`: the value as written. */
@@ -285,7 +285,7 @@ export interface PlaylistDefinition {
 }
 
 /** A variable reference `{$name}` (§4.3: names are `[a-zA-Z0-9-_]`). */
-export const VARIABLE_REFERENCE = /\{\$([A-Za-z0-9_-]+)\}/g;
+const VARIABLE_REFERENCE = /\{\$([A-Za-z0-9_-]+)\}/g;
 
 /** True when `uri` contains a variable reference `{$name}`. */
 export function hasVariableReference(uri: string): boolean {

@@ -30,7 +30,7 @@ export class KmsAnswerError extends Error {
   override readonly name = "KmsAnswerError";
 }
 
-export type Counters = { throttled: number; transientFailures: number };
+type Counters = { throttled: number; transientFailures: number };
 
 /**
  * Runs `attempt` until it succeeds, retrying throttled and transient failures with

@@ -21,7 +21,7 @@ export type KmsKeySpec = keyof typeof KMS_KEY_SPECS;
 /** The KMS signing algorithm cfsign uses for a {@link KmsKeySpec}. */
 export type KmsSigningAlgorithm = (typeof KMS_KEY_SPECS)[KmsKeySpec]["signingAlgorithm"];
 
-export interface Described {
+interface Described {
   KeyId?: string | undefined;
   KeySpec?: string | undefined;
   CustomerMasterKeySpec?: string | undefined;

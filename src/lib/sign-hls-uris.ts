@@ -56,7 +56,7 @@ export interface HlsSigning {
 }
 
 /** How {@link signHlsUris} signs. */
-export interface HlsSigningOptions {
+interface HlsSigningOptions {
   /** The URL the playlist is served from (validated), or `undefined` when there is none. */
   readonly base: string | undefined;
   /** Keep relative URIs relative. */

@@ -82,7 +82,7 @@ export interface PlaylistTarget {
 }
 
 /** Why a URI cannot be signed, before any signing. */
-export interface TargetRefusal {
+interface TargetRefusal {
   readonly code: CfSignErrorCode;
   readonly message: string;
 }

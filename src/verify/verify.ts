@@ -329,6 +329,7 @@ function readOptions(options: VerifyOptions): Settings {
 }
 
 type Fields = Omit<VerifyResult, "valid" | "reason" | "message">;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function result(reason: VerifyReason, message: string, fields: Fields): VerifyResult {
   return { valid: reason === "OK", reason, message, ...fields };
@@ -395,7 +396,8 @@ async function check(
   const label = (name: SigningParameterName): string => (via === "url" ? name : COOKIE_PREFIX + name);
   const what = via === "url" ? "parameter" : "cookie";
   const kind: "canned" | "custom" = values.has("Policy") ? "custom" : "canned";
-  let fields: Fields = { kind, via };
+  // Filled in as the checks go; `done` copies it into the result, so later additions never reach an earlier one.
+  const fields: Mutable<Fields> = { kind, via };
   const done = (reason: VerifyReason, message: string): VerifyResult => result(reason, message + note, fields);
 
   for (const name of SIGNING_PARAMETER_NAMES) {
@@ -417,7 +419,7 @@ async function check(
     }
     return done("MISSING_KEY_PAIR_ID", `the ${label("Key-Pair-Id")} ${what} is missing`);
   }
-  fields = { ...fields, keyPairId };
+  fields.keyPairId = keyPairId;
   if (!Object.hasOwn(settings.publicKeys, keyPairId)) {
     const problem = keyPairIdProblem(keyPairId);
     return done(
@@ -451,7 +453,7 @@ async function check(
     return done("HASH_ALGORITHM_MISMATCH", `${label("Hash-Algorithm")} must be SHA1 or SHA256`);
   }
   const hash: HashAlgorithm = declared === "SHA256" ? "SHA256" : "SHA1";
-  fields = { ...fields, hashAlgorithm: hash };
+  fields.hashAlgorithm = hash;
 
   const key = await importVerifyKey(settings.publicKeys[keyPairId]!);
 
@@ -466,6 +468,7 @@ async function check(
 
   // The signed bytes.
   let policyBytes: Uint8Array;
+  let policyText: string | undefined; // a canned policy's text, so that readPolicy need not decode its bytes again
   const base = unsignedUrl(request);
   if (policyParam !== undefined) {
     const decoded = decodeSigningValue(policyParam, label("Policy"));
@@ -477,13 +480,16 @@ async function check(
     if (!isExpiresText(expiresText!)) {
       return done("MALFORMED_POLICY", `${label("Expires")} must be whole epoch seconds (digits only)`);
     }
-    policyBytes = encoder.encode(cannedPolicyText(base, expiresText!));
+    policyText = cannedPolicyText(base, expiresText!);
+    policyBytes = encoder.encode(policyText);
   }
-  const read = readPolicy(policyBytes);
+  const read = readPolicy(policyText ?? policyBytes);
   if (read.policy !== undefined) {
-    fields = { ...fields, policy: read.policy, policyText: read.text, ...conditionFields(read.policy) };
+    fields.policy = read.policy;
+    fields.policyText = read.text;
+    addConditionFields(fields, read.policy);
   } else if (read.text !== undefined) {
-    fields = { ...fields, policyText: read.text };
+    fields.policyText = read.text;
   }
 
   if (!(await verifySignature(key, key.algorithm, hash, policyBytes, signature))) {
@@ -539,25 +545,24 @@ async function check(
   }
 
   const now = settings.now;
-  const nowText = isoSeconds(now);
   if (settings.inclusive ? now > expires : now >= expires) {
     return done(
       "EXPIRED",
-      `expired: DateLessThan is ${isoSeconds(expires)} and now is ${nowText}` +
+      `expired: DateLessThan is ${isoSeconds(expires)} and now is ${isoSeconds(now)}` +
         (now === expires ? ' (the same instant, expired under boundary "exclusive")' : ""),
     );
   }
   if (starts !== undefined && (settings.inclusive ? now < starts : now <= starts)) {
     return done(
       "NOT_YET_VALID",
-      `not yet valid: DateGreaterThan is ${isoSeconds(starts)} (no access on or before it) and now is ${nowText}`,
+      `not yet valid: DateGreaterThan is ${isoSeconds(starts)} (no access on or before it) and now is ${isoSeconds(now)}`,
     );
   }
 
   const ip = statement.Condition.IpAddress?.["AWS:SourceIp"];
   if (ip !== undefined) {
     if (settings.clientIp === undefined) {
-      fields = { ...fields, ipAddressChecked: false };
+      fields.ipAddressChecked = false;
       if (settings.ignoreIpAddress)
         return done("OK", `valid; the IpAddress condition (${ip}) was not checked (ignoreIpAddress)`);
       return done(
@@ -567,7 +572,7 @@ async function check(
           "check everything else (every other check passed)",
       );
     }
-    fields = { ...fields, ipAddressChecked: true };
+    fields.ipAddressChecked = true;
     if (settings.clientIp === "ipv6") {
       return done(
         "IP_NOT_ALLOWED",
@@ -586,17 +591,15 @@ function isoSeconds(seconds: number): string {
   return new Date(Math.floor(seconds) * 1000).toISOString().replace(".000Z", "Z");
 }
 
-function conditionFields(policy: CloudFrontPolicy): Partial<Fields> {
+/** The policy's conditions as result fields (`resource`, `expiresAt`, `startsAt`, `ipAddress`). */
+function addConditionFields(fields: Mutable<Fields>, policy: CloudFrontPolicy): void {
   const s = policy.Statement[0];
-  const out: { resource?: string; expiresAt?: Date; startsAt?: Date; ipAddress?: string } = {};
-  if (s.Resource !== undefined) out.resource = s.Resource;
-  const e = s.Condition.DateLessThan["AWS:EpochTime"];
-  out.expiresAt = new Date(e * 1000);
+  if (s.Resource !== undefined) fields.resource = s.Resource;
+  fields.expiresAt = new Date(s.Condition.DateLessThan["AWS:EpochTime"] * 1000);
   const st = s.Condition.DateGreaterThan?.["AWS:EpochTime"];
-  if (st !== undefined) out.startsAt = new Date(st * 1000);
+  if (st !== undefined) fields.startsAt = new Date(st * 1000);
   const ip = s.Condition.IpAddress?.["AWS:SourceIp"];
-  if (ip !== undefined) out.ipAddress = ip;
-  return out;
+  if (ip !== undefined) fields.ipAddress = ip;
 }
 
 /**

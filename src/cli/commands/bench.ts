@@ -95,7 +95,7 @@ export const benchCommand: Command = {
 };
 
 /** One measured operation. */
-export interface BenchRow {
+interface BenchRow {
   /** What was measured. */
   readonly operation: string;
   /** Items handled in the timed run. */

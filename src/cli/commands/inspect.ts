@@ -107,7 +107,7 @@ function firstLine(text: string): string {
 }
 
 /** The human-readable report of an inspection. */
-export function formatInspection(r: Inspection): string {
+function formatInspection(r: Inspection): string {
   const rows: [string, string][] = [];
   const time = (t: PolicyTime | null, none: string, past: string, future: string): string => {
     if (t === null) return none;

@@ -26,9 +26,9 @@ const OPTIONS = {
 } as const;
 
 /** The private key's file name: the names the CloudFront guide uses in its openssl examples. */
-export const PRIVATE_KEY_FILE = "private_key.pem";
+const PRIVATE_KEY_FILE = "private_key.pem";
 /** The public key's file name (SPKI PEM). */
-export const PUBLIC_KEY_FILE = "public_key.pem";
+const PUBLIC_KEY_FILE = "public_key.pem";
 
 const HELP = `Usage: cfsign keygen --type rsa|ecdsa --out DIR [--force] [--json]
 

@@ -29,10 +29,10 @@ import {
 } from "../signing-options.ts";
 
 /** URLs per `signUrls` call in bulk mode: large enough to keep every core busy, small enough to bound memory. */
-export const CHUNK = 10_000;
+const CHUNK = 10_000;
 
 /** Input bytes per `signUrls` call at most, whatever the count: long URLs make smaller chunks. */
-export const CHUNK_BYTES = 4 << 20;
+const CHUNK_BYTES = 4 << 20;
 
 const OPTIONS = {
   url: { type: "string" },
