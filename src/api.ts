@@ -49,9 +49,9 @@ export type {
   VerifyReason,
   VerifyResult,
   VerifyWarning,
-} from "./verify/verify.ts";
+} from "./verify/types.ts";
 export { inspectSignedUrl } from "./verify/inspect.ts";
-export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } from "./verify/inspect.ts";
+export type { Finding, FindingCode, InspectOptions, Inspection, PolicyTime } from "./verify/inspect-types.ts";
 export type { PublicKeyInput } from "./crypto/public-key.ts";
 export { redirectToSigned, sendRedirect } from "./redirect.ts";
 export type { RedirectOptions, ServerResponseLike } from "./redirect.ts";

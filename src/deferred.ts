@@ -14,7 +14,7 @@
  */
 import type { BulkReadOptions, BulkRecord } from "./formats/bulk.ts";
 import type { CsvReadOptions } from "./formats/csv.ts";
-import type { VerifyOptions, VerifyResult } from "./verify/verify.ts";
+import type { VerifyOptions, VerifyResult } from "./verify/types.ts";
 
 /**
  * The verifier's module once loaded. A verifier checks one request per call, so later calls take the module

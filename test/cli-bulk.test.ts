@@ -11,7 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { inspectSignedUrl, relativeTime } from "../src/verify/inspect.js";
+import { inspectSignedUrl } from "../src/verify/inspect.js";
+import { relativeTime } from "../src/verify/inspect-policy.js";
 import { cfsign, requireBuild, ROOT, BIN } from "./helpers/cli.js";
 import { ecKey, rsaKey } from "./helpers/keys.js";
 import { parseSignedUrl, verifySignedUrl } from "./helpers/verify.js";

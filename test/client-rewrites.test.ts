@@ -1,5 +1,5 @@
 /**
- * One rule for "the request as a client sends it" (src/cloudfront/url.ts clientRewrite), held by the signer
+ * One rule for "the request as a client sends it" (src/cloudfront/client-rewrite.ts clientRewrite), held by the signer
  * and the verifier alike: the signer refuses a URL a client would rewrite (a future 403), and the verifier
  * reports CLIENT_REWRITES_URL for it, naming the change, instead of VALID. Driven by the shared table
  * (test/helpers/client-rewrites.ts), then by generated URLs (fast-check), with the WHATWG URL serializer as

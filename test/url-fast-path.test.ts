@@ -1,17 +1,13 @@
 /**
- * The URL validator's fast path (src/cloudfront/url.ts, plainQueryStart: one pass for a plain lower-case
+ * The URL rules' fast path (src/cloudfront/plain-url.ts, plainQueryStart: one pass for a plain lower-case
  * ASCII URL) may only skip work, never change a verdict: validateUrl and clientRewrite must answer exactly as
  * their full checks do, on the shared tables and on generated URLs built from the characters where the
  * rules change (case, ports, user information, dots, %, ', #, non-ASCII, signing parameter names).
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import {
-  clientRewrite,
-  clientRewriteWithoutFastPath,
-  validateUrl,
-  validateUrlWithoutFastPath,
-} from "../src/cloudfront/url.js";
+import { clientRewrite, clientRewriteWithoutFastPath } from "../src/cloudfront/client-rewrite.js";
+import { validateUrl, validateUrlWithoutFastPath } from "../src/cloudfront/url.js";
 import { CLIENT_REWRITE_ROWS } from "./helpers/client-rewrites.js";
 
 /** The outcome of a validator: the URL it returns, or the refusal's code and message. */

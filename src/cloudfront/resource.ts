@@ -10,7 +10,8 @@
  * @module
  */
 import { fail } from "../errors.ts";
-import { MAX_URL_BYTES, hasDotSegment, urlSections } from "./url.ts";
+import { hasDotSegment } from "./client-rewrite.ts";
+import { MAX_URL_BYTES, urlSections } from "./url.ts";
 
 /** What {@link validateResource} learned about a pattern. */
 interface ResourceInfo {
@@ -67,7 +68,7 @@ export function validateResource(pattern: unknown, allowAnyResource: boolean): R
     if (/[A-Z]/.test(host) || /[A-Z]/.test(scheme)) {
       fail("INVALID_RESOURCE", "write the resource's scheme and host in lower case, as clients send them");
     }
-    // The rules of ./url.ts clientRewrite that apply to a pattern: what a client never sends, no request has.
+    // The rules of ./client-rewrite.ts clientRewrite that apply to a pattern: what a client never sends, no request has.
     if (!broad && hostEnd === pattern.length) {
       fail("INVALID_RESOURCE", "the resource needs a path (https://host/...): clients always send one, so add the /");
     }

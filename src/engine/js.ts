@@ -44,7 +44,7 @@ const QUOTE = 7;
 const PLUS = 8;
 const BAD = 9;
 
-/** RFC 3986 characters minus `#`, `[`, `]` (src/cloudfront/url.ts ALLOWED), with the ones the scan cares about named. */
+/** RFC 3986 characters minus `#`, `[`, `]` (src/cloudfront/url-chars.ts ALLOWED), with the ones the scan cares about named. */
 const CLASS = /* @__PURE__ */ (() => {
   const table = new Uint8Array(256).fill(BAD);
   const plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~:@!$()*,;";

@@ -17,7 +17,7 @@ import { splitSignedUrl, unsignedUrl } from "../cloudfront/signed-url.ts";
 import type { DateInput } from "../cloudfront/time.ts";
 import type { PublicKeyInput } from "../crypto/public-key.ts";
 import { verifyCookies } from "../deferred.ts";
-import type { TimeBoundary, VerifyOptions, VerifyResult } from "./verify.ts";
+import type { TimeBoundary, VerifyOptions, VerifyResult } from "./types.ts";
 
 /** Options of {@link createGate}. */
 export interface GateOptions {

@@ -10,7 +10,8 @@
  * that a URL the inspector finds no error in is refused by the verifier only for
  * what needs the key or the client's address. Its finding codes are the
  * verifier's `VerifyReason` codes where one exists. Runtime-neutral: no Node API,
- * usable at the edge.
+ * usable at the edge. Its types are in ./inspect-types.ts, its reading of the
+ * policy's conditions in ./inspect-policy.ts.
  *
  * @module
  */
@@ -20,8 +21,7 @@ import {
   signingParameterIgnoringCase,
   type SigningParameterName,
 } from "../cloudfront/params.ts";
-import { cannedPolicyText, readPolicy } from "../cloudfront/policy.ts";
-import { resourceCovers } from "../cloudfront/resource.ts";
+import { cannedPolicyText } from "../cloudfront/policy.ts";
 import {
   decodeSigningValue,
   hasSigningParametersInFragment,
@@ -31,93 +31,12 @@ import {
   unsignedUrl as unsignedUrlOf,
 } from "../cloudfront/signed-url.ts";
 import { s3HostKind } from "../cloudfront/s3.ts";
-import { MAX_EPOCH_SECONDS, toEpochSeconds, type DateInput } from "../cloudfront/time.ts";
-import { MAX_URL_BYTES, clientRewrite } from "../cloudfront/url.ts";
+import { toEpochSeconds } from "../cloudfront/time.ts";
+import { clientRewrite } from "../cloudfront/client-rewrite.ts";
+import { MAX_URL_BYTES } from "../cloudfront/url.ts";
 import { fail } from "../errors.ts";
-
-/** What a finding is about; the verifier's reason codes where they mean the same. */
-export type FindingCode =
-  | "NOT_SIGNED"
-  | "INVALID_URL"
-  | "CLIENT_REWRITES_URL"
-  | "S3_PRESIGNED_URL"
-  | "S3_HOST"
-  | "SIGNING_PARAMETERS_IN_FRAGMENT"
-  | "FRAGMENT"
-  | "DUPLICATE_SIGNING_PARAMETER"
-  | "SIGNING_PARAMETER_CASE"
-  | "MISSING_KEY_PAIR_ID"
-  | "KEY_PAIR_ID_FORMAT"
-  | "MISSING_SIGNATURE"
-  | "MALFORMED_POLICY"
-  | "STANDARD_BASE64"
-  | "HASH_ALGORITHM_MISMATCH"
-  | "MILLISECOND_EPOCH"
-  | "EXPIRED"
-  | "NOT_YET_VALID"
-  | "RESOURCE_MISMATCH"
-  | "PARAMETER_ADDED_AFTER_SIGNING"
-  | "RESOURCE_ANY"
-  | "RESOURCE_QUESTION_MARK"
-  | "URL_TOO_LONG"
-  | "SIGNATURE_FORMAT";
-
-/** One mistake seen in a URL. */
-export interface Finding {
-  /** `error`: CloudFront would refuse the URL (403); `warning`: it may work but is likely a mistake. */
-  readonly severity: "error" | "warning";
-  /** What it is about. */
-  readonly code: FindingCode;
-  /** The mistake in words, with the fix when one is known. Never the whole URL. */
-  readonly message: string;
-}
-
-/** A point in time of a policy. */
-export interface PolicyTime {
-  /** Epoch seconds, as in the policy. */
-  readonly epoch: number;
-  /** `2030-01-01T00:00:00Z`, or `null` when out of the range a date can show. */
-  readonly utc: string | null;
-  /** `in 59 minutes`, `3 days ago`. */
-  readonly relative: string;
-}
-
-/** What {@link inspectSignedUrl} found. */
-export interface Inspection {
-  /** True when the URL carries any CloudFront signing parameter. */
-  readonly signed: boolean;
-  /** `custom` when it has `Policy`, `canned` when it has `Expires`. */
-  readonly kind: "canned" | "custom" | null;
-  /** The `Key-Pair-Id`, when present. */
-  readonly keyPairId: string | null;
-  /** The declared `Hash-Algorithm`, or `SHA1` (CloudFront's default) when there is none. */
-  readonly hashAlgorithm: string | null;
-  /** The URL without the signing parameters: the bytes a canned policy covers. */
-  readonly unsignedUrl: string;
-  /** The policy's `Resource`; `null` when a custom policy has none (every URL). */
-  readonly resource: string | null;
-  /** `DateLessThan`. */
-  readonly expires: PolicyTime | null;
-  /** `DateGreaterThan`. */
-  readonly starts: PolicyTime | null;
-  /** `IpAddress.AWS:SourceIp`. */
-  readonly ipAddress: string | null;
-  /** The policy: decoded from `Policy`, or the canned policy rebuilt from the URL as CloudFront does. */
-  readonly policy: unknown;
-  /** Its exact text. */
-  readonly policyText: string | null;
-  /** The signature's size and what that size suggests. */
-  readonly signature: { readonly bytes: number; readonly looksLike: string } | null;
-  /** Every mistake seen, errors and warnings, in the order they were found. */
-  readonly findings: readonly Finding[];
-}
-
-/** Options of {@link inspectSignedUrl}. */
-export interface InspectOptions {
-  /** The time to judge expiry against: a `Date`, integer epoch seconds, or ISO-8601 with a zone. Default: now. */
-  readonly now?: DateInput | undefined;
-}
-
+import { inspectPolicy } from "./inspect-policy.ts";
+import type { Finding, FindingCode, InspectOptions, Inspection } from "./inspect-types.ts";
 const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
@@ -289,66 +208,14 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
     else policyBytes = encoder.encode(cannedPolicyText(unsignedUrl, expiresText));
   }
 
-  let policy: unknown = null;
-  let policyText: string | null = null;
-  let resource: string | null = null;
-  let expires: PolicyTime | null = null;
-  let starts: PolicyTime | null = null;
-  let ipAddress: string | null = null;
-  if (policyBytes !== null) {
-    const read = readPolicy(policyBytes);
-    policyText = read.text ?? null;
-    if (read.policy === undefined) {
-      error("MALFORMED_POLICY", `the policy is not a valid CloudFront policy: ${read.problem}`);
-      policy = read.json ?? null;
-    } else {
-      policy = read.policy;
-      const statement = read.policy.Statement[0];
-      resource = statement.Resource ?? null;
-      const lessThan = statement.Condition.DateLessThan["AWS:EpochTime"];
-      const greaterThan = statement.Condition.DateGreaterThan?.["AWS:EpochTime"];
-      ipAddress = statement.Condition.IpAddress?.["AWS:SourceIp"] ?? null;
-      expires = policyTime(lessThan, nowSeconds);
-      if (lessThan >= MAX_EPOCH_SECONDS) {
-        error(
-          "MILLISECOND_EPOCH",
-          "DateLessThan is 10^11 or more: milliseconds where epoch seconds belong (Date.now() instead of Date.now() / 1000?)",
-        );
-      } else if (nowSeconds >= lessThan) {
-        error("EXPIRED", `expired ${expires.relative} (DateLessThan ${expires.utc})`);
-      }
-      if (greaterThan !== undefined) {
-        starts = policyTime(greaterThan, nowSeconds);
-        if (greaterThan >= MAX_EPOCH_SECONDS) {
-          error(
-            "MILLISECOND_EPOCH",
-            "DateGreaterThan is 10^11 or more: milliseconds where epoch seconds belong; access would never start",
-          );
-        } else if (nowSeconds <= greaterThan) {
-          error("NOT_YET_VALID", `not valid yet: access starts after ${starts.utc} (${starts.relative})`);
-        }
-      }
-      if (kind === "custom") {
-        if (resource === null || resource === "*") {
-          warn(
-            "RESOURCE_ANY",
-            "the policy's Resource is " +
-              (resource === null ? "absent" : '"*"') +
-              ": the URL's signature works for every file of every distribution that trusts this key",
-          );
-        } else if (!resourceCovers(resource, unsignedUrl)) {
-          error("RESOURCE_MISMATCH", "the policy's Resource does not cover this URL (without its signing parameters)");
-        } else if (resource.includes("?") && !resource.includes("*")) {
-          warn(
-            "RESOURCE_QUESTION_MARK",
-            "the policy's Resource has a ?, which a custom policy reads as a wildcard for any one character (also " +
-              "the query separator): it grants more than this one URL (a.jpg?v=1 also grants a.jpgXv=1). For exactly " +
-              "this URL use a canned policy (only expires), or an explicit resource without ?",
-          );
-        }
-      }
-    }
-  }
+  const { policy, policyText, resource, expires, starts, ipAddress } = inspectPolicy(
+    policyBytes,
+    kind,
+    unsignedUrl,
+    nowSeconds,
+    error,
+    warn,
+  );
   const after = own.filter((p) => p.afterSigning);
   if (after.length > 0) {
     const listed = after
@@ -401,37 +268,4 @@ function decodeForDisplay(
     .replace(/\//g, "~")
     .replace(/=/g, "_");
   return decodeSigningValue(mapped, name).bytes ?? null;
-}
-
-function policyTime(epoch: number, now: number): PolicyTime {
-  const date = new Date(epoch * 1000);
-  const utc = Number.isFinite(date.getTime()) ? date.toISOString().replace(/\.000Z$/, "Z") : null;
-  return { epoch, utc, relative: relativeTime(epoch - now) };
-}
-
-/**
- * A duration from now in words: `in 59 minutes`, `3 days ago`. Whole units,
- * rounded down, so "in 59 minutes" is never really an hour.
- *
- * @param seconds - positive for the future, negative for the past
- * @returns the words
- * @example
- * ```ts
- * relativeTime(-3 * 86400); // "3 days ago"
- * ```
- */
-export function relativeTime(seconds: number): string {
-  const s = Math.abs(seconds);
-  const [n, unit] =
-    s < 90
-      ? [Math.floor(s), "second"]
-      : s < 90 * 60
-        ? [Math.floor(s / 60), "minute"]
-        : s < 48 * 3600
-          ? [Math.floor(s / 3600), "hour"]
-          : s < 730 * 86400
-            ? [Math.floor(s / 86400), "day"]
-            : [Math.floor(s / (365.25 * 86400)), "year"];
-  const text = `${n} ${unit}${n === 1 ? "" : "s"}`;
-  return seconds >= 0 ? `in ${text}` : `${text} ago`;
 }

@@ -1,5 +1,5 @@
 /**
- * The shared table of "what a client sends" (src/cloudfront/url.ts clientRewrite): one row per URL, with the
+ * The shared table of "what a client sends" (src/cloudfront/client-rewrite.ts clientRewrite): one row per URL, with the
  * change a browser or HTTP client makes before sending it, or `null` when it sends the URL byte for byte.
  * The signer must refuse exactly the rewritten rows (INVALID_URL or URL_UNSAFE_CHARACTER) and sign the others;
  * the verifier must answer CLIENT_REWRITES_URL, naming the change, for exactly the rewritten rows

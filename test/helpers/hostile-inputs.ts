@@ -77,7 +77,7 @@ const BAD_ROW_OVERRIDES: Readonly<Record<string, Partial<HostileRow>>> = {
   "upper-case host": { policy: "INVALID_RESOURCE" },
   "empty host": { policy: "INVALID_RESOURCE" },
   "IPv6 literal host": { policy: "INVALID_RESOURCE" },
-  // What a client rewrites before sending (src/cloudfront/url.ts clientRewrite) no request has: as a
+  // What a client rewrites before sending (src/cloudfront/client-rewrite.ts clientRewrite) no request has: as a
   // pattern it could match nothing, so signPolicy refuses it as signUrl refuses the URL (one rule).
   "no path": { policy: "INVALID_RESOURCE" },
   "query without path": { policy: "RESOURCE_TOO_BROAD" }, // the ? lies in the host section of the pattern

@@ -7,7 +7,8 @@
  */
 import { CfSignError } from "../../errors.ts";
 import { toEpochSeconds } from "../../cloudfront/time.ts";
-import { inspectSignedUrl, type Inspection, type PolicyTime } from "../../verify/inspect.ts";
+import { inspectSignedUrl } from "../../verify/inspect.ts";
+import type { Inspection, PolicyTime } from "../../verify/inspect-types.ts";
 import { parseArguments } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
 import { readWholeInput } from "../io.ts";
