@@ -17,7 +17,7 @@ import type { SignerCore } from "./core.ts";
 import { failure, runBatch } from "./window.ts";
 
 /** Items per window when `StreamOptions.window` is not given (docs/library.md). */
-export const STREAM_WINDOW = 256;
+const STREAM_WINDOW = 256;
 
 /** A source's items one window at a time; `close` ends it early (calls the iterator's `return`). */
 interface Puller {
