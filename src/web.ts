@@ -18,7 +18,8 @@
 import { importSigningKey } from "./crypto/webcrypto.ts";
 import { base64Bytes, createHotPathLoader } from "./engine/load.ts";
 import { wasmBase64 } from "./engine/wasm-bytes.generated.ts";
-import { createSignerWith, type Signer } from "./signer.ts";
+import { createSignerWith } from "./create-signer.ts";
+import type { Signer } from "./signer.ts";
 import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";

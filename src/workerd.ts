@@ -11,7 +11,8 @@
 import wasmModule from "../build/cfsign.wasm";
 import { importSigningKey } from "./crypto/webcrypto.ts";
 import { createHotPathLoader } from "./engine/load.ts";
-import { createSignerWith, type Signer } from "./signer.ts";
+import { createSignerWith } from "./create-signer.ts";
+import type { Signer } from "./signer.ts";
 import type { SignerOptions } from "./types.ts";
 
 export * from "./api.ts";

@@ -16,7 +16,7 @@ import { importSigningKey } from "../src/crypto/node.js";
 import { jsHotPath } from "../src/engine/js.js";
 import { createWasmHotPath } from "../src/engine/wasm.js";
 import { loadWasmModule } from "./helpers/wasm.js";
-import { createSignerWith } from "../src/signer.js";
+import { createSignerWith } from "../src/create-signer.js";
 import {
   cidr,
   epochSeconds,

@@ -34,7 +34,7 @@ import {
 import { importSigningKey } from "../src/crypto/node.js";
 import { jsHotPath } from "../src/engine/js.js";
 import { createHotPathLoader } from "../src/engine/load.js";
-import { createSignerWith } from "../src/signer.js";
+import { createSignerWith } from "../src/create-signer.js";
 import { kmsSigner } from "../src/kms.js";
 import { hostileRows, onCookieHost } from "./helpers/hostile-inputs.js";
 
