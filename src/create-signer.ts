@@ -16,7 +16,7 @@ import { signerFromCore, type Signer } from "./signer.ts";
 import type { BatchSigner, CryptoBackend, SignerOptions, WorkersOption } from "./types.ts";
 
 /** What an entry point provides to {@link createSignerWith}. */
-export interface SignerPlatform {
+interface SignerPlatform {
   /** Key importers by backend; a missing one is not available in this runtime. */
   readonly importers: Partial<Record<CryptoBackend, KeyImporter>>;
   /** The default backend of this entry point. */
