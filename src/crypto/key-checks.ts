@@ -37,7 +37,9 @@ export function describeKeyProblem(input: unknown): string | null {
   }
   if (/^\s*$/.test(text)) return "the private key is empty";
   if (text.includes("-----BEGIN")) {
-    const keys = countPrivateKeyBlocks(typeof input === "string" ? input : latin1(input as Uint8Array));
+    const keys = countPrivateKeyBlocks(
+      typeof input === "string" ? input : new TextDecoder().decode(input as Uint8Array),
+    );
     if (keys > 1) return `the PEM holds ${keys} private keys; pass only the one whose public key CloudFront has`;
   }
   return null;
@@ -65,10 +67,4 @@ export async function checkHashSupported(key: SigningKey): Promise<void> {
     throw new CfSignError("SIGNING_FAILED", "a test signature with the key failed", { cause });
   }
   if (signature.length === 0) fail("SIGNING_FAILED", "the platform returned an empty signature");
-}
-
-function latin1(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return out;
 }
