@@ -142,9 +142,13 @@ export function isCustomSigner(value: unknown): value is CustomSigner {
   );
 }
 
-/** True for a WebCrypto `CryptoKey` (in runtimes that have one). */
+/**
+ * True for a WebCrypto `CryptoKey` (in runtimes that have one). Only an object is looked up: on Node the
+ * `CryptoKey` global is a lazy getter that loads WebCrypto (about 0.5 ms of a cold start on Node 24), which
+ * a PEM string or DER bytes never need.
+ */
 export function isCryptoKey(value: unknown): value is CryptoKeyLike {
-  return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
+  return typeof value === "object" && value !== null && typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 }
 
 /** True for a Node `KeyObject`-like value. */
