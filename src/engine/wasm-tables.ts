@@ -85,7 +85,7 @@ export function serializePolicies(ctx: WasmContext, specs: readonly PolicySpec[]
 
 /**
  * `assembleUrls` on the module: a row per URL (where its text, policy and signature are, or its
- * expiry), then the size and every URL written in two calls, decoded once.
+ * expiry), then the size and every URL written in two calls, each URL decoded on its own.
  */
 export function assembleUrls(ctx: WasmContext, parts: readonly UrlParts[], suffix: string): string[] {
   const { wasm, heap, base, strings } = ctx;
@@ -136,23 +136,16 @@ export function assembleUrls(ctx: WasmContext, parts: readonly UrlParts[], suffi
   const suffixLen = u32[lens / 4 + n]!;
 
   heap.reserve(out + wasm.urlsSize(table, n, suffixLen));
-  const total = wasm.urlsWrite(table, n, p, suffixLen, out, offsets) >>> 0;
-  const all = decoder.decode(heap.u8.subarray(out, out + total));
-  const view = heap.u32;
+  wasm.urlsWrite(table, n, p, suffixLen, out, offsets);
+  // One decode per URL, not one for the window sliced up: a slice is a V8 sliced string that keeps
+  // the whole window's text (up to 2,048 URLs, ~0.6 MB) alive for as long as the caller keeps one
+  // URL of it (test/url-retention.test.ts). Each URL is its own flat string, and no non-ASCII
+  // offsets need converting. Measured, it is also faster: the window's one string went to V8's
+  // large-object space (docs/performance.md, "Signed URLs are flat strings").
+  const { u8: bytes, u32: view } = heap;
   const result = new Array<string>(n);
-  if (all.length === total) {
-    for (let i = 0, o = offsets / 4; i < n; i++, o++) result[i] = all.slice(view[o], view[o + 1]);
-  } else {
-    // Not ASCII: convert byte offsets to UTF-16 offsets. Only the url and the
-    // suffix can hold non-ASCII text, and their UTF-16 lengths are known.
-    const suffixExtra = suffixLen - suffix.length;
-    let start = 0;
-    for (let i = 0, o = offsets / 4, len = lens / 4; i < n; i++, o++, len++) {
-      const bytes = view[o + 1]! - view[o]!;
-      const end = start + bytes - (view[len]! - parts[i]!.url.length) - suffixExtra;
-      result[i] = all.slice(start, end);
-      start = end;
-    }
+  for (let i = 0, o = offsets / 4; i < n; i++, o++) {
+    result[i] = decoder.decode(bytes.subarray(out + view[o]!, out + view[o + 1]!));
   }
   return result;
 }
