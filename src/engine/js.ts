@@ -25,11 +25,18 @@ export { decodeBase64, encodeBase64, policyText };
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-/** One signed URL (see {@link HotPath.assembleUrls}). */
+/**
+ * One signed URL (see {@link HotPath.assembleUrls}), as one flat string. Concatenation with `+`
+ * makes a V8 cons string (a rope elsewhere) that points at its parts, the first of which is the
+ * caller's URL: when that URL is a slice of a larger text (lines split from a file), a kept signed
+ * URL would keep the whole text alive. `join` copies the parts into a new string. (Flattening the
+ * cons string by reading a character also works in V8, but the bundler drops the unused read.)
+ * Measured: test/url-retention.test.ts; docs/performance.md, "Signed URLs are flat strings".
+ */
 function assembleUrl(part: UrlParts, suffix: string): string {
   const sep = part.url.includes("?") ? "&" : "?";
   const head = part.policy === undefined ? "Expires=" + part.expires : "Policy=" + encodeBase64(part.policy);
-  return part.url + sep + head + "&Signature=" + encodeBase64(part.signature) + suffix;
+  return [part.url, sep, head, "&Signature=", encodeBase64(part.signature), suffix].join("");
 }
 
 // Byte classes of the rewrite scan (mirrors assembly/rewrite.ts).

@@ -123,6 +123,9 @@ export interface HotPath {
    * Assembles signed URLs: `url` + (`&` if `url` contains `?`, else `?`) +
    * `Expires=E` | `Policy=P`, then `&Signature=S`, then `suffix` verbatim
    * (the caller passes `&Key-Pair-Id=K` and, for SHA-256, `&Hash-Algorithm=SHA256`).
+   * Each URL is a string of its own that refers to no other: not a slice of a larger string nor a
+   * concatenation of the inputs, so a URL the caller keeps keeps nothing else alive
+   * (test/url-retention.test.ts).
    */
   assembleUrls(parts: readonly UrlParts[], suffix: string): string[];
   /** CloudFront-safe base64: standard base64 with padding, then `+`→`-`, `=`→`_`, `/`→`~`. */
