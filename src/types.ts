@@ -215,9 +215,12 @@ export type PlaylistMode = "per-uri" | "shared";
 export interface SignPlaylistOptions {
   /**
    * The absolute URL the playlist is served from, e.g. `https://cdn.example.com/videos/intro/master.m3u8`.
-   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`). Required.
+   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`), and `QUERYPARAM`
+   * variables read from its query. It may be left out when every URI of the playlist is absolute;
+   * then a relative URI is refused with `INVALID_ARGUMENT` (naming its line), and `mode: "shared"`
+   * needs `resource`, since there is no folder for the policy to default to.
    */
-  baseUrl: string;
+  baseUrl?: string | undefined;
   /** `"per-uri"` (default) or `"shared"`; see {@link PlaylistMode}. */
   mode?: PlaylistMode | undefined;
   /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */
