@@ -194,8 +194,9 @@ export type BatchResult = { readonly ok: true; readonly url: string } | ({ reado
 export interface StreamOptions extends Partial<SignOptions> {
   /**
    * Items signed per batch; at most two batches are in flight, sharing the signer's `concurrency`.
-   * Default 256 (it was 1024; a larger window keeps more alive between young-generation
-   * collections, see docs/runtimes.md, "Memory per Node version").
+   * Default 64, or 256 with `workers` (a larger window keeps more alive between young-generation
+   * collections, see docs/runtimes.md, "Memory per Node version"; worker threads take signatures in
+   * blocks and need the larger one to stay busy).
    */
   window?: number | undefined;
 }
