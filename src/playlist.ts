@@ -12,7 +12,7 @@ import type { SignerCore } from "./batch.ts";
 import type { SignedPolicy } from "./shared-policy.ts";
 import type { PlaylistMode, SignPlaylistOptions } from "./types.ts";
 import { isHlsPlaylist, playlistUris, substituteVariables, type PlaylistUriKind } from "./formats/hls.ts";
-import { targetOf } from "./lib/uri-targets.ts";
+import { isRelativeUri, targetOf } from "./lib/uri-targets.ts";
 import {
   isLowLatencyPlaylist,
   signHlsUris,
@@ -83,7 +83,17 @@ export async function signPlaylist(
   if (!isHlsPlaylist(text)) {
     fail("INVALID_ARGUMENT", "not an HLS playlist: the first line must be #EXTM3U (after an optional byte order mark)");
   }
-  const { options, checked } = checkStreamingOptions(core, "signPlaylist", given);
+  const { options, checked } = checkStreamingOptions(core, "signPlaylist", given, undefined, "optional");
+  if (checked.base === undefined) {
+    // Without baseUrl every URI must be absolute: a relative one has nothing to resolve against.
+    const relative = playlistUris(text).find((ref) => isRelativeUri(ref.uri));
+    if (relative !== undefined) {
+      fail(
+        "INVALID_ARGUMENT",
+        `the playlist has relative URIs (the first on line ${relative.line}); give baseUrl, the URL the playlist is served from`,
+      );
+    }
+  }
   const policy = checked.mode === "shared" ? await sharedPolicyFor(core, checked) : undefined;
   const signed = await signHlsUris(text, {
     base: checked.base,
@@ -108,7 +118,9 @@ export async function signPlaylist(
 }
 
 /** Options of `Signer.signPlaylists`: those of `signPlaylist`, and how to load a playlist. */
-export interface SignPlaylistsOptions extends Omit<SignPlaylistOptions, "variables"> {
+export interface SignPlaylistsOptions extends Omit<SignPlaylistOptions, "variables" | "baseUrl"> {
+  /** The URL the master playlist is served from (and loaded from with `load`). Required. */
+  baseUrl: string;
   /**
    * Loads a playlist's text by its absolute URL (as resolved from the master, without any signing
    * query): from a CDN origin, a bucket, or a disk. Called once per distinct media playlist.

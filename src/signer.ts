@@ -253,7 +253,8 @@ export class Signer {
    * of `EXT-X-DATERANGE` and the `SERVER-URI` of `EXT-X-CONTENT-STEERING`. `EXT-X-DEFINE`
    * variables are substituted as a player does. Relative URIs are resolved
    * against `baseUrl` and replaced by the absolute signed URL (or kept relative with
-   * `keepRelative`). The same code as `cfsign playlist` (./playlist.ts; docs/streaming.md).
+   * `keepRelative`); a playlist whose URIs are all absolute needs no `baseUrl`. What
+   * `cfsign playlist` calls for one playlist (./playlist.ts; docs/streaming.md).
    *
    * Per URI, URIs a player extends with its own query (Low-Latency rendition reports,
    * interstitial assets, the steering server) are refused with `PLAYER_ADDS_QUERY` unless
@@ -265,10 +266,11 @@ export class Signer {
    * are not http(s) (`skd://`, `data:`) are left unchanged and counted in `skipped`.
    *
    * @param text - the playlist's text (starting with `#EXTM3U`, after an optional BOM)
-   * @param options - `baseUrl` (required), `expires` (required), `mode`, `starts`, `ipAddress`,
-   *   `resource`, `allowAnyResource`, `keepRelative`, `variables`, `playerQueries`, `strict`
+   * @param options - `baseUrl` (required unless every URI is absolute), `expires` (required), `mode`,
+   *   `starts`, `ipAddress`, `resource`, `allowAnyResource`, `keepRelative`, `variables`, `playerQueries`, `strict`
    * @returns the signed text, counts, and per-URI failures
-   * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an HLS playlist, a bad option), the `baseUrl` codes
+   * @throws {@link CfSignError} `INVALID_ARGUMENT` (not an HLS playlist, a bad option, no `baseUrl` for a
+   *   relative URI (the message names its line), `mode: "shared"` with neither `baseUrl` nor `resource`), the `baseUrl` codes
    *   of `signUrl` (`INVALID_URL`, `URL_HAS_FRAGMENT`, ...), the policy codes (`INVALID_DATE`,
    *   `EXPIRES_IN_PAST`, `INVALID_IP_ADDRESS`, `INVALID_RESOURCE`, ...) once for the whole playlist,
    *   `BATCH_FAILED` with `strict`, key and platform failures (`SIGNING_FAILED`)

@@ -194,8 +194,9 @@ export type BatchResult = { readonly ok: true; readonly url: string } | ({ reado
 export interface StreamOptions extends Partial<SignOptions> {
   /**
    * Items signed per batch; at most two batches are in flight, sharing the signer's `concurrency`.
-   * Default 256 (it was 1024; a larger window keeps more alive between young-generation
-   * collections, see docs/runtimes.md, "Memory per Node version").
+   * Default 64, or 256 with `workers` (a larger window keeps more alive between young-generation
+   * collections, see docs/runtimes.md, "Memory per Node version"; worker threads take signatures in
+   * blocks and need the larger one to stay busy).
    */
   window?: number | undefined;
 }
@@ -215,9 +216,12 @@ export type PlaylistMode = "per-uri" | "shared";
 export interface SignPlaylistOptions {
   /**
    * The absolute URL the playlist is served from, e.g. `https://cdn.example.com/videos/intro/master.m3u8`.
-   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`). Required.
+   * Relative URIs are resolved against it (WHATWG URL rules: `../`, `/`, `?query`), and `QUERYPARAM`
+   * variables read from its query. It may be left out when every URI of the playlist is absolute;
+   * then a relative URI is refused with `INVALID_ARGUMENT` (naming its line), and `mode: "shared"`
+   * needs `resource`, since there is no folder for the policy to default to.
    */
-  baseUrl: string;
+  baseUrl?: string | undefined;
   /** `"per-uri"` (default) or `"shared"`; see {@link PlaylistMode}. */
   mode?: PlaylistMode | undefined;
   /** End of validity (`DateLessThan`): a `Date`, integer epoch seconds, or ISO-8601 with a zone. Required. */

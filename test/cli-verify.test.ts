@@ -153,6 +153,28 @@ describe("cfsign sign-cookies", () => {
     expect(r.stderr).toContain(`cfsign: ${code}:`);
   });
 
+  test("the key is loaded as cfsign sign loads it (loadSigner): the same refusals, in the command's own name", async () => {
+    const notAKey = file("not-a-key.pem", "not a key\n");
+    const id = ["--key-pair-id", KID];
+    const keys = [
+      [...id, "--private-key", notAKey],
+      [...id, "--private-key", join(dir, "missing.pem")],
+      [...id, "--private-key", RSA_PRIVATE, "--kms-key-id", "alias/cfsign"],
+      [...id, "--private-key", RSA_PRIVATE, "--passphrase-env", "CFSIGN_TEST_UNSET"],
+      [...id, "--private-key", RSA_PRIVATE, "--hash-algorithm", "md5"],
+      [...id, "--private-key", RSA_PRIVATE, "--engine", "asm"],
+      ["--key-pair-id", "not-an-id", "--private-key", RSA_PRIVATE],
+    ];
+    for (const key of keys) {
+      const args = ["--url", `${CDN}/a.jpg`, "--date-less-than", String(EXPIRES), ...key];
+      const cookies = await cfsign("sign-cookies", ...args);
+      const url = await cfsign("sign", ...args);
+      expect(cookies.status, key.join(" ")).toBe(2);
+      expect(cookies.stdout).toBe("");
+      expect(cookies.stderr, key.join(" ")).toBe(url.stderr.replace(/'cfsign sign\b/g, "'cfsign sign-cookies"));
+    }
+  });
+
   test("needs --url or --policy-resource", async () => {
     const r = await cfsign(
       "sign-cookies",

@@ -71,7 +71,7 @@ vi.mock("../src/index.js", async (importOriginal) => {
       expect(response.headers.get("content-type")).toBe("text/xml");
       const body = await response.text();
       const expected =
-        reference.reason === "MISSING_KEY_PAIR_ID" || (reference.reason === "UNKNOWN_KEY" && reference.keyPairId === "")
+        reference.reason === "MISSING_KEY_PAIR_ID"
           ? "<Code>MissingKey</Code><Message>Missing Key-Pair-Id query parameter or cookie value</Message>"
           : reference.reason === "UNKNOWN_KEY"
             ? "<Code>AccessDenied</Code><Message>Unknown Key</Message>"

@@ -435,6 +435,26 @@ describe("cfsign playlist", () => {
     expect(json.status).toBe(2);
   });
 
+  test("without --base-url: the library's refusals are usage errors in option names, each on its own", async () => {
+    // The rules are signPlaylist's (a relative URI needs baseUrl; mode "shared" needs baseUrl or resource);
+    // the command says them with its options, as a usage error (exit 2), and writes nothing on stdout.
+    const rel = await cfsign(["playlist", "--input", join(FIXTURES, "media-ll.m3u8"), ...keyArgs()]);
+    expect(rel.status).toBe(2);
+    expect(rel.stdout).toBe("");
+    expect(rel.stderr).toBe(
+      "cfsign: USAGE: the playlist has relative URIs (the first on line 9); give --base-url, the URL the playlist is served from\n" +
+        "Run 'cfsign playlist --help' for usage.\n",
+    );
+    const absolute = `#EXTM3U\n#EXTINF:4,\n${HOST}/v/1.ts\n`;
+    const shared = await cfsign(["playlist", "--input", "-", "--shared", ...keyArgs()], { stdin: absolute });
+    expect(shared.status).toBe(2);
+    expect(shared.stdout).toBe("");
+    expect(shared.stderr).toBe(
+      "cfsign: USAGE: --shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN\n" +
+        "Run 'cfsign playlist --help' for usage.\n",
+    );
+  });
+
   test("--json summary; --policy-resource widens the shared policy to cover the ads folder beside the show's", async () => {
     const out = join(dir, "summary.m3u8");
     const run = await cfsign([

@@ -3,7 +3,7 @@
  * the defect it pins (it failed on the code before the rule got one home).
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { createSigner, inspectSignedUrl, verifyUrl, type Signer } from "../src/index.js";
+import { createGate, createSigner, inspectSignedUrl, verifyCookies, verifyUrl, type Signer } from "../src/index.js";
 import { decodeBase64, encodeBase64 } from "../src/cloudfront/base64.js";
 import { parseIpv4Cidr } from "../src/cloudfront/ip.js";
 import { readPolicy } from "../src/cloudfront/policy.js";
@@ -152,6 +152,28 @@ describe("inspect and verify decode alike (issue #11)", () => {
       "SIGNING_PARAMETERS_IN_FRAGMENT",
     ); // was MISSING_KEY_PAIR_ID
     expect(inspectSignedUrl(url, { now: NOW }).findings.map((f) => f.code)).toContain("SIGNING_PARAMETERS_IN_FRAGMENT");
+  });
+
+  test("an empty Key-Pair-Id is missing, as CloudFront says (no or empty), to the verifier, the inspector and the gate", async () => {
+    const url = (await signer.signUrl(`${H}/a.jpg`, { expires: EXPIRES })).replace(
+      `Key-Pair-Id=${KID}`,
+      "Key-Pair-Id=",
+    );
+    // A key group may not hold an id "", but the verifier's map can: it must not matter.
+    const keys = { ...publicKeys(), "": publicKeys()[KID]! };
+    const verified = await verifyUrl(url, { publicKeys: keys, now: NOW });
+    expect([verified.reason, verified.message]).toEqual(["MISSING_KEY_PAIR_ID", "the Key-Pair-Id parameter is empty"]); // was UNKNOWN_KEY
+    const findings = inspectSignedUrl(url, { now: NOW }).findings;
+    expect(findings.map((f) => f.code)).toEqual(["MISSING_KEY_PAIR_ID"]); // was KEY_PAIR_ID_FORMAT
+    expect(findings[0]!.message).toBe("the Key-Pair-Id parameter is empty");
+    const cookies = `CloudFront-Expires=${EXPIRES}; CloudFront-Signature=AAAA; CloudFront-Key-Pair-Id=`;
+    expect((await verifyCookies(`${H}/a.jpg`, cookies, { publicKeys: keys, now: NOW })).reason).toBe(
+      "MISSING_KEY_PAIR_ID",
+    );
+    const gate = createGate({ publicKeys: publicKeys(), now: NOW, origin: () => new Response("origin") });
+    const response = await gate(new Request(url));
+    expect([response.status, response.headers.get("x-cfsign-reason")]).toEqual([403, "MISSING_KEY_PAIR_ID"]);
+    expect(await response.text()).toContain("<Code>MissingKey</Code>");
   });
 
   test("one name for parameters after the signing ones: PARAMETER_ADDED_AFTER_SIGNING", async () => {

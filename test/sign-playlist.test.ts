@@ -413,6 +413,85 @@ describe("failures", () => {
   });
 });
 
+/** A media playlist whose URIs are all absolute (and one skd:// key, left): it needs no baseUrl. */
+const ABSOLUTE = [
+  "#EXTM3U",
+  "#EXT-X-TARGETDURATION:6",
+  `#EXT-X-KEY:METHOD=AES-128,URI="${HOST}/vod/show/keys/k1.bin?kid=1",IV=0x1a2b3c4d5e6f708192a3b4c5d6e7f809`,
+  '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://key-2026-11",KEYFORMAT="com.apple.streamingkeydelivery"',
+  `#EXT-X-MAP:URI="${HOST}/vod/show/720p/init.mp4"`,
+  "#EXTINF:6.006,",
+  `${HOST}/vod/show/720p/seg-00001.m4s`,
+  "#EXTINF:6.006,",
+  `${HOST}/vod/ads/spot-01.m4s?v=2`,
+  "#EXT-X-ENDLIST",
+  "",
+].join("\n");
+
+describe("without baseUrl", () => {
+  const refusal = (p: Promise<unknown>): Promise<{ code: string; message: string }> =>
+    p.then(
+      () => ({ code: "resolved", message: "" }),
+      (e: unknown) =>
+        e instanceof CfSignError
+          ? { code: e.code, message: e.message }
+          : { code: "not a CfSignError", message: String(e) },
+    );
+
+  test("a playlist whose URIs are all absolute signs without baseUrl, the same bytes as with one (per URI and shared)", async () => {
+    const modes = [
+      [{ mode: "per-uri" }, canned],
+      [{ mode: "shared", resource: `${HOST}/vod/*` }, sharedFor(`${HOST}/vod/*`)],
+    ] as const;
+    for (const [options, grant] of modes) {
+      const without = await rsa.signPlaylist(ABSOLUTE, { expires: EXPIRES, ...options });
+      const withBase = await rsa.signPlaylist(ABSOLUTE, { baseUrl: SYNTHETIC_BASE, expires: EXPIRES, ...options });
+      expect(without.failures, options.mode).toEqual([]);
+      expect(without).toMatchObject({ mode: options.mode, uris: 4, signed: 4, skipped: 1 });
+      expect(without.text, options.mode).toBe(withBase.text);
+      expect(check(ABSOLUTE, without.text, { base: SYNTHETIC_BASE, grant, key: rsaKey() }), options.mode).toBe(4);
+    }
+  });
+
+  test("a relative URI is refused for the whole call with INVALID_ARGUMENT naming the line of the first one", async () => {
+    expect(await refusal(ec.signPlaylist(SYNTHETIC, { expires: EXPIRES }))).toEqual({
+      code: "INVALID_ARGUMENT",
+      message:
+        "the playlist has relative URIs (the first on line 5); give baseUrl, the URL the playlist is served from",
+    });
+    // After absolute ones, and in shared mode with a resource (the policy has a resource, the URI still no base).
+    const late = ABSOLUTE.replace(`${HOST}/vod/ads/spot-01.m4s?v=2`, "spot-01.m4s");
+    for (const options of [{}, { mode: "shared", resource: `${HOST}/vod/*` }] as const) {
+      expect(await refusal(ec.signPlaylist(late, { expires: EXPIRES, ...options }))).toEqual({
+        code: "INVALID_ARGUMENT",
+        message:
+          "the playlist has relative URIs (the first on line 9); give baseUrl, the URL the playlist is served from",
+      });
+    }
+  });
+
+  test('mode: "shared" needs resource: there is no folder for the policy to default to', async () => {
+    expect(await refusal(ec.signPlaylist(ABSOLUTE, { expires: EXPIRES, mode: "shared" }))).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: `mode: "shared" needs baseUrl (the policy then covers the playlist's folder) or resource`,
+    });
+    // The policy options are checked first, as in every call.
+    expect((await refusal(ec.signPlaylist(ABSOLUTE, { expires: 1_000_000, mode: "shared" }))).code).toBe(
+      "EXPIRES_IN_PAST",
+    );
+  });
+
+  test("signPlaylists and signManifest still need baseUrl (the master is loaded from it; DASH resolves BaseURLs)", async () => {
+    const load = (): string => ABSOLUTE;
+    expect(await refusal(ec.signPlaylists({ expires: EXPIRES, load } as never))).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "signPlaylists needs baseUrl: the absolute URL the file is served from",
+    });
+    const mpd = readFileSync(join(SAMPLE, "manifest.mpd"), "utf8");
+    expect((await refusal(ec.signManifest(mpd, { expires: EXPIRES } as never))).code).toBe("INVALID_ARGUMENT");
+  });
+});
+
 describe("the command line writes the same bytes (RSA: deterministic signatures)", () => {
   beforeAll(() => requireBuild());
 
@@ -481,5 +560,19 @@ describe("the command line writes the same bytes (RSA: deterministic signatures)
     expect(lib.text).not.toBe(text);
     for (const f of lib.failures)
       expect(run.stderr).toContain(`cfsign: line ${f.line}: ${f.error.code}: ${f.error.message}\n`);
+  });
+
+  test("absolute URIs without --base-url: the bytes of signPlaylist without baseUrl, per URI and shared", async () => {
+    const keyArgs = ["--key-pair-id", KEY_PAIR_ID, "--private-key", rsaKeyFile, "--date-less-than", String(EXPIRES)];
+    const modes = [
+      [[], {}],
+      [["--shared", "--policy-resource", `${HOST}/vod/*`], { mode: "shared", resource: `${HOST}/vod/*` }],
+    ] as const;
+    for (const [args, options] of modes) {
+      const lib = await rsa.signPlaylist(ABSOLUTE, { expires: EXPIRES, ...options });
+      const run = await cfsign(["playlist", "--input", "-", "--quiet", ...keyArgs, ...args], { stdin: ABSOLUTE });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toBe(lib.text);
+    }
   });
 });

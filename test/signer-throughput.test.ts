@@ -164,6 +164,29 @@ describe("signStream", () => {
     await stream.return(undefined);
   });
 
+  test("the default window is 64 on the thread pool and 256 with workers (docs/runtimes.md, memory)", async () => {
+    // How far the source is read before the first result: two windows in flight, one being filled.
+    async function readAhead(signer: Signer): Promise<number> {
+      let produced = 0;
+      function* source(): Generator<string> {
+        for (let i = 0; i < 10_000; i++) {
+          produced++;
+          yield `${HOST}/window/${i}.jpg`;
+        }
+      }
+      const stream = signer.signStream(source(), { expires: EXPIRES });
+      expect((await stream.next()).value).toMatchObject({ ok: true });
+      await stream.return(undefined);
+      return produced;
+    }
+    const pool = await readAhead(await make({}, ecKey()));
+    expect(pool).toBeGreaterThanOrEqual(2 * 64);
+    expect(pool).toBeLessThanOrEqual(3 * 64 + 1);
+    const workers = await readAhead(await make({ workers: 1 }, ecKey()));
+    expect(workers).toBeGreaterThanOrEqual(2 * 256);
+    expect(workers).toBeLessThanOrEqual(3 * 256 + 1);
+  });
+
   test("stopping early closes the source", async () => {
     const signer = await make();
     let closed = false;

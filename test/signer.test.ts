@@ -3,9 +3,9 @@
  * order, batch semantics, custom signers, key handling. Signatures are checked
  * with node:crypto through test/helpers/verify.ts, not with cfsign's own code.
  */
-import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import { generateKeyPairSync, KeyObject, sign as nodeSign } from "node:crypto";
 import { inspect } from "node:util";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { CfSignError, createSigner, type CustomSigner, type SignerOptions } from "../src/index.js";
 import { ecdsaDerToP1363 } from "../src/crypto/der.js";
 import { checkHashSupported } from "../src/crypto/key-checks.js";
@@ -387,6 +387,49 @@ describe("keys", () => {
     for (const backend of ["node", "webcrypto"] as const) {
       const s = await createSigner(options({ privateKey: sec1, backend }));
       expect(verifySignedUrl(await s.signUrl(url, { expires: EXPIRES }), ecKey().publicKey)).toBe(true);
+    }
+  });
+
+  test("a non-extractable CryptoKey signs through WebCrypto on Node, never through KeyObject.from (DEP0204)", async () => {
+    // Node 24 and 26 print "Passing a non-extractable CryptoKey to KeyObject.from() is deprecated" on stderr,
+    // once per process, and say it will become an error; the node:crypto backend used to do exactly that.
+    const from = vi.spyOn(KeyObject, "from");
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }): void => void warnings.push(w.code ?? w.name);
+    process.on("warning", onWarning);
+    try {
+      const url = `${HOST}/a.jpg`;
+      const rsa = await crypto.subtle.importKey(
+        "pkcs8",
+        rsaKey().privateKey.export({ type: "pkcs8", format: "der" }),
+        { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+        false,
+        ["sign"],
+      );
+      const ec = await crypto.subtle.importKey(
+        "pkcs8",
+        ecKey().privateKey.export({ type: "pkcs8", format: "der" }),
+        { name: "ECDSA", namedCurve: "P-256" },
+        false,
+        ["sign"],
+      );
+      const expected = await (await createSigner(options())).signUrl(url, { expires: EXPIRES });
+      expect(await (await createSigner(options({ privateKey: rsa }))).signUrl(url, { expires: EXPIRES })).toBe(
+        expected,
+      );
+      const auto = await createSigner(options({ privateKey: ec, workers: "auto" }));
+      expect(verifySignedUrl(await auto.signUrl(url, { expires: EXPIRES }), ecKey().publicKey)).toBe(true);
+      await auto.close();
+      await expect(createSigner(options({ privateKey: ec, workers: 2 }))).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringContaining("extractable: false"),
+      });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(from.mock.calls.filter(([key]) => !(key as { extractable: boolean }).extractable)).toEqual([]);
+      expect(warnings).not.toContain("DEP0204");
+    } finally {
+      from.mockRestore();
+      process.off("warning", onWarning);
     }
   });
 

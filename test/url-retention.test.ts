@@ -23,7 +23,7 @@ const EXPIRES = NOW_MS / 1000 + 3600;
 /** URLs per batch: one window (2,048 at most), ~530 KB of signed URLs. */
 const SIZE = 2000;
 const BATCHES = 12;
-/** signStream's default window (src/batch/stream.ts), given explicitly: 256 URLs, ~68 KB of signed URLs. */
+/** signStream's window, given explicitly: 256 URLs, ~68 KB of signed URLs (the default is 64, src/batch/stream.ts). */
 const STREAM_WINDOW = 256;
 /**
  * Heap growth allowed, bytes. The kept URLs themselves take 4 KB (12) to 30 KB (94); the rest of

@@ -1,45 +1,39 @@
 /**
- * The work of `cfsign playlist` once its options are checked: a DASH manifest
- * (`Signer.signManifest`), an HLS master and the media playlists it names, read
- * from disk beside it (`Signer.signPlaylists` with a file loader), or one HLS
- * playlist (../lib/sign-hls-uris.ts, which `Signer.signPlaylist` uses too, so
- * that a playlist of absolute URIs needs no --base-url); then every output
- * written together, each atomically. The command (./commands/playlist.ts)
- * parses the options and reports.
+ * The work of `cfsign playlist` once its options are checked, each the
+ * library's public call: a DASH manifest (`Signer.signManifest`), an HLS master
+ * and the media playlists it names, read from disk beside it
+ * (`Signer.signPlaylists` with a file loader), or one HLS playlist
+ * (`Signer.signPlaylist`, which takes no `baseUrl` when every URI is absolute);
+ * then every output written together, each atomically. The command
+ * (./commands/playlist.ts) parses the options and reports.
  *
  * @module
  */
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { isHlsPlaylist, playlistUris } from "../formats/hls.ts";
-import { signHlsUris } from "../lib/sign-hls-uris.ts";
-import { folderOf, isRelativeUri, sharedFolderResource } from "../lib/uri-targets.ts";
+import { CfSignError } from "../errors.ts";
+import { isHlsPlaylist } from "../formats/hls.ts";
+import { folderOf } from "../lib/uri-targets.ts";
 import type { SignedPlaylists } from "../playlist.ts";
-import type { SignedPolicy } from "../shared-policy.ts";
 import type { Signer } from "../signer.ts";
-import type { BatchResult } from "../types.ts";
 import type { CliIo } from "./command.ts";
 import { describeFsError, readWholeInput } from "./io.ts";
 import { fileSink, type OutputSink } from "./output.ts";
 import { CliError, type ItemFailures } from "./report.ts";
-import { usageFor, withOptionNames, type BulkPolicy } from "./signing-options.ts";
+import { usageFor, withOptionNames } from "./signing-options.ts";
 
 /** One playlist of the job, and what became of it. */
 interface Job {
   /** Path relative to the input's directory (for messages and the output layout); "" for the input itself. */
   readonly name: string;
-  readonly text: string;
-  /** The URL it is served from, when known. */
-  readonly base: string | undefined;
   output: string;
   uris: number;
   signed: number;
   skipped: number;
 }
 
-/** The options handed to the library, from the command line. */
+/** The options handed to the library, from the command line (`baseUrl` is added per call, from `--base-url`). */
 export interface LibraryOptions {
-  readonly baseUrl: string;
   readonly mode: "shared" | "per-uri";
   readonly expires: number;
   readonly starts: number | undefined;
@@ -61,7 +55,6 @@ export interface PlaylistRequest {
   readonly output: string;
   /** The URL the input is served from (--base-url), when given. */
   readonly base: string | undefined;
-  readonly policy: BulkPolicy;
   readonly shared: boolean;
   readonly options: LibraryOptions;
   /** Where each URI that fails is reported. */
@@ -77,48 +70,76 @@ interface PlaylistRun {
   readonly sharedResource: string | undefined;
 }
 
+/** What the library says of one signed playlist or manifest. */
+interface Signed {
+  readonly uris: number;
+  readonly signed: number;
+  readonly skipped: number;
+  readonly failures: readonly { readonly line: number; readonly error: CfSignError }[];
+  readonly lowLatency?: boolean;
+}
+
 const usage = usageFor("playlist");
 
 const LOW_LATENCY_NOTE =
   "note: this is a Low-Latency HLS playlist; players add _HLS_msn/_HLS_part to playlist requests, which breaks " +
   "per-URI signatures of playlist URIs; sign it with --shared";
 
-/** Runs a library call, its errors given hints in option names. */
-async function library<T>(run: () => Promise<T>): Promise<T> {
+/** The library's names of options in its messages, as `cfsign playlist` names them. */
+const PLAYLIST_TERMS: readonly (readonly [RegExp, string])[] = [
+  [/\bmode: "shared"/g, "--shared"],
+  [/\bbaseUrl\b/g, "--base-url"],
+  [/\bresource\b/g, "--policy-resource PATTERN"],
+];
+
+/**
+ * Runs a library call, its errors given hints in option names. Without --base-url, the library's
+ * refusal for want of `baseUrl` (a relative URI; `--shared` without `--policy-resource`) is a usage
+ * error: an option is missing, said in the command's own option names.
+ */
+async function library<T>(run: () => Promise<T>, withoutBase = false): Promise<T> {
   try {
     return await run();
   } catch (err) {
+    if (withoutBase && err instanceof CfSignError && err.code === "INVALID_ARGUMENT" && /\bbaseUrl\b/.test(err.message))
+      throw usage(PLAYLIST_TERMS.reduce((m, [api, flag]) => m.replace(api, flag), err.message));
     throw withOptionNames(err, "playlist");
   }
 }
 
+/** Records what the library signed on its job: the counts, each failure, and the Low-Latency note. */
+function record(job: Job, signed: Signed, r: PlaylistRequest, notes: Set<string>): void {
+  job.uris = signed.uris;
+  job.signed = signed.signed;
+  job.skipped = signed.skipped;
+  for (const f of signed.failures) {
+    r.failures.add({
+      where: job.name === "" ? `line ${f.line}` : `${job.name} line ${f.line}`,
+      line: f.line,
+      ...(job.name === "" ? {} : { file: job.name }),
+      code: f.error.code,
+      message: f.error.message,
+    });
+  }
+  if (signed.lowLatency === true && !r.shared) notes.add(LOW_LATENCY_NOTE);
+}
+
 /** A DASH manifest, under one shared policy. */
 export async function signDash(r: PlaylistRequest): Promise<PlaylistRun> {
-  const { signer, text, base, failures } = r;
-  const signed = await library(() => signer.signManifest(text, { ...r.options, mode: "shared" }));
-  const job: Job = {
-    name: "",
-    text,
-    base,
-    output: r.output,
-    uris: signed.uris,
-    signed: signed.signed,
-    skipped: signed.skipped,
-  };
-  for (const f of signed.failures)
-    failures.add({ where: `line ${f.line}`, line: f.line, code: f.error.code, message: f.error.message });
+  const signed = await library(() => r.signer.signManifest(r.text, { ...r.options, baseUrl: r.base!, mode: "shared" }));
+  const job: Job = { name: "", output: r.output, uris: 0, signed: 0, skipped: 0 };
+  record(job, signed, r, new Set());
   return { jobs: [job], outputs: [{ job, text: signed.text }], notes: [], sharedResource: signed.policy.resource };
 }
 
 /** An HLS master playlist and the media playlists it names, read beside the input and written beside the output. */
 export async function signRecursive(r: PlaylistRequest): Promise<PlaylistRun> {
-  const { signer, text, failures, io } = r;
+  const { signer, text, io } = r;
   const base = r.base!;
   const inputDir = dirname(r.input);
   const outputDir = dirname(r.output);
   const root = folderOf(base);
   const names = new Map<string, string>([[base, ""]]);
-  const master: Job = { name: "", text, base, output: r.output, uris: 0, signed: 0, skipped: 0 };
   const load = async (url: string): Promise<string> => {
     if (url === base) return text;
     const name = localName(url, root);
@@ -132,110 +153,41 @@ export async function signRecursive(r: PlaylistRequest): Promise<PlaylistRun> {
       throw new CliError("INPUT", `the media playlist ${name} is not an HLS playlist (no #EXTM3U)`);
     return childText;
   };
-  const signed: SignedPlaylists = await library(() => signer.signPlaylists({ ...r.options, load }));
+  const signed: SignedPlaylists = await library(() => signer.signPlaylists({ ...r.options, baseUrl: base, load }));
   const jobs: Job[] = [];
   const outputs: { job: Job; text: string }[] = [];
   const notes = new Set<string>();
   for (const p of signed.playlists) {
     const name = names.get(p.url) ?? "";
-    const job: Job =
-      name === ""
-        ? master
-        : { name, text: "", base: p.url, output: join(outputDir, name), uris: 0, signed: 0, skipped: 0 };
-    job.uris = p.uris;
-    job.signed = p.signed;
-    job.skipped = p.skipped;
+    const job: Job = {
+      name,
+      output: name === "" ? r.output : join(outputDir, name),
+      uris: 0,
+      signed: 0,
+      skipped: 0,
+    };
     jobs.push(job);
     outputs.push({ job, text: p.text });
-    for (const f of p.failures) {
-      failures.add({
-        where: where(job, f.line),
-        line: f.line,
-        ...(job.name === "" ? {} : { file: job.name }),
-        code: f.error.code,
-        message: f.error.message,
-      });
-    }
-    if (p.lowLatency && !r.shared) notes.add(LOW_LATENCY_NOTE);
+    record(job, p, r, notes);
   }
   return { jobs, outputs, notes: [...notes], sharedResource: signed.policy?.resource };
 }
 
-/** How URIs are signed: one signature each, or one shared policy. */
-type Mode =
-  | { readonly kind: "per-uri"; readonly signer: Signer; readonly policy: BulkPolicy }
-  | { readonly kind: "shared"; readonly policy: SignedPolicy };
-
 /** One HLS playlist; without --base-url when every URI is absolute. */
 export async function signOne(r: PlaylistRequest): Promise<PlaylistRun> {
-  const { signer, policy, base } = r;
-  let mode: Mode;
-  if (r.shared) {
-    const resource = await library(async () => policy.resource ?? sharedFolderResource(base!));
-    mode = {
-      kind: "shared",
-      policy: await library(() =>
-        signer.signPolicy({
-          resource,
-          expires: policy.expires,
-          starts: policy.starts,
-          ipAddress: policy.ipAddress,
-          allowAnyResource: policy.allowAnyResource,
-        }),
-      ),
-    };
-  } else {
-    mode = { kind: "per-uri", signer, policy };
-  }
-  const job: Job = { name: "", text: r.text, base, output: r.output, uris: 0, signed: 0, skipped: 0 };
-  const { text, lowLatency } = await signHls(job, mode, r.options, r.failures);
+  const signed = await library(
+    () => r.signer.signPlaylist(r.text, { ...r.options, baseUrl: r.base }),
+    r.base === undefined,
+  );
+  const job: Job = { name: "", output: r.output, uris: 0, signed: 0, skipped: 0 };
+  const notes = new Set<string>();
+  record(job, signed, r, notes);
   return {
     jobs: [job],
-    outputs: [{ job, text }],
-    notes: lowLatency && mode.kind === "per-uri" ? [LOW_LATENCY_NOTE] : [],
-    sharedResource: mode.kind === "shared" ? mode.policy.resource : undefined,
+    outputs: [{ job, text: signed.text }],
+    notes: [...notes],
+    sharedResource: signed.policy?.resource,
   };
-}
-
-function where(job: Job, line: number): string {
-  return job.name === "" ? `line ${line}` : `${job.name} line ${line}`;
-}
-
-async function signHls(
-  job: Job,
-  mode: Mode,
-  { keepRelative, playerQueries }: LibraryOptions,
-  failures: ItemFailures,
-): Promise<{ text: string; lowLatency: boolean }> {
-  if (job.base === undefined) {
-    const firstRelative = playlistUris(job.text).find((ref) => isRelativeUri(ref.uri));
-    if (firstRelative !== undefined) {
-      throw usage(
-        `the playlist has relative URIs (the first on line ${firstRelative.line}); give --base-url, the URL the playlist is served from`,
-      );
-    }
-  }
-  const sign =
-    mode.kind === "shared"
-      ? (urls: string[]): BatchResult[] => mode.policy.applyAll(urls)
-      : (urls: string[]): Promise<BatchResult[]> => {
-          const { expires, starts, ipAddress, resource, allowAnyResource } = mode.policy;
-          return mode.signer.signUrls(urls, { expires, starts, ipAddress, resource, allowAnyResource });
-        };
-  const signed = await signHlsUris(job.text, {
-    base: job.base,
-    keepRelative,
-    sign,
-    shared: mode.kind === "shared" ? mode.policy : undefined,
-    playerQueries,
-  });
-  job.uris = signed.uris;
-  job.signed = signed.signed;
-  job.skipped = signed.skipped;
-  for (const f of signed.failures) {
-    failures.add({ where: where(job, f.line), line: f.line, code: f.error.code, message: f.error.message });
-  }
-  return { text: signed.text, lowLatency: signed.lowLatency };
 }
 
 /** Where a media playlist is on disk, relative to the input's directory; refused when outside it. */

@@ -1,5 +1,5 @@
 /**
- * The key and policy options that `sign` and `playlist` share: their definitions
+ * The key and policy options that the signing commands share: their definitions
  * ({@link KEY_OPTIONS}, {@link POLICY_OPTIONS}) and help, the signer they load
  * ({@link loadSigner}), the policy checked once per job ({@link policyFromOptions}),
  * and library errors with hints in option names ({@link withOptionNames}).
@@ -74,17 +74,21 @@ export const usageFor =
     new CliError("USAGE", message, `Run 'cfsign ${command} --help' for usage.`);
 
 /**
- * Reads the key file and creates the signer.
+ * Reads the key file (or loads the KMS key) and creates the signer: what every signing command
+ * (`sign`, `sign-cookies`, `playlist`, `bench`) does with its {@link KEY_OPTIONS}.
  *
- * @param values - the parsed {@link KEY_OPTIONS}
- * @param io - for `--passphrase-env`
+ * @param values - the parsed {@link KEY_OPTIONS} (a command without `--engine` has none)
+ * @param io - for `--passphrase-env`, and the warnings on stderr
  * @param command - the command's name, for hints
+ * @param options - `warnings: false` leaves the signer without `onWarning` (`bench` measures signing
+ *   as the library does by default, without looking at each URL's host)
  * @throws {@link CliError} `USAGE`, `KEY_FILE`, and the library's key codes with a hint
  */
 export async function loadSigner(
   values: OptionValues<typeof KEY_OPTIONS>,
   io: CliIo,
   command: string,
+  { warnings = true }: { warnings?: boolean } = {},
 ): Promise<Signer> {
   const usage = usageFor(command);
   const hashAlgorithm = parseChoice<HashAlgorithm>(
@@ -108,7 +112,7 @@ export async function loadSigner(
       passphrase,
       hashAlgorithm,
       engine,
-      onWarning: warnOnStderr(io),
+      onWarning: warnings ? warnOnStderr(io) : undefined,
     });
   } catch (err) {
     throw withOptionNames(err, command);

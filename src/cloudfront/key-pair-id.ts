@@ -46,6 +46,24 @@ export function keyPairIdProblem(id: string): string | null {
 }
 
 /**
+ * Whether a request's `Key-Pair-Id` (or `CloudFront-Key-Pair-Id` cookie) counts as missing: absent or
+ * empty. CloudFront answers both with `MissingKey` "Missing Key-Pair-Id query parameter or cookie value"
+ * (its troubleshooting guide: "no or empty"), not with "Unknown Key". The verifier, the gate (through
+ * the verifier's reason) and the inspector all ask this.
+ *
+ * @param value - the parameter's value, `undefined` or `null` when the request has none
+ * @returns true when CloudFront would say the key pair id is missing
+ * @example
+ * ```ts
+ * isMissingKeyPairId(""); // true
+ * isMissingKeyPairId("K2JCJMDEHXQW5F"); // false
+ * ```
+ */
+export function isMissingKeyPairId(value: string | null | undefined): value is "" | null | undefined {
+  return value === undefined || value === null || value === "";
+}
+
+/**
  * Checks a key id given to the signer.
  *
  * @param id - the `keyPairId` option

@@ -13,6 +13,7 @@ import {
   isCryptoKey,
   isCustomSigner,
   isKeyObjectLike,
+  isNonExtractableCryptoKey,
   type HashAlgorithm,
   type KeyAlgorithm,
   type KeyImportOptions,
@@ -45,6 +46,9 @@ export async function importSigningKey(options: KeyImportOptions): Promise<Signi
   const { privateKey, passphrase, hashAlgorithm } = options;
   nodeCrypto ??= await import("node:crypto");
   if (isCustomSigner(privateKey)) return wrapCustomSigner(privateKey, hashAlgorithm);
+  // A CryptoKey that may not be exported signs through WebCrypto, where it lives: node:crypto deprecates
+  // turning it into a KeyObject (DEP0204, a warning on stderr since Node 24, to become an error).
+  if (isNonExtractableCryptoKey(privateKey)) return (await import("./webcrypto.ts")).importSigningKey(options);
   const keyObject = toKeyObject(privateKey, passphrase);
   const algorithm = checkKeyObject(keyObject);
   if (algorithm === "ECDSA") checkEcPublicPoint(keyObject);

@@ -151,6 +151,14 @@ export function isCryptoKey(value: unknown): value is CryptoKeyLike {
   return typeof value === "object" && value !== null && typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 }
 
+/**
+ * True for a `CryptoKey` created with `extractable: false`. Node deprecates `KeyObject.from` on such a key
+ * (DEP0204), so the node:crypto backend leaves it to WebCrypto and worker threads cannot take it.
+ */
+export function isNonExtractableCryptoKey(value: unknown): value is CryptoKeyLike {
+  return isCryptoKey(value) && !value.extractable;
+}
+
 /** True for a Node `KeyObject`-like value. */
 export function isKeyObjectLike(value: unknown): value is KeyObjectLike {
   return (

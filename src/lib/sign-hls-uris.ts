@@ -3,7 +3,7 @@
  * (../formats/hls.ts finds and rewrites them): which URIs are signed, as what absolute URL (after
  * `EXT-X-DEFINE` variables are substituted as a player does, ./uri-targets.ts), which are refused
  * and why. The signing itself is a callback: per-URI signatures or a shared policy's query. Used by
- * `Signer.signPlaylist`, `Signer.signPlaylists` (../playlist.ts) and `cfsign playlist`. Runtime-neutral.
+ * `Signer.signPlaylist` and `Signer.signPlaylists` (../playlist.ts), and so by `cfsign playlist`. Runtime-neutral.
  *
  * @module
  */

@@ -15,8 +15,9 @@ import { validateResource } from "../cloudfront/resource.ts";
 import { checkBaseUrl, sharedFolderResource } from "./uri-targets.ts";
 
 /** The options common to every playlist and manifest operation, checked once. */
-interface Checked {
-  readonly base: string;
+interface Checked<Base extends string | undefined = string> {
+  /** The URL the text is served from; `undefined` only where the operation allows no `baseUrl`. */
+  readonly base: Base;
   readonly mode: PlaylistMode;
   readonly expires: number;
   readonly starts: number | undefined;
@@ -25,19 +26,38 @@ interface Checked {
   readonly allowAnyResource: boolean;
 }
 
-/** Checks the options every streaming operation shares, in the order of every entry point. */
+/**
+ * Checks the options every streaming operation shares, in the order of every entry point.
+ * `baseUrl` is required unless `baseUrl` is `"optional"` (`signPlaylist`, whose URIs may all be
+ * absolute); without it, mode `"shared"` needs `resource`, since the policy cannot default to the
+ * folder of a URL it does not have.
+ */
+export function checkStreamingOptions(
+  core: SignerCore,
+  what: string,
+  given: unknown,
+  modes?: readonly PlaylistMode[],
+): { options: SignPlaylistOptions; checked: Checked };
+export function checkStreamingOptions(
+  core: SignerCore,
+  what: string,
+  given: unknown,
+  modes: readonly PlaylistMode[] | undefined,
+  baseUrl: "optional",
+): { options: SignPlaylistOptions; checked: Checked<string | undefined> };
 export function checkStreamingOptions(
   core: SignerCore,
   what: string,
   given: unknown,
   modes: readonly PlaylistMode[] = ["per-uri", "shared"],
-): { options: SignPlaylistOptions; checked: Checked } {
+  baseUrl: "required" | "optional" = "required",
+): { options: SignPlaylistOptions; checked: Checked<string | undefined> } {
   if (typeof given !== "object" || given === null)
     fail("INVALID_ARGUMENT", `${what} takes the text and an options object with baseUrl and expires`);
   const options = ownOptions(given as SignPlaylistOptions);
-  if (options.baseUrl === undefined)
+  if (options.baseUrl === undefined && baseUrl === "required")
     fail("INVALID_ARGUMENT", `${what} needs baseUrl: the absolute URL the file is served from`);
-  const base = checkBaseUrl(options.baseUrl, "baseUrl");
+  const base = options.baseUrl === undefined ? undefined : checkBaseUrl(options.baseUrl, "baseUrl");
   const mode = options.mode ?? modes[0]!;
   if (!modes.includes(mode)) fail("INVALID_ARGUMENT", `mode must be ${modes.map((m) => `"${m}"`).join(" or ")}`);
   if (options.playerQueries !== undefined && options.playerQueries !== "refuse" && options.playerQueries !== "sign") {
@@ -53,13 +73,22 @@ export function checkStreamingOptions(
   const allowAnyResource = options.allowAnyResource === true;
   const resource =
     options.resource === undefined ? undefined : validateResource(options.resource, allowAnyResource).pattern;
+  if (mode === "shared" && base === undefined && resource === undefined) {
+    fail("INVALID_ARGUMENT", `mode: "shared" needs baseUrl (the policy then covers the playlist's folder) or resource`);
+  }
   return { options, checked: { base, mode, expires, starts, ipAddress, resource, allowAnyResource } };
 }
 
 /** The shared policy of a streaming operation: `resource`, or the folder of `base`. */
-export function sharedPolicyFor(core: SignerCore, c: Checked): Promise<SignedPolicy> {
+export function sharedPolicyFor(core: SignerCore, c: Checked<string | undefined>): Promise<SignedPolicy> {
+  // checkStreamingOptions refuses mode "shared" with neither.
+  const resource =
+    c.resource ??
+    (c.base === undefined
+      ? fail("INTERNAL", "a shared policy with no resource and no base URL")
+      : sharedFolderResource(c.base));
   return signPolicy(core, {
-    resource: c.resource ?? sharedFolderResource(c.base),
+    resource,
     expires: c.expires,
     starts: c.starts,
     ipAddress: c.ipAddress,
@@ -69,7 +98,7 @@ export function sharedPolicyFor(core: SignerCore, c: Checked): Promise<SignedPol
 
 export function signerFor(
   core: SignerCore,
-  c: Checked,
+  c: Checked<string | undefined>,
   shared: SignedPolicy | undefined,
 ): (urls: string[]) => BatchResult[] | Promise<BatchResult[]> {
   if (shared !== undefined) return (urls) => shared.applyAll(urls);

@@ -10,7 +10,13 @@ import { KeyObject, type webcrypto } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fail } from "../errors.ts";
 import { toKeyObject } from "../crypto/node.ts";
-import { isCryptoKey, isCustomSigner, type KeyAlgorithm, type KeyImportOptions } from "../crypto/types.ts";
+import {
+  isCryptoKey,
+  isCustomSigner,
+  isNonExtractableCryptoKey,
+  type KeyAlgorithm,
+  type KeyImportOptions,
+} from "../crypto/types.ts";
 import type { BatchSigner, WorkersOption } from "../types.ts";
 import { createSigningPool } from "./worker-pool.ts";
 
@@ -18,13 +24,15 @@ import { createSigningPool } from "./worker-pool.ts";
  * A worker-thread batch signer for an already imported and checked key, or
  * `null` when `"auto"` decides that threads would not help: RSA (each signature
  * costs ~1 ms, so libuv's thread pool already keeps every core busy; measured
- * in bench/), or a single core.
+ * in bench/), or a single core; or that they cannot take the key (a CryptoKey
+ * created with `extractable: false`).
  *
  * @param key - the key as given to `createSigner` (re-read here into a `KeyObject`, which worker threads can receive)
  * @param algorithm - the checked key's algorithm
  * @param workers - a thread count, or `"auto"`
  * @returns the batch signer, or `null`
- * @throws {@link CfSignError} `INVALID_ARGUMENT` for a custom signer (it signs where it lives) or a bad count
+ * @throws {@link CfSignError} `INVALID_ARGUMENT` for a custom signer (it signs where it lives), a
+ *   non-extractable CryptoKey with a thread count, or a bad count
  */
 export function createBatchSigner(
   key: KeyImportOptions,
@@ -33,6 +41,15 @@ export function createBatchSigner(
 ): BatchSigner | null {
   if (isCustomSigner(key.privateKey)) {
     fail("INVALID_ARGUMENT", "workers cannot be used with a custom signer; it signs wherever it lives");
+  }
+  if (isNonExtractableCryptoKey(key.privateKey)) {
+    // Worker threads receive a KeyObject, and Node deprecates making one from such a key (DEP0204).
+    if (workers === "auto") return null;
+    fail(
+      "INVALID_ARGUMENT",
+      "workers need a key node:crypto can hold: a CryptoKey created with extractable: false stays in WebCrypto; " +
+        'pass the PEM, a KeyObject or an extractable CryptoKey, or leave workers out (or "auto")',
+    );
   }
   let size: number;
   if (workers === "auto") {

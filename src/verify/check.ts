@@ -8,7 +8,7 @@
 import { importVerifyKey, verifySignature } from "../crypto/public-key.ts";
 import type { HashAlgorithm } from "../crypto/types.ts";
 import { cidrContains, parseIpv4Cidr } from "../cloudfront/ip.ts";
-import { keyPairIdProblem } from "../cloudfront/key-pair-id.ts";
+import { isMissingKeyPairId, keyPairIdProblem } from "../cloudfront/key-pair-id.ts";
 import { COOKIE_PREFIX, SIGNING_PARAMETER_NAMES, type SigningParameterName } from "../cloudfront/params.ts";
 import { cannedPolicyText, readPolicy, type CloudFrontPolicy } from "../cloudfront/policy.ts";
 import { resourceCovers } from "../cloudfront/resource.ts";
@@ -60,7 +60,8 @@ export async function check(
   const one = (name: SigningParameterName): string | undefined => values.get(name)?.[0];
 
   const keyPairId = one("Key-Pair-Id");
-  if (keyPairId === undefined) {
+  if (isMissingKeyPairId(keyPairId)) {
+    if (keyPairId === "") return done("MISSING_KEY_PAIR_ID", `the ${label("Key-Pair-Id")} ${what} is empty`);
     if (via === "url") {
       const s3 = s3Result(request, via);
       if (s3 !== null) return s3;

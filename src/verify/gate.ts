@@ -59,7 +59,8 @@ export const GATE_REASON_HEADER = "x-cfsign-reason";
 /**
  * CloudFront's answer to a refused request, from the verifier's result
  * (CloudFront's troubleshooting guide, "Access denied" for signed URLs and cookies):
- * `MissingKey` when there is no (or an empty) key pair id, `AccessDenied` "Unknown Key"
+ * `MissingKey` when there is no (or an empty) key pair id (the verifier's `MISSING_KEY_PAIR_ID`, see
+ * `isMissingKeyPairId`), `AccessDenied` "Unknown Key"
  * for an id outside the key group, `AccessDenied` "Access denied" for everything else.
  *
  * @param result - a refused verifier result
@@ -69,7 +70,7 @@ export function cloudFrontError(result: Pick<VerifyResult, "reason" | "keyPairId
   code: GateErrorCode;
   message: string;
 } {
-  if (result.reason === "MISSING_KEY_PAIR_ID" || (result.reason === "UNKNOWN_KEY" && result.keyPairId === "")) {
+  if (result.reason === "MISSING_KEY_PAIR_ID") {
     return { code: "MissingKey", message: "Missing Key-Pair-Id query parameter or cookie value" };
   }
   if (result.reason === "UNKNOWN_KEY") return { code: "AccessDenied", message: "Unknown Key" };

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { keyPairIdProblem } from "../cloudfront/key-pair-id.ts";
+import { isMissingKeyPairId, keyPairIdProblem } from "../cloudfront/key-pair-id.ts";
 import {
   SIGNING_PARAMETER_NAMES,
   signingParameterIgnoringCase,
@@ -151,8 +151,12 @@ export function inspectSignedUrl(url: string, options: InspectOptions = {}): Ins
   }
   const one = (name: SigningParameterName): string | undefined => signing.get(name)?.[0];
   const keyPairId = one("Key-Pair-Id") ?? null;
-  if (keyPairId === null) error("MISSING_KEY_PAIR_ID", "the Key-Pair-Id parameter is missing");
-  else {
+  if (isMissingKeyPairId(keyPairId)) {
+    error(
+      "MISSING_KEY_PAIR_ID",
+      keyPairId === null ? "the Key-Pair-Id parameter is missing" : "the Key-Pair-Id parameter is empty",
+    );
+  } else {
     const problem = keyPairIdProblem(keyPairId);
     if (problem !== null) error("KEY_PAIR_ID_FORMAT", `Key-Pair-Id: ${problem} (CloudFront answers "Unknown Key")`);
   }

@@ -15,7 +15,7 @@ export type { CloudFrontPolicy } from "../cloudfront/policy.ts";
  * Why a request is accepted or refused; one stable code per outcome.
  *
  * - `OK`: every check passed.
- * - `MISSING_KEY_PAIR_ID`: no `Key-Pair-Id` (or `CloudFront-Key-Pair-Id` cookie); also a request with no signing data at all.
+ * - `MISSING_KEY_PAIR_ID`: no or an empty `Key-Pair-Id` (or `CloudFront-Key-Pair-Id` cookie), as CloudFront says "Missing Key-Pair-Id"; also a request with no signing data at all.
  * - `UNKNOWN_KEY`: the `Key-Pair-Id` is not one of `publicKeys`.
  * - `MISSING_SIGNATURE`: no `Signature`.
  * - `DUPLICATE_SIGNING_PARAMETER`: a signing parameter or cookie appears twice.

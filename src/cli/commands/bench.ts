@@ -12,10 +12,10 @@
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseOptions } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
-import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "../kms-key.ts";
-import { CliError, EXIT, exitStatusHelp } from "../report.ts";
-import { REFUSED_OPTIONS, optionNamesHint, parseChoice, readPassphrase, readPrivateKeyFile } from "../shared-inputs.ts";
-import type { HashAlgorithm, PrivateKeyInput } from "../../crypto/types.ts";
+import { KMS_KEY_OPTION_HELP } from "../kms-key.ts";
+import { EXIT, exitStatusHelp } from "../report.ts";
+import { REFUSED_OPTIONS } from "../shared-inputs.ts";
+import { loadSigner, usageFor, withOptionNames } from "../signing-options.ts";
 
 const OPTIONS = {
   "key-pair-id": { type: "string" },
@@ -108,22 +108,7 @@ interface BenchRow {
   readonly unit: string;
 }
 
-const usage = (message: string): CliError => new CliError("USAGE", message, "Run 'cfsign bench --help' for usage.");
-
-/** Where the signing key comes from: a key file, or an AWS KMS key (every signature a KMS request). */
-async function signingKey(
-  values: {
-    "private-key"?: string | undefined;
-    "kms-key-id"?: string | undefined;
-    "passphrase-env"?: string | undefined;
-  },
-  io: CliIo,
-): Promise<{ privateKey: PrivateKeyInput; passphrase: string | undefined }> {
-  if (keySource(values, usage) === "kms")
-    return { privateKey: await loadKmsKey(values["kms-key-id"]!, "bench"), passphrase: undefined };
-  const passphrase = readPassphrase(values["passphrase-env"], io, usage);
-  return { privateKey: await readPrivateKeyFile(values["private-key"]!, io.stderr), passphrase };
-}
+const usage = usageFor("bench");
 
 async function runBench(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, OPTIONS, {
@@ -132,8 +117,6 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
     positionalHint: "options only, e.g. --private-key FILE",
   });
   if (values["key-pair-id"] === undefined) throw usage("missing required option: --key-pair-id");
-  const hashAlgorithm =
-    parseChoice<HashAlgorithm>(values["hash-algorithm"], ["SHA256", "SHA1"], "hash-algorithm", usage) ?? "SHA256";
   let count = DEFAULT_COUNT;
   if (values.count !== undefined) {
     if (!/^[1-9][0-9]{0,6}$/.test(values.count) || Number(values.count) > MAX_COUNT) {
@@ -141,13 +124,10 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
     }
     count = Number(values.count);
   }
-  const { privateKey, passphrase } = await signingKey(values, io);
-
-  // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../../index.ts");
+  // Without onWarning, as a server signs by default: with it, every URL would be looked at for an S3 host.
+  const signer = await loadSigner(values, io, "bench", { warnings: false });
   try {
     const base = values.url ?? "https://d111111abcdef8.cloudfront.net/bench";
-    const signer = await createSigner({ keyPairId: values["key-pair-id"], privateKey, passphrase, hashAlgorithm });
     const root = base.replace(/\/+$/, "");
     const urls = Array.from({ length: count }, (_, i) => `${root}/${i}`);
     const expires = Math.floor(Date.now() / 1000) + 3600;
@@ -198,8 +178,7 @@ async function runBench(args: readonly string[], io: CliIo): Promise<number> {
         : table(key, machine, rows),
     );
   } catch (err) {
-    if (err instanceof CfSignError) throw CliError.withHint(err, optionNamesHint("bench", err.message));
-    throw err;
+    throw withOptionNames(err, "bench");
   }
   return EXIT.OK;
 }

@@ -3,7 +3,7 @@
  * policy, every URL of a DASH manifest) and leaves every other byte as it was.
  * This file parses and checks the options and reports; the signing is the
  * library's, run by ../playlist-jobs.ts (`Signer.signManifest` for DASH,
- * `Signer.signPlaylists` with a file loader for `--recursive`, the code of
+ * `Signer.signPlaylists` with a file loader for `--recursive`,
  * `Signer.signPlaylist` for one HLS playlist), which also writes the outputs.
  *
  * @module
@@ -236,13 +236,7 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
   }
   if (values.recursive === true && base === undefined)
     throw usage("--recursive needs --base-url, the URL the master playlist is served from");
-  if (shared && policy.resource === undefined && base === undefined) {
-    throw usage(
-      "--shared needs --base-url (the policy then covers the playlist's folder) or --policy-resource PATTERN",
-    );
-  }
   const libraryOptions: LibraryOptions = {
-    baseUrl: base!,
     mode: shared ? ("shared" as const) : ("per-uri" as const),
     expires: policy.expires,
     starts: policy.starts,
@@ -259,7 +253,6 @@ async function runPlaylist(args: readonly string[], io: CliIo): Promise<number> 
     input,
     output: values.output ?? "-",
     base,
-    policy,
     shared,
     options: libraryOptions,
     failures,

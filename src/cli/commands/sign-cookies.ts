@@ -1,49 +1,40 @@
 /**
  * `cfsign sign-cookies`: CloudFront signed cookies as `Set-Cookie` header values,
- * one per line (or JSON), with the same policy options as `cfsign sign`.
+ * one per line (or JSON), with the same key and policy options as `cfsign sign`
+ * (the key loaded by `loadSigner`, ../signing-options.ts).
  *
  * @module
  */
-import type { HashAlgorithm } from "../../crypto/types.ts";
-import type { EngineName } from "../../engine/types.ts";
 import type { SameSite } from "../../cloudfront/cookie.ts";
 import { resourceCovers, validateResource } from "../../cloudfront/resource.ts";
 import { validateUrl } from "../../cloudfront/url.ts";
+import { CfSignError } from "../../errors.ts";
 import { parseOptions } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
-import { KMS_KEY_OPTION_HELP, keySource, loadKmsKey } from "../kms-key.ts";
-import { CliError, EXIT, exitStatusHelp } from "../report.ts";
+import { EXIT, exitStatusHelp } from "../report.ts";
+import { REFUSED_OPTIONS, parseChoice, parseWhen } from "../shared-inputs.ts";
 import {
-  REFUSED_OPTIONS,
-  optionNamesHint,
-  parseChoice,
-  parseWhen,
-  readPassphrase,
-  readPrivateKeyFile,
-  warnOnStderr,
-} from "../shared-inputs.ts";
+  KEY_OPTIONS,
+  KEY_OPTIONS_HELP,
+  loadSigner,
+  POLICY_OPTIONS,
+  usageFor,
+  WHEN_HELP,
+  withOptionNames,
+} from "../signing-options.ts";
 
 const OPTIONS = {
   url: { type: "string" },
-  "key-pair-id": { type: "string" },
-  "private-key": { type: "string" },
-  "kms-key-id": { type: "string" },
-  "date-less-than": { type: "string" },
-  "date-greater-than": { type: "string" },
-  "ip-address": { type: "string" },
-  "policy-resource": { type: "string" },
-  "allow-any-resource": { type: "boolean" },
-  "hash-algorithm": { type: "string" },
-  "passphrase-env": { type: "string" },
+  ...KEY_OPTIONS,
+  ...POLICY_OPTIONS,
   encode: { type: "boolean" },
-  engine: { type: "string" },
   domain: { type: "string" },
   path: { type: "string" },
   "same-site": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
-/** Plus one of --private-key and --kms-key-id ({@link keySource}). */
+/** Plus one of --private-key and --kms-key-id (checked by `loadSigner`). */
 const REQUIRED = ["key-pair-id", "date-less-than"] as const;
 
 const HELP = `Usage: cfsign sign-cookies (--url URL | --policy-resource PATTERN) --key-pair-id ID --private-key FILE
@@ -61,11 +52,7 @@ Required:
                               the pattern must cover (a check, not part of the cookies)
   --policy-resource PATTERN   the policy's Resource, with * and ? wildcards (custom policy), e.g.
                               'https://cdn.example.com/gallery/*'; one of --url and this is required
-  --key-pair-id ID            the CloudFront public key id (or legacy key pair id), e.g. K2JCJMDEHXQW5F
-  --private-key FILE          RSA-2048 or ECDSA P-256 private key: PEM (PKCS#8, PKCS#1 or SEC1;
-                              encrypted PEM with --passphrase-env), PKCS#8 DER, or a private JWK
-${KMS_KEY_OPTION_HELP}
-  --date-less-than WHEN       end of validity (DateLessThan); must be in the future
+${KEY_OPTIONS_HELP}
 
 Options:
   --date-greater-than WHEN    start of validity (DateGreaterThan): no access on or before it (custom)
@@ -84,8 +71,7 @@ Options:
   --engine wasm|js            hot-path engine (default wasm; js is the pure-TypeScript reference)
   -h, --help                  show this help
 
-WHEN is epoch seconds (1893456000) or ISO 8601 with a zone: 2030-01-01T00:00:00Z,
-2030-01-01T09:00:00+09:00, or a date alone (2030-01-01, midnight UTC).
+${WHEN_HELP}
 
 Examples:
   # every file under /gallery/ for one hour, cookies for example.com and its subdomains
@@ -112,8 +98,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
     refused: REFUSED_OPTIONS,
     positionalHint: "pass the URL with --url or the pattern with --policy-resource",
   });
-  const usage = (message: string): CliError =>
-    new CliError("USAGE", message, "Run 'cfsign sign-cookies --help' for usage.");
+  const usage = usageFor("sign-cookies");
 
   const missing: string[] = REQUIRED.filter((name) => values[name] === undefined);
   if (values["private-key"] === undefined && values["kms-key-id"] === undefined)
@@ -123,26 +108,12 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
   if (missing.length > 0) {
     throw usage(`missing required option${missing.length > 1 ? "s" : ""}: ${missing.map((n) => "--" + n).join(", ")}`);
   }
-  const hashAlgorithm = parseChoice<HashAlgorithm>(
-    values["hash-algorithm"],
-    ["SHA256", "SHA1"],
-    "hash-algorithm",
-    usage,
-  );
-  const engine = parseChoice<EngineName>(values.engine, ["wasm", "js"], "engine", usage);
   const sameSite = parseChoice<SameSite>(values["same-site"], ["Strict", "Lax", "None"], "same-site", usage);
   if (values["allow-any-resource"] === true && values["policy-resource"] === undefined) {
     throw usage("--allow-any-resource only applies to a --policy-resource");
   }
   if (values.encode === true && values.url === undefined) throw usage("--encode applies to --url");
-  const kms = keySource(values, usage) === "kms";
-  const passphrase = kms ? undefined : readPassphrase(values["passphrase-env"], io, usage);
-  const privateKey = kms
-    ? await loadKmsKey(values["kms-key-id"]!, "sign-cookies")
-    : await readPrivateKeyFile(values["private-key"]!, io.stderr);
-
-  // Loaded here, not at the top, so that --help and --version never depend on the engine.
-  const { createSigner, CfSignError } = await import("../../index.ts");
+  const signer = await loadSigner(values, io, "sign-cookies");
   let output: string;
   try {
     const resource = values["policy-resource"];
@@ -159,14 +130,6 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
         }
       }
     }
-    const signer = await createSigner({
-      keyPairId: values["key-pair-id"]!,
-      privateKey,
-      passphrase,
-      hashAlgorithm,
-      engine,
-      onWarning: warnOnStderr(io),
-    });
     const signed = await signer.signCookies({
       resource: resource ?? url,
       expires: parseWhen(values["date-less-than"]!),
@@ -179,8 +142,7 @@ async function runSignCookies(args: readonly string[], io: CliIo): Promise<numbe
     });
     output = values.json === true ? JSON.stringify(signed, null, 2) + "\n" : signed.setCookie.join("\n") + "\n";
   } catch (err) {
-    if (err instanceof CfSignError) throw CliError.withHint(err, optionNamesHint("sign-cookies", err.message));
-    throw err;
+    throw withOptionNames(err, "sign-cookies");
   }
   io.stdout(output);
   return EXIT.OK;
