@@ -399,20 +399,10 @@ describe("keys", () => {
     process.on("warning", onWarning);
     try {
       const url = `${HOST}/a.jpg`;
-      const rsa = await crypto.subtle.importKey(
-        "pkcs8",
-        rsaKey().privateKey.export({ type: "pkcs8", format: "der" }),
-        { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-        false,
-        ["sign"],
-      );
-      const ec = await crypto.subtle.importKey(
-        "pkcs8",
-        ecKey().privateKey.export({ type: "pkcs8", format: "der" }),
-        { name: "ECDSA", namedCurve: "P-256" },
-        false,
-        ["sign"],
-      );
+      const sealed = (key: KeyObject, params: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> =>
+        crypto.subtle.importKey("pkcs8", key.export({ type: "pkcs8", format: "der" }), params, false, ["sign"]);
+      const rsa = await sealed(rsaKey().privateKey, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" });
+      const ec = await sealed(ecKey().privateKey, { name: "ECDSA", namedCurve: "P-256" });
       const expected = await (await createSigner(options())).signUrl(url, { expires: EXPIRES });
       expect(await (await createSigner(options({ privateKey: rsa }))).signUrl(url, { expires: EXPIRES })).toBe(
         expected,
