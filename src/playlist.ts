@@ -77,7 +77,10 @@ export async function signPlaylist(
   given: SignPlaylistOptions,
 ): Promise<SignedPlaylist> {
   if (typeof given !== "object" || given === null) {
-    fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text and an options object with baseUrl and expires");
+    fail(
+      "INVALID_ARGUMENT",
+      "signPlaylist takes the playlist's text and an options object with expires (and baseUrl when a URI is relative)",
+    );
   }
   if (typeof text !== "string") fail("INVALID_ARGUMENT", "signPlaylist takes the playlist's text as a string");
   if (!isHlsPlaylist(text)) {
